@@ -1,0 +1,36 @@
+"""The `wijkradar` command. Thin: each module adds its commands; nothing imports this package.
+
+Modules: data.py (build, demo, status, regions), scores.py (show, rank, export), web.py (serve).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from wijkradar.domain import WijkradarError
+
+app = typer.Typer(
+    name="wijkradar",
+    help="Follow social vulnerability in Dutch municipalities, districts and neighbourhoods.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _register() -> None:
+    from wijkradar.cli import data, scores, web
+
+    for module in (data, scores, web):
+        module.register(app)
+
+
+def main() -> None:
+    _register()
+    try:
+        app()
+    except WijkradarError as error:
+        # User-facing errors: one clear line, no traceback, non-zero exit.
+        typer.echo(f"error: {error}", err=True)
+        sys.exit(2)

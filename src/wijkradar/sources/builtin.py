@@ -1,0 +1,1 @@
+"""Imports the built-in source modules so that they register themselves."""

@@ -1,0 +1,165 @@
+-- The monitor database. One DuckDB file, written once per build, read by everything else.
+-- Only wijkradar.store touches DuckDB. Values that are not 'ok' are NULL, never 0.
+
+CREATE TABLE build (
+    build_id            VARCHAR PRIMARY KEY,   -- input_hash[:16]
+    created_at          TIMESTAMP NOT NULL,    -- UTC
+    code_version        VARCHAR NOT NULL,      -- wijkradar version (+ git commit when known)
+    methodology_version VARCHAR,               -- NULL when no scores were computed
+    input_hash          VARCHAR NOT NULL,      -- hash of source fingerprints, options, code, method
+    options             JSON NOT NULL,         -- years, levels, reference areas, ...
+    demo                BOOLEAN NOT NULL DEFAULT FALSE  -- synthetic demo data: label every page
+);
+
+CREATE TABLE sources (
+    source_id    VARCHAR PRIMARY KEY,          -- Provenance.source_id
+    publisher    VARCHAR NOT NULL,
+    table_id     VARCHAR NOT NULL,
+    title        VARCHAR NOT NULL,
+    year         INTEGER,
+    retrieved_at VARCHAR NOT NULL,
+    licence      VARCHAR NOT NULL,
+    checksum     VARCHAR NOT NULL,
+    url          VARCHAR,
+    kind         VARCHAR NOT NULL,
+    n_observations BIGINT NOT NULL DEFAULT 0,
+    n_suppressed BIGINT NOT NULL DEFAULT 0,
+    n_missing    BIGINT NOT NULL DEFAULT 0
+);
+
+CREATE TABLE variables (                     -- source variables as the publisher defines them
+    key         VARCHAR NOT NULL,
+    source_id   VARCHAR NOT NULL,
+    title       VARCHAR NOT NULL,
+    unit        VARCHAR NOT NULL,
+    description VARCHAR NOT NULL DEFAULT '',
+    PRIMARY KEY (key, source_id)
+);
+
+CREATE TABLE regions (
+    code           VARCHAR NOT NULL,
+    year           INTEGER NOT NULL,
+    level          VARCHAR NOT NULL,           -- land | provincie | gemeente | wijk | buurt
+    name           VARCHAR NOT NULL,
+    parent_code    VARCHAR,
+    gemeente_code  VARCHAR,
+    provincie_code VARCHAR,
+    PRIMARY KEY (code, year)
+);
+
+CREATE TABLE region_changes (
+    level     VARCHAR NOT NULL,
+    year_from INTEGER NOT NULL,
+    code_from VARCHAR NOT NULL,
+    year_to   INTEGER NOT NULL,
+    code_to   VARCHAR NOT NULL,
+    kind      VARCHAR NOT NULL,                -- same | merged | split | recoded | changed
+    weight    DOUBLE NOT NULL,
+    note      VARCHAR NOT NULL DEFAULT ''
+);
+
+CREATE TABLE boundaries (
+    code      VARCHAR NOT NULL,
+    year      INTEGER NOT NULL,
+    level     VARCHAR NOT NULL,
+    geometry  VARCHAR NOT NULL,                -- simplified GeoJSON geometry, WGS84
+    source_id VARCHAR NOT NULL,
+    PRIMARY KEY (code, year)
+);
+
+CREATE TABLE observations (
+    region_code VARCHAR NOT NULL,
+    level       VARCHAR NOT NULL,
+    period      INTEGER NOT NULL,
+    variable    VARCHAR NOT NULL,
+    value       DOUBLE,                        -- NULL unless status = 'ok'
+    status      VARCHAR NOT NULL,              -- ok | suppressed | missing
+    source_id   VARCHAR NOT NULL
+);
+
+-- Series harmonised to one target year's gemeenten (sums of counts over merged municipalities).
+CREATE TABLE observations_harmonised (
+    target_year INTEGER NOT NULL,
+    region_code VARCHAR NOT NULL,
+    level       VARCHAR NOT NULL,
+    period      INTEGER NOT NULL,
+    variable    VARCHAR NOT NULL,
+    value       DOUBLE,
+    status      VARCHAR NOT NULL,
+    method      VARCHAR NOT NULL               -- same | summed | break
+);
+
+-- ---------------------------------------------------------------------------------------------
+-- Scores (issue 3). Written by wijkradar.store.scores from wijkradar.compute results.
+-- `reference` is the area whose same-level areas form the ranking population: 'NL01', a PVxx or
+-- a GMxxxx. `framework` is 'tno' or 'corona_dashboard'.
+
+CREATE TABLE indicator_values (              -- methodology indicators derived from observations
+    region_code VARCHAR NOT NULL,
+    level       VARCHAR NOT NULL,
+    period      INTEGER NOT NULL,
+    indicator   VARCHAR NOT NULL,
+    value       DOUBLE,
+    status      VARCHAR NOT NULL,              -- ok | suppressed | missing | too_small
+    unit        VARCHAR NOT NULL,
+    source_ids  VARCHAR[] NOT NULL
+);
+
+CREATE TABLE indicator_ranks (
+    reference   VARCHAR NOT NULL,
+    region_code VARCHAR NOT NULL,
+    level       VARCHAR NOT NULL,
+    period      INTEGER NOT NULL,
+    indicator   VARCHAR NOT NULL,
+    percentile  DOUBLE,                        -- 0..100, oriented: higher = more vulnerable
+    status      VARCHAR NOT NULL
+);
+
+CREATE TABLE characteristic_scores (
+    reference      VARCHAR NOT NULL,
+    region_code    VARCHAR NOT NULL,
+    level          VARCHAR NOT NULL,
+    period         INTEGER NOT NULL,
+    characteristic VARCHAR NOT NULL,           -- risk characteristic or protective factor id
+    score          DOUBLE,                     -- mean oriented percentile, 0..100
+    flagged        BOOLEAN,                    -- top decile; NULL when no score
+    n_indicators   INTEGER NOT NULL,
+    status         VARCHAR NOT NULL
+);
+
+CREATE TABLE theme_scores (
+    framework   VARCHAR NOT NULL,
+    reference   VARCHAR NOT NULL,
+    region_code VARCHAR NOT NULL,
+    level       VARCHAR NOT NULL,
+    period      INTEGER NOT NULL,
+    theme       VARCHAR NOT NULL,
+    score       DOUBLE,
+    status      VARCHAR NOT NULL
+);
+
+CREATE TABLE area_scores (
+    framework     VARCHAR NOT NULL,
+    reference     VARCHAR NOT NULL,
+    region_code   VARCHAR NOT NULL,
+    level         VARCHAR NOT NULL,
+    period        INTEGER NOT NULL,
+    stacking      INTEGER,                     -- number of flagged characteristics, 0..12
+    toxic_mix     BOOLEAN,
+    overall_index DOUBLE,
+    protective    DOUBLE,
+    status        VARCHAR NOT NULL,            -- ok | too_small | insufficient_data
+    status_reason VARCHAR NOT NULL DEFAULT ''
+);
+
+CREATE TABLE area_changes (
+    framework     VARCHAR NOT NULL,
+    reference     VARCHAR NOT NULL,
+    region_code   VARCHAR NOT NULL,
+    level         VARCHAR NOT NULL,
+    period        INTEGER NOT NULL,
+    base_period   INTEGER NOT NULL,
+    d_stacking    INTEGER,
+    d_overall     DOUBLE,
+    status        VARCHAR NOT NULL             -- ok | break (region changed) | missing
+);

@@ -1,0 +1,1 @@
+"""The monitor database. The only package that imports duckdb."""

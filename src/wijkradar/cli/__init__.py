@@ -1,6 +1,7 @@
 """The `wijkradar` command. Thin: each module adds its commands; nothing imports this package.
 
-Modules: data.py (build, demo, status, regions), scores.py (show, rank, export), web.py (serve).
+Modules: data.py (build, demo, status, regions), scores.py (show, rank), export.py (export),
+web.py (serve).
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from wijkradar.cli import data, scores, web
+    from wijkradar.cli import data, export, scores, web
 
-    for module in (data, scores, web):
+    for module in (data, scores, export, web):
         module.register(app)
 
 

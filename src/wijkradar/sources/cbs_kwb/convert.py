@@ -1,0 +1,246 @@
+"""RawTable -> SourceResult: identifiers, levels, regions, variables and tidy observations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+
+import pyarrow as pa
+
+from wijkradar.domain import OBSERVATION_SCHEMA, InputError, Level, Provenance, Region, Variable
+from wijkradar.sources.base import SourceResult
+from wijkradar.sources.cbs_kwb.columns import Aliases, aliases
+from wijkradar.sources.cbs_kwb.rawtable import RawTable
+from wijkradar.sources.cbs_kwb.values import NotNumeric, parse_column
+
+Warn = Callable[[str], None]
+
+_KINDS = {
+    "land": Level.LAND,
+    "provincie": Level.PROVINCIE,
+    "gemeente": Level.GEMEENTE,
+    "wijk": Level.WIJK,
+    "buurt": Level.BUURT,
+}
+
+
+def to_result(
+    raw: RawTable,
+    provenance: Provenance,
+    *,
+    levels: Collection[Level] | None = None,
+    strict: bool = True,
+    warn: Warn = lambda message: None,
+) -> SourceResult:
+    if provenance.year is None:
+        raise ValueError("a KWB table needs a reference year")
+    names = aliases()
+    roles, variables = _classify(raw, names)
+    code_column = roles.get("code") or roles.get("codering")
+    if code_column is None:
+        raise InputError(
+            raw.path,
+            "no region code column",
+            expected="a column WijkenEnBuurten, Codering, gwb_code_10 or gwb_code",
+            found=", ".join(raw.columns[:8]),
+        )
+    codes = [("" if cell is None else str(cell)).strip() for cell in raw.cells[code_column]]
+    row_levels = _levels(raw, codes, code_column, roles.get("kind"))
+    _check_unique(raw, codes, code_column)
+    _check_unknown(raw, names, variables, strict, warn)
+
+    keep = [i for i, level in enumerate(row_levels) if levels is None or level in levels]
+    everything = len(keep) == raw.n_rows
+    kept_codes = codes if everything else [codes[i] for i in keep]
+    code_array = pa.array(kept_codes, pa.string())
+    level_array = pa.array([row_levels[i].value for i in keep], pa.string())
+    n = len(keep)
+    period = pa.array([provenance.year] * n, pa.int32())
+    source_id = provenance.source_id
+    source_array = pa.array([source_id] * n, pa.string())
+
+    chunks: list[pa.Table] = []
+    suppressed = missing = 0
+    for column, key in variables:
+        cells = raw.cells[column]
+        if not everything:
+            cells = [cells[i] for i in keep]
+        try:
+            parsed = parse_column(cells, typed=raw.typed)
+        except NotNumeric as error:
+            raise InputError(
+                raw.path,
+                "value is not a number",
+                row=raw.row_numbers[keep[error.index]],
+                column=column,
+                expected="a number or a CBS marker ('.', 'x', '-', empty)",
+                found=error.found,
+            ) from None
+        suppressed += parsed.suppressed
+        missing += parsed.missing
+        chunks.append(
+            pa.Table.from_arrays(
+                [
+                    code_array,
+                    level_array,
+                    period,
+                    pa.array([key] * n, pa.string()),
+                    parsed.values,
+                    parsed.status,
+                    source_array,
+                ],
+                schema=OBSERVATION_SCHEMA,
+            )
+        )
+    observations = pa.concat_tables(chunks) if chunks else OBSERVATION_SCHEMA.empty_table()
+    return SourceResult(
+        provenance=provenance,
+        observations=observations.combine_chunks(),
+        regions=_regions(raw, roles, codes, row_levels, keep, provenance.year),
+        variables=tuple(_variable(raw, names, key, source_id) for _, key in variables),
+        suppressed=suppressed,
+        missing=missing,
+    )
+
+
+def _classify(raw: RawTable, names: Aliases) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Identifier columns by role, and (column, canonical key) for every variable column."""
+    roles: dict[str, str] = {}
+    variables: list[tuple[str, str]] = []
+    seen: dict[str, str] = {}
+    for column in raw.columns:
+        key = names.normalise(column)
+        role = names.role(key)
+        if role is not None:
+            roles.setdefault(role, column)
+            continue
+        if key in seen:
+            raise InputError(
+                raw.path,
+                f"columns {seen[key]!r} and {column!r} both hold {key}",
+                column=column,
+                expected="each variable once",
+                found=column,
+            )
+        seen[key] = column
+        variables.append((column, key))
+    return roles, variables
+
+
+def _levels(
+    raw: RawTable, codes: list[str], code_column: str, kind_column: str | None
+) -> list[Level]:
+    kinds = raw.cells[kind_column] if kind_column else None
+    levels: list[Level] = []
+    for i, code in enumerate(codes):
+        try:
+            level = Level.from_code(code)
+        except ValueError:
+            raise InputError(
+                raw.path,
+                "not a CBS region code",
+                row=raw.row_numbers[i],
+                column=code_column,
+                expected="a code like NL00, GM0363, WK036300 or BU03630000",
+                found=code,
+            ) from None
+        if kinds is not None:
+            text = ("" if kinds[i] is None else str(kinds[i])).strip()
+            stated = _KINDS.get(text.lower())
+            if stated is not level:
+                assert kind_column is not None
+                raise InputError(
+                    raw.path,
+                    f"region kind and code disagree for {code}",
+                    row=raw.row_numbers[i],
+                    column=kind_column,
+                    expected=level.value.capitalize(),
+                    found=text,
+                )
+        levels.append(level)
+    return levels
+
+
+def _check_unique(raw: RawTable, codes: list[str], code_column: str) -> None:
+    first: dict[str, int] = {}
+    for i, code in enumerate(codes):
+        if code in first:
+            rows = (raw.row_numbers[first[code]], raw.row_numbers[i])
+            raise InputError(
+                raw.path,
+                f"region code {code} appears twice, in rows {rows[0]} and {rows[1]}",
+                row=rows[1],
+                column=code_column,
+                expected="each region once per table",
+                found=code,
+            )
+        first[code] = i
+
+
+def _check_unknown(
+    raw: RawTable, names: Aliases, variables: list[tuple[str, str]], strict: bool, warn: Warn
+) -> None:
+    unknown = [
+        column for column, key in variables if key not in raw.properties and not names.is_known(key)
+    ]
+    if not unknown:
+        return
+    if strict:
+        known = sorted(names.variables)
+        raise InputError(
+            raw.path,
+            f"unknown column(s): {', '.join(unknown)}",
+            column=unknown[0],
+            expected=f"KWB columns from DataProperties.json or aliases.yml ({len(known)} known, "
+            f"e.g. {', '.join(known[:5])}); strict=False keeps unknown columns",
+            found=", ".join(unknown),
+        )
+    warn(f"{raw.path}: kept unknown column(s) under their own key: {', '.join(unknown)}")
+
+
+def _regions(
+    raw: RawTable,
+    roles: dict[str, str],
+    codes: list[str],
+    levels: list[Level],
+    keep: list[int],
+    year: int,
+) -> tuple[Region, ...]:
+    name_cells = raw.cells[roles["name"]] if "name" in roles else None
+    gemeente_cells = raw.cells[roles["gemeente_name"]] if "gemeente_name" in roles else None
+    regions = []
+    for i in keep:
+        code, level = codes[i], levels[i]
+        name = raw.names.get(code)
+        if not name and name_cells is not None:
+            name = _text(name_cells[i])
+        if not name and gemeente_cells is not None and level in (Level.GEMEENTE, Level.LAND):
+            # Gemeentenaam holds the gemeente's own name only on gemeente (and land) rows.
+            name = _text(gemeente_cells[i])
+        parent, gemeente = _parents(code, level)
+        regions.append(Region(code, name or code, level, year, parent, gemeente, None))
+    return tuple(regions)
+
+
+def _parents(code: str, level: Level) -> tuple[str | None, str | None]:
+    """Parent and gemeente from the code: BUggggwwbb -> WKggggww -> GMgggg.
+
+    A gemeente's province is not in KWB, so its parent stays None here.
+    """
+    if level is Level.BUURT:
+        return "WK" + code[2:8], "GM" + code[2:6]
+    if level is Level.WIJK:
+        return "GM" + code[2:6], "GM" + code[2:6]
+    if level is Level.GEMEENTE:
+        return None, code
+    return None, None
+
+
+def _variable(raw: RawTable, names: Aliases, key: str, source_id: str) -> Variable:
+    known = raw.properties.get(key) or names.variables.get(key)
+    if known is None:
+        return Variable(key=key, title=key, unit="", source_id=source_id)
+    return Variable(key=key, title=known.title, unit=known.unit, source_id=source_id)
+
+
+def _text(cell: object) -> str:
+    return "" if cell is None else str(cell).strip()

@@ -1,0 +1,121 @@
+"""An offline OData v3 dump: one folder per table (TableInfos, DataProperties, data set).
+
+A data set may be split into pages, as fetched: UntypedDataSet-0001.json, -0002.json, ...
+The untyped set is preferred: it keeps CBS's markers, so secret and unavailable differ.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from wijkradar.domain import InputError
+from wijkradar.sources.cbs_kwb.columns import Known, aliases
+from wijkradar.sources.cbs_kwb.rawtable import RawTable
+from wijkradar.sources.cbs_kwb.textio import json_records
+
+MARKER_FILES = ("TableInfos.json", "UntypedDataSet.json", "TypedDataSet.json")
+
+
+def is_dump_file(path: Path) -> bool:
+    stem = path.stem.split("-")[0]
+    return path.suffix == ".json" and stem in (
+        "TableInfos",
+        "DataProperties",
+        "WijkenEnBuurten",
+        "UntypedDataSet",
+        "TypedDataSet",
+    )
+
+
+def dump_files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.iterdir() if path.is_file() and is_dump_file(path))
+
+
+def pages(folder: Path, name: str) -> list[Path]:
+    single = folder / f"{name}.json"
+    if single.is_file():
+        return [single]
+    return sorted(folder.glob(f"{name}-[0-9]*.json"))
+
+
+def table_info(folder: Path) -> dict[str, Any]:
+    path = folder / "TableInfos.json"
+    if not path.is_file():
+        return {}
+    records = json_records(path)
+    return records[0] if records else {}
+
+
+def read_dump(folder: Path) -> RawTable:
+    info = table_info(folder)
+    typed = False
+    files = pages(folder, "UntypedDataSet")
+    if not files:
+        files, typed = pages(folder, "TypedDataSet"), True
+    if not files:
+        raise InputError(
+            folder,
+            "no data set in this OData dump",
+            expected="UntypedDataSet.json or TypedDataSet.json",
+        )
+    records: list[dict[str, Any]] = []
+    row_numbers: list[int] = []
+    first_path = files[0]
+    for path in files:
+        page = json_records(path)
+        row_numbers.extend(range(len(records) + 1, len(records) + len(page) + 1))
+        records.extend(page)
+    columns = list(records[0]) if records else []
+    for index, record in enumerate(records):
+        if len(record) != len(columns):
+            missing = [c for c in columns if c not in record] or sorted(set(record) - set(columns))
+            raise InputError(
+                first_path,
+                "record has other fields than the first record",
+                row=index + 1,
+                expected=f"{len(columns)} fields",
+                found=", ".join(missing),
+            )
+    cells: dict[str, list[object]] = {c: [r.get(c) for r in records] for c in columns}
+    return RawTable(
+        path=first_path,
+        columns=columns,
+        cells=cells,
+        row_numbers=row_numbers,
+        typed=typed,
+        table_id=_text(info.get("Identifier")),
+        title=_text(info.get("Title")),
+        period=_text(info.get("Period")),
+        properties=_properties(folder),
+        names=_names(folder),
+    )
+
+
+def _properties(folder: Path) -> dict[str, Known]:
+    path = folder / "DataProperties.json"
+    if not path.is_file():
+        return {}
+    names = aliases()
+    known: dict[str, Known] = {}
+    for prop in json_records(path):
+        if prop.get("Type") != "Topic" or not prop.get("Key"):
+            continue
+        key = names.normalise(str(prop["Key"]))
+        title = str(prop.get("Title") or key).strip()
+        known[key] = Known(title=title, unit=str(prop.get("Unit") or "").strip())
+    return known
+
+
+def _names(folder: Path) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for path in pages(folder, "WijkenEnBuurten"):
+        for item in json_records(path):
+            key, title = item.get("Key"), item.get("Title")
+            if key and title:
+                names[str(key).strip()] = str(title).strip()
+    return names
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value).strip() or None

@@ -1,0 +1,53 @@
+"""kwb-YYYY.xlsx as CBS publishes it: one sheet, a header row of short codes, one row per region."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from wijkradar.domain import InputError
+from wijkradar.sources.cbs_kwb.rawtable import RawTable, table_id_in
+
+
+def read_xlsx(path: Path) -> RawTable:
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            rows = list(sheet.iter_rows(values_only=True))
+        finally:
+            workbook.close()
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError) as error:
+        raise InputError(
+            path,
+            "not a readable .xlsx workbook (corrupt or cut off)",
+            expected="an Excel (Office Open XML) workbook",
+            found=f"{type(error).__name__}: {error}",
+        ) from None
+    header_index = next((i for i, row in enumerate(rows) if any(c is not None for c in row)), None)
+    if header_index is None:
+        raise InputError(path, "empty workbook", row=1, expected="a header row")
+    header = [("" if c is None else str(c)).strip() for c in rows[header_index]]
+    while header and not header[-1]:
+        header.pop()
+    width = len(header)
+    data: list[tuple[object, ...]] = []
+    row_numbers: list[int] = []
+    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        if all(cell is None for cell in row):
+            continue
+        data.append(tuple(row[:width]) + (None,) * (width - len(row)))
+        row_numbers.append(offset)
+    cells: dict[str, list[object]] = {
+        name: [row[i] for row in data] for i, name in enumerate(header)
+    }
+    return RawTable(
+        path=path,
+        columns=header,
+        cells=cells,
+        row_numbers=row_numbers,
+        table_id=table_id_in(path.name),
+    )

@@ -1,0 +1,277 @@
+"""A build: Load (read every source) -> Process (check, regions, changes, harmonise, score) ->
+Save (publish the DuckDB file atomically).
+
+Observations stream into the new database source by source, so memory holds one source's table
+at a time; checks that span sources (duplicates, counts) run as SQL on what was stored.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from wijkradar.domain import InputError, Level, Region, RegionChange
+from wijkradar.pipeline import hashing
+from wijkradar.pipeline.merge import RegionBook
+from wijkradar.regions import complete_year, detect_changes, harmonise_gemeenten
+from wijkradar.regions.changes import FLAG_VARIABLE, flagged_codes, known_reorganisations
+from wijkradar.sources.base import Progress, Source, SourceResult, no_progress
+from wijkradar.store import catalog, load
+from wijkradar.store.writer import BuildWriter, open_build
+
+# Levels a --levels option selects among; land and provinces always come along as context.
+SELECTABLE_LEVELS = (Level.GEMEENTE, Level.WIJK, Level.BUURT)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    years: tuple[int, ...] | None = None  # None: every year the sources hold
+    levels: tuple[Level, ...] | None = None  # None: every level
+    target_year: int | None = None  # harmonisation target; None: the latest year built
+    demo: bool = False
+    force: bool = False  # rebuild even when the input hash is unchanged (not part of the hash)
+    methodology_dir: Path | None = None  # None: hashing.default_methodology_dir()
+
+    def hashed(self) -> dict[str, Any]:
+        """The options that change a build's content, as JSON-able values."""
+        return {
+            "years": sorted(self.years) if self.years else None,
+            "levels": sorted(level.value for level in self.levels) if self.levels else None,
+            "target_year": self.target_year,
+            "demo": self.demo,
+        }
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    source_id: str
+    publisher: str
+    table_id: str
+    year: int | None
+    n_observations: int
+    n_suppressed: int
+    n_missing: int
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    target: Path
+    input_hash: str
+    up_to_date: bool
+    n_observations: int = 0
+    regions: dict[tuple[str, int], int] = field(default_factory=dict)  # (level, year) -> count
+    sources: tuple[SourceSummary, ...] = ()
+    methodology_version: str | None = None
+    seconds: float = 0.0
+
+
+def build(
+    sources: Sequence[Source],
+    target: Path,
+    *,
+    options: BuildOptions | None = None,
+    progress: Progress = no_progress,
+) -> BuildReport:
+    """Build the monitor database at `target` from `sources`, or do nothing when up to date."""
+    started = time.perf_counter()
+    options = options or BuildOptions()
+    target = Path(target)
+    methodology_dir = options.methodology_dir or hashing.default_methodology_dir()
+    progress("checking inputs", 0, len(sources))
+    fingerprints = [f"{source.name}:{source.fingerprint()}" for source in sources]
+    digest = hashing.input_hash(
+        fingerprints,
+        options.hashed(),
+        hashing.code_version(),
+        hashing.methodology_hash(methodology_dir),
+    )
+    progress("checking inputs", len(sources), len(sources))
+    if not options.force and catalog.stored_input_hash(target) == digest:
+        return BuildReport(target, digest, up_to_date=True, seconds=time.perf_counter() - started)
+
+    with open_build(target) as writer:
+        book = _load(writer, sources, options, progress)
+        _check_years(options, book.periods_held)
+        _process(writer, book, options, progress)
+        version = _score(writer, progress)
+        load.insert_build(
+            writer.con,
+            input_hash=digest,
+            code_version=hashing.code_version(),
+            methodology_version=version,
+            options=options.hashed(),
+            demo=options.demo,
+        )
+        report = _report(writer, target, digest, version, started)
+    return report
+
+
+# --- Load -----------------------------------------------------------------------------------
+
+
+def _load(
+    writer: BuildWriter, sources: Sequence[Source], options: BuildOptions, progress: Progress
+) -> RegionBook:
+    book = RegionBook()
+    for index, source in enumerate(sources):
+        progress(f"reading {source.name}", index, len(sources))
+        for result in source.read(progress):
+            book.add_source(result.provenance)
+            load.insert_source(writer.con, result.provenance)
+            book.periods_held |= _periods(result)
+            load.insert_arrow(writer.con, "observations", _select(result.observations, options))
+            book.add_regions(
+                (r for r in result.regions if _wanted(r.level, r.year, options)),
+                result.provenance,
+            )
+            book.variables.extend(result.variables)
+            book.boundaries.extend(
+                b for b in result.boundaries if _wanted(b.level, b.year, options)
+            )
+            book.changes.extend(result.changes)
+    progress("reading sources", len(sources), len(sources))
+    return book
+
+
+def _periods(result: SourceResult) -> set[int]:
+    held = {int(p) for p in pc.unique(result.observations.column("period")).to_pylist()}
+    held |= {r.year for r in result.regions}
+    return held
+
+
+def _wanted(level: Level, year: int, options: BuildOptions) -> bool:
+    if options.years and year not in options.years:
+        return False
+    return not (options.levels and level in SELECTABLE_LEVELS and level not in options.levels)
+
+
+def _select(table: pa.Table, options: BuildOptions) -> pa.Table:
+    mask = None
+    if options.years:
+        mask = pc.is_in(table.column("period"), value_set=pa.array(options.years, pa.int32()))
+    if options.levels:
+        dropped = [lvl.value for lvl in SELECTABLE_LEVELS if lvl not in options.levels]
+        keep = pc.invert(pc.is_in(table.column("level"), value_set=pa.array(dropped, pa.string())))
+        mask = keep if mask is None else pc.and_(mask, keep)
+    return table if mask is None else table.filter(mask)
+
+
+def _check_years(options: BuildOptions, held: set[int]) -> None:
+    for year in sorted(options.years or ()):
+        if year not in held:
+            raise InputError("--years", f"year {year} requested but no input holds it")
+
+
+# --- Process --------------------------------------------------------------------------------
+
+
+def _process(
+    writer: BuildWriter, book: RegionBook, options: BuildOptions, progress: Progress
+) -> None:
+    con = writer.con
+    steps = 5
+    progress("checking for duplicate values", 0, steps)
+    duplicate = load.first_duplicate(con)
+    if duplicate is not None:
+        path_b = book.path_of(duplicate.source_b)
+        raise InputError(
+            path_b,
+            f"{duplicate.region_code} {duplicate.period} {duplicate.variable} is given twice:"
+            f" by {duplicate.source_a} ({book.path_of(duplicate.source_a)})"
+            f" and by {duplicate.source_b} ({path_b})",
+        )
+    load.count_source_cells(con)
+
+    progress("regions", 1, steps)
+    observed = load.observed_codes(con)
+    years = sorted(set(observed) | book.years())
+    regions: dict[int, dict[str, Region]] = {}
+    for year in years:
+        regions[year] = complete_year(year, book.regions_of(year), observed.get(year, ()))
+    load.insert_regions(con, (r for by_code in regions.values() for r in by_code.values()))
+    load.insert_variables(con, book.variables)
+    load.insert_boundaries(con, book.boundaries)
+
+    progress("region changes", 2, steps)
+    known = list(known_reorganisations().changes) + book.changes
+    flagged = flagged_codes(load.variable_rows(con, FLAG_VARIABLE))
+    changes = detect_changes(
+        {year: by_code.keys() for year, by_code in regions.items()},
+        known=_unique(known),
+        flagged=flagged,
+    )
+    load.insert_changes(con, changes)
+
+    progress("harmonising gemeente series", 3, steps)
+    if years:
+        target_year = options.target_year or max(years)
+        target_codes = [
+            code
+            for code, region in regions.get(target_year, {}).items()
+            if region.level is Level.GEMEENTE
+        ]
+        harmonised = harmonise_gemeenten(
+            load.gemeente_observations(con),
+            load.variable_units(con),
+            changes,
+            target_year,
+            target_codes,
+        )
+        load.insert_arrow(con, "observations_harmonised", harmonised)
+    progress("data stored", steps, steps)
+
+
+def _unique(changes: Iterable[RegionChange]) -> list[RegionChange]:
+    seen: dict[tuple[int, str, int, str], RegionChange] = {}
+    for change in changes:
+        key = (change.year_from, change.code_from, change.year_to, change.code_to)
+        seen.setdefault(key, change)
+    return list(seen.values())
+
+
+def _score(writer: BuildWriter, progress: Progress) -> str | None:
+    """Run pipeline/score.py when it is installed; its absence means a data-only build."""
+    if importlib.util.find_spec("wijkradar.pipeline.score") is None:
+        return None
+    score = importlib.import_module("wijkradar.pipeline.score")
+    version: str | None = score.run(writer, progress)
+    return version
+
+
+# --- Report ---------------------------------------------------------------------------------
+
+
+def _report(
+    writer: BuildWriter, target: Path, digest: str, version: str | None, started: float
+) -> BuildReport:
+    con = writer.con
+    summaries = tuple(
+        SourceSummary(
+            source_id=row["source_id"],
+            publisher=row["publisher"],
+            table_id=row["table_id"],
+            year=row["year"],
+            n_observations=int(row["n_observations"]),
+            n_suppressed=int(row["n_suppressed"]),
+            n_missing=int(row["n_missing"]),
+        )
+        for row in catalog.sources(con)
+    )
+    return BuildReport(
+        target=target,
+        input_hash=digest,
+        up_to_date=False,
+        n_observations=catalog.observation_count(con),
+        regions=catalog.region_counts(con),
+        sources=summaries,
+        methodology_version=version,
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,116 @@
+"""The JSON API under /api/v1. Serves stored results only; every figure carries provenance."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import Response
+
+from wijkradar.api import models, views
+from wijkradar.api.dependencies import Con, LevelDep, ViewDep
+from wijkradar.reports import exports
+from wijkradar.store import queries
+
+Within = Annotated[str | None, Query(max_length=12, description="a GM/PV/WK code")]
+
+
+def router() -> APIRouter:
+    api = APIRouter(prefix="/api/v1", tags=["api"])
+
+    @api.get("/build", response_model=models.BuildOut)
+    def build(con: Con) -> models.BuildOut:
+        """The build served: method version, demo flag, every source with licence and checksum."""
+        return views.build(con)
+
+    @api.get("/regions", response_model=models.RegionList)
+    def regions(
+        con: Con, view: ViewDep, level: LevelDep, within: Within = None
+    ) -> models.RegionList:
+        """Regions of one level in one year, optionally within an area."""
+        rows = queries.regions_at(con, level, view.year, within)
+        return models.RegionList(year=view.year, items=[views.region_out(r) for r in rows])
+
+    @api.get("/regions/{code}", response_model=models.RegionOut)
+    def region(con: Con, code: str, year: int | None = None) -> models.RegionOut:
+        """Look up one region (latest year unless `year` is given)."""
+        return views.region_out(views.get_region(con, code, year))
+
+    @api.get("/regions/{code}/children", response_model=models.RegionList)
+    def children(con: Con, code: str, view: ViewDep) -> models.RegionList:
+        """Next level down: gemeenten, wijken of a gemeente, buurten of a wijk."""
+        reg = views.get_region(con, code, view.year)
+        rows = queries.children(con, reg["code"], view.year)
+        return models.RegionList(year=view.year, items=[views.region_out(r) for r in rows])
+
+    @api.get("/indicators", response_model=list[models.IndicatorMeta])
+    def indicators(con: Con) -> list[models.IndicatorMeta]:
+        """The indicators in this build, with unit, levels and years covered."""
+        return [models.IndicatorMeta.model_validate(r) for r in queries.indicators(con)]
+
+    @api.get("/values/{code}", response_model=models.ValuesOut)
+    def values(con: Con, code: str, view: ViewDep) -> models.ValuesOut:
+        """Indicator values of one area and year with percentile, source, unit and status."""
+        reg = views.get_region(con, code, view.year)
+        return models.ValuesOut(
+            region=views.region_out(reg),
+            reference=view.reference,
+            values=views.indicator_values(con, reg["code"], view),
+        )
+
+    @api.get("/scores/{code}", response_model=models.ScoresOut)
+    def scores(con: Con, code: str, view: ViewDep) -> models.ScoresOut:
+        """Stacking, toxic mix, index, characteristics, themes and trend of one area."""
+        return views.scores(con, code, view)
+
+    @api.get("/explanations/{code}", response_model=models.Explanation)
+    def explanation(
+        con: Con,
+        code: str,
+        view: ViewDep,
+        lang: Annotated[str, Query(pattern="^(nl|en)$")] = "nl",
+    ) -> models.Explanation:
+        """Why an area is flagged: flagged characteristics and the indicator values behind them."""
+        return views.explanation(con, code, view, lang)
+
+    @api.get("/rankings", response_model=models.RankingOut)
+    def rankings(
+        con: Con,
+        view: ViewDep,
+        level: LevelDep,
+        within: Within = None,
+        limit: Annotated[int | None, Query(ge=1, le=100_000)] = None,
+    ) -> models.RankingOut:
+        """Areas ordered by `metric` (stacking | index | protective | theme:<id> | char:<id>)."""
+        return views.ranking(con, level, view, within, limit)
+
+    @api.get(
+        "/exports/{level}.{fmt}",
+        responses={200: {"content": {"text/csv": {}, "application/geo+json": {}}}},
+    )
+    def export(con: Con, level: str, fmt: str, view: ViewDep, within: Within = None) -> Response:
+        """All scores of one level as CSV or GeoJSON (metadata in the GeoJSON and a header)."""
+        if level not in ("gemeente", "wijk", "buurt") or fmt not in ("csv", "geojson"):
+            raise HTTPException(404, "use /api/v1/exports/{gemeente|wijk|buurt}.{csv|geojson}")
+        table = exports.export_table(
+            con,
+            level,
+            view.year,
+            within=within,
+            framework=view.framework,
+            reference=view.reference,
+        )
+        name = f"wijkradar-{level}-{within or 'NL'}-{view.year}.{fmt}"
+        headers = {
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Wijkradar-Method-Version": str(table.metadata.get("method_version")),
+            "X-Wijkradar-Build": str(table.metadata.get("build_id")),
+        }
+        if fmt == "csv":
+            return Response(
+                exports.to_csv(table), media_type="text/csv; charset=utf-8", headers=headers
+            )
+        body = exports.to_geojson(table, con, level, view.year)
+        return Response(body, media_type="application/geo+json", headers=headers)
+
+    return api

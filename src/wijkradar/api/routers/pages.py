@@ -1,0 +1,264 @@
+"""HTML pages: map drill-down, area profile, ranking, method and sources. Work without JS."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import duckdb
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from wijkradar.api import views
+from wijkradar.api.dependencies import Con, LevelDep, T, View, ViewDep
+from wijkradar.api.i18n import Translator
+from wijkradar.reports import exports, svg
+from wijkradar.reports.outgoing import rules_summary
+from wijkradar.store import queries
+
+
+def _fmt(value: float | None, lang: str) -> str:
+    if value is None:
+        return ""
+    text = f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+class Page:
+    """Shared page context: translator, links that keep the view and language, footer facts."""
+
+    def __init__(
+        self, request: Request, con: duckdb.DuckDBPyConnection, t: Translator, view: View | None
+    ) -> None:
+        self.request, self.con, self.t, self.view = request, con, t, view
+        self.lang = t.lang
+        self.build = queries.build_info(con) or {}
+        self.sources = queries.sources(con)
+
+    def url(self, path: str, **params: Any) -> str:
+        merged: dict[str, Any] = {}
+        if self.view is not None:
+            merged.update(self.view.query())
+        merged.update(params)
+        if self.lang != "nl":
+            merged["lang"] = self.lang
+        clean = {k: v for k, v in merged.items() if v is not None and v != ""}
+        return path + ("?" + urlencode(clean) if clean else "")
+
+    def lang_switch(self) -> str:
+        params = dict(self.request.query_params)
+        params["lang"] = "en" if self.lang == "nl" else "nl"
+        return self.request.url.path + "?" + urlencode(params)
+
+    def status(self, status: str) -> str:
+        return self.t(f"status_{status}")
+
+    def value_label(self, value: float | None, status: str) -> str:
+        return (
+            _fmt(value, self.lang) if value is not None and status == "ok" else self.status(status)
+        )
+
+    def metric_label(self, metric: str) -> str:
+        if metric.startswith("theme:"):
+            return self.t("metric_theme", id=metric[6:])
+        if metric.startswith("char:"):
+            return self.t("metric_char", id=metric[5:])
+        return self.t(f"metric_{metric}")
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        licences = sorted({s["licence"] for s in self.sources})
+        publishers = sorted({s["publisher"] for s in self.sources})
+        return {
+            "request": self.request,
+            "page": self,
+            "t": self.t,
+            "lang": self.lang,
+            "demo": bool(self.build.get("demo")),
+            "build": self.build,
+            "footer_sources": ", ".join(publishers) or "–",
+            "footer_licences": ", ".join(licences) or "–",
+            "disclosure": rules_summary(),
+            "fmt": lambda v: _fmt(v, self.lang),
+            **extra,
+        }
+
+
+def router(templates: Jinja2Templates) -> APIRouter:
+    pages = APIRouter(include_in_schema=False)
+
+    def render(name: str, page: Page, status_code: int = 200, **extra: Any) -> HTMLResponse:
+        return templates.TemplateResponse(
+            page.request, name, page.context(**extra), status_code=status_code
+        )
+
+    @pages.get("/", response_class=HTMLResponse)
+    def home(request: Request, con: Con, t: T, view: ViewDep) -> HTMLResponse:
+        return map_page(request, con, t, view, "NL01")
+
+    @pages.get("/kaart/{code}", response_class=HTMLResponse)
+    def map_page(request: Request, con: Con, t: T, view: ViewDep, code: str) -> HTMLResponse:
+        page = Page(request, con, t, view)
+        area = queries.region(con, code.upper(), view.year)
+        if area is None:
+            return render("not_found.html", page, 404, code=code)
+        child_level = queries.CHILD_LEVEL.get(area["level"])
+        rows = (
+            queries.metric_values(
+                con,
+                child_level,
+                view.year,
+                within=None if area["level"] == "land" else area["code"],
+                metric=view.metric,
+                framework=view.framework,
+                reference=view.reference,
+            )
+            if child_level
+            else []
+        )
+        for row in rows:
+            row["label"] = page.value_label(row["value"], row["status"])
+            target = "/gebied/" if row["level"] == "buurt" else "/kaart/"
+            row["href"] = page.url(target + row["code"])
+            row["profile_href"] = page.url("/gebied/" + row["code"])
+        map_svg = ""
+        if child_level:
+            geoms = queries.boundaries(
+                con, child_level, view.year, None if area["level"] == "land" else area["code"]
+            )
+            if geoms:
+                title = t("map_of", level=t(f"level_{child_level}"), area=area["name"])
+                map_svg = svg.choropleth(
+                    [
+                        svg.Area(
+                            r["code"], r["name"], r["value"], r["status"], r["href"], r["label"]
+                        )
+                        for r in rows
+                    ],
+                    geoms,
+                    title=f"{title} — {page.metric_label(view.metric)}, {view.year}",
+                    scale=svg.scale_for(view.metric),
+                    legend_title=page.metric_label(view.metric),
+                    status_labels={
+                        "suppressed": t("status_suppressed"),
+                        "missing": t("status_missing"),
+                    },
+                )
+        metrics = [
+            *queries.METRICS,
+            *(f"theme:{x}" for x in queries.themes(con, view.framework)),
+            *(f"char:{x}" for x in queries.characteristics(con)),
+        ]
+        return render(
+            "map.html",
+            page,
+            area=area,
+            child_level=child_level,
+            rows=rows,
+            map_svg=map_svg,
+            crumbs=queries.ancestors(con, area["code"], view.year),
+            metrics=metrics,
+            years=queries.score_years(con),
+            frameworks=queries.frameworks(con) or ["tno"],
+            references=sorted({"NL01", *queries.references(con)}),
+        )
+
+    @pages.get("/gebied/{code}", response_class=HTMLResponse)
+    def profile(request: Request, con: Con, t: T, view: ViewDep, code: str) -> HTMLResponse:
+        page = Page(request, con, t, view)
+        if queries.region(con, code.upper(), view.year) is None:
+            return render("not_found.html", page, 404, code=code)
+        result = views.scores(con, code, view)
+        why = views.explanation(con, code, view, page.lang)
+        compare = []
+        reg = result.region
+        for other in dict.fromkeys(c for c in (reg.gemeente_code, "NL01") if c and c != reg.code):
+            if queries.region(con, other, view.year) is not None:
+                compare.append(views.scores(con, other, view))
+        trend_points = [
+            (p.year, None if p.stacking is None else float(p.stacking)) for p in result.trend
+        ]
+        index_points = [(p.year, p.overall_index) for p in result.trend]
+        charts = {
+            "stacking": svg.sparkline(trend_points, label=t("stacking"), y_max=12),
+            "index": svg.sparkline(index_points, label=t("overall_index"), y_max=100),
+        }
+        return render(
+            "profile.html",
+            page,
+            result=result,
+            why=why,
+            compare=compare,
+            charts=charts,
+            crumbs=queries.ancestors(con, reg.code, view.year),
+            has_children=bool(queries.children(con, reg.code, view.year)),
+        )
+
+    @pages.get("/ranglijst", response_model=None)
+    def ranking(
+        request: Request,
+        con: Con,
+        t: T,
+        view: ViewDep,
+        level: LevelDep,
+        within: Annotated[str | None, Query(max_length=12)] = None,
+        format: Annotated[str, Query(pattern="^(html|csv)$")] = "html",
+    ) -> Response:
+        within = within.strip().upper() if within else None
+        if format == "csv":
+            table = exports.export_table(
+                con,
+                level,
+                view.year,
+                within=within,
+                framework=view.framework,
+                reference=view.reference,
+            )
+            name = f"wijkradar-ranglijst-{level}-{within or 'NL'}-{view.year}.csv"
+            return Response(
+                exports.to_csv(table),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            )
+        page = Page(request, con, t, view)
+        result = views.ranking(con, level, view, within or None, None)
+        gemeenten = queries.regions_at(con, "gemeente", view.year)
+        metrics = [
+            *queries.METRICS,
+            *(f"theme:{x}" for x in queries.themes(con, view.framework)),
+            *(f"char:{x}" for x in queries.characteristics(con)),
+        ]
+        return render(
+            "ranking.html",
+            page,
+            result=result,
+            level=level,
+            within=within,
+            gemeenten=gemeenten,
+            metrics=metrics,
+            years=queries.score_years(con),
+            csv_href=page.url("/ranglijst", level=level, within=within, format="csv"),
+        )
+
+    @pages.get("/methode", response_class=HTMLResponse)
+    def method(request: Request, con: Con, t: T) -> HTMLResponse:
+        page = Page(request, con, t, None)
+        return render(
+            "method.html",
+            page,
+            indicators=queries.indicators(con),
+            characteristics=queries.characteristics(con),
+            frameworks=queries.frameworks(con),
+        )
+
+    @pages.get("/bronnen", response_class=HTMLResponse)
+    def sources(request: Request, con: Con, t: T) -> HTMLResponse:
+        return render("sources.html", Page(request, con, t, None))
+
+    @pages.get("/kaart", include_in_schema=False)
+    def map_root(request: Request) -> RedirectResponse:
+        return RedirectResponse(
+            str(request.url_for("home").include_query_params(**request.query_params))
+        )
+
+    return pages

@@ -1,0 +1,236 @@
+"""Exports of stored scores per level: CSV, XLSX, GeoJSON, Parquet, each with a JSON sidecar.
+
+Load (store.queries) -> shape one table of rows -> write. The sidecar
+(`<file>.metadata.json`) states the method version, the build, every source with its licence,
+the small-number rules applied and what each column means, so a download stands on its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from wijkradar.reports.outgoing import release, rules_summary
+from wijkradar.store import queries
+
+FORMATS = ("csv", "xlsx", "geojson", "parquet")
+
+BASE_COLUMNS: dict[str, str] = {
+    "code": "CBS region code",
+    "name": "region name",
+    "level": "gemeente | wijk | buurt",
+    "year": "reference year",
+    "stacking": "number of flagged risk characteristics (0-12)",
+    "toxic_mix": "stacking at or above the toxic-mix threshold",
+    "overall_index": "overall vulnerability index (0-100, higher = more vulnerable)",
+    "protective": "protective-factor score (0-100)",
+    "status": "ok | too_small | insufficient_data | missing",
+    "status_reason": "why there is no score",
+}
+
+
+@dataclass
+class ExportTable:
+    columns: dict[str, str]
+    rows: list[dict[str, Any]]
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def export_table(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    year: int | None = None,
+    *,
+    within: str | None = None,
+    framework: str = "tno",
+    reference: str = "NL01",
+) -> ExportTable:
+    """One row per region of `level` with its area scores and characteristic scores."""
+    year = year if year is not None else queries.latest_year(con)
+    if year is None:
+        raise ValueError("the monitor database holds no years")
+    columns = dict(BASE_COLUMNS)
+    chars = queries.characteristics(con)
+    for char in chars:
+        columns[f"char_{char}"] = f"score of characteristic {char} (0-100 percentile)"
+        columns[f"flag_{char}"] = f"{char} in the top decile"
+    rows: list[dict[str, Any]] = []
+    for region in queries.regions_at(con, level, year, within):
+        score = queries.area_score(con, region["code"], year, framework, reference) or {}
+        status = score.get("status", "missing")
+        row: dict[str, Any] = {
+            "code": region["code"],
+            "name": region["name"],
+            "level": level,
+            "year": year,
+            "stacking": score.get("stacking"),
+            "toxic_mix": score.get("toxic_mix"),
+            "overall_index": _released(score.get("overall_index"), "index", status),
+            "protective": _released(score.get("protective"), "index", status),
+            "status": status,
+            "status_reason": score.get("status_reason", ""),
+        }
+        by_char = {
+            c["characteristic"]: c
+            for c in queries.characteristic_scores(con, region["code"], year, reference)
+        }
+        for char in chars:
+            found = by_char.get(char, {})
+            row[f"char_{char}"] = _released(
+                found.get("score"), "percentile", found.get("status", "missing")
+            )
+            row[f"flag_{char}"] = found.get("flagged")
+        rows.append(row)
+    return ExportTable(
+        columns=columns,
+        rows=rows,
+        metadata=metadata(
+            con,
+            query={
+                "level": level,
+                "year": year,
+                "within": within,
+                "framework": framework,
+                "reference": reference,
+            },
+        ),
+    )
+
+
+def _released(value: Any, unit: str, status: str) -> float | None:
+    out = release(None if value is None else float(value), unit, status)
+    return None if out.value is None else round(out.value, 2)
+
+
+def metadata(con: duckdb.DuckDBPyConnection, *, query: dict[str, Any]) -> dict[str, Any]:
+    """The sidecar: build, method version, sources with licences, rules applied."""
+    build = queries.build_info(con) or {}
+    srcs = queries.sources(con)
+    return {
+        "generator": "wijkradar",
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "query": query,
+        "build_id": build.get("build_id"),
+        "build_created_at": str(build.get("created_at")) if build else None,
+        "code_version": build.get("code_version"),
+        "method_version": build.get("methodology_version"),
+        "demo": bool(build.get("demo", False)),
+        "licence": sorted({s["licence"] for s in srcs}) or ["unknown"],
+        "sources": [
+            {
+                k: s[k]
+                for k in (
+                    "source_id",
+                    "publisher",
+                    "table_id",
+                    "title",
+                    "year",
+                    "licence",
+                    "checksum",
+                    "url",
+                    "retrieved_at",
+                )
+            }
+            for s in srcs
+        ],
+        "disclosure": rules_summary(),
+        "missing_values": "empty = no value; the status column says suppressed or missing",
+    }
+
+
+def to_csv(table: ExportTable) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(table.columns), lineterminator="\n")
+    writer.writeheader()
+    for row in table.rows:
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return buffer.getvalue().encode("utf-8")
+
+
+def to_geojson(table: ExportTable, con: duckdb.DuckDBPyConnection, level: str, year: int) -> bytes:
+    """A FeatureCollection; areas without a stored boundary get geometry null (RFC 7946 §3.2)."""
+    geoms = queries.boundaries(con, level, year, table.metadata["query"].get("within"))
+    features = [
+        {
+            "type": "Feature",
+            "id": row["code"],
+            "geometry": json.loads(geoms[row["code"]]) if row["code"] in geoms else None,
+            "properties": row,
+        }
+        for row in table.rows
+    ]
+    collection = {"type": "FeatureCollection", "features": features, "metadata": table.metadata}
+    return json.dumps(collection, ensure_ascii=False, default=str).encode("utf-8")
+
+
+def _write_parquet(table: ExportTable, out: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrow = (
+        pa.Table.from_pylist(table.rows)
+        if table.rows
+        else pa.table({name: pa.array([], pa.string()) for name in table.columns})
+    )
+    meta = {b"wijkradar": json.dumps(table.metadata, default=str).encode("utf-8")}
+    pq.write_table(arrow.replace_schema_metadata(meta), out)
+
+
+def _write_xlsx(table: ExportTable, out: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "data"
+    sheet.append(list(table.columns))
+    for row in table.rows:
+        sheet.append([row.get(col) for col in table.columns])
+    about = book.create_sheet("metadata")
+    about.append(["column", "meaning"])
+    for name, meaning in table.columns.items():
+        about.append([name, meaning])
+    about.append([])
+    for key in ("method_version", "build_id", "code_version", "demo", "disclosure"):
+        about.append([key, str(table.metadata.get(key))])
+    about.append(["licence", ", ".join(table.metadata["licence"])])
+    for src in table.metadata["sources"]:
+        about.append(
+            ["source", f"{src['publisher']} {src['table_id']} {src['year']} ({src['licence']})"]
+        )
+    book.save(out)
+
+
+def write(
+    table: ExportTable, fmt: str, out: Path, con: duckdb.DuckDBPyConnection
+) -> tuple[Path, Path]:
+    """Write `table` as `fmt` to `out` and its sidecar beside it; return both paths."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    query = table.metadata["query"]
+    if fmt == "csv":
+        out.write_bytes(to_csv(table))
+    elif fmt == "geojson":
+        out.write_bytes(to_geojson(table, con, query["level"], query["year"]))
+    elif fmt == "parquet":
+        _write_parquet(table, out)
+    else:
+        _write_xlsx(table, out)
+    sidecar = out.with_name(out.name + ".metadata.json")
+    sidecar.write_text(
+        json.dumps(
+            {**table.metadata, "format": fmt, "file": out.name, "columns": table.columns},
+            indent=2,
+            ensure_ascii=False,
+            default=str,
+        ),
+        encoding="utf-8",
+    )
+    return out, sidecar

@@ -1,0 +1,239 @@
+"""Server-rendered SVG: choropleth maps from stored simplified boundaries, and small trend charts.
+
+The same SVG goes into pages and printable reports. No JavaScript needed: every area is an <a>
+link with its name and value in a <title>, and the caller puts a <table> of the same figures
+beside it.
+
+Projection: equirectangular around the map's mean latitude φ0,
+    x = (lon - lon_min) · cos φ0 · s,   y = (lat_max - lat) · s,
+with s chosen so the width is `width` px. At Dutch latitudes (51–53.5°) the distortion against
+RD New is a few percent, invisible at this scale and free of a pyproj dependency on request.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from html import escape
+
+#: Sequential palette, light to dark (ColorBrewer "Purples"-like, 5 classes). Every fill is
+#: separated from its neighbours by a dark outline, and each class is also named in the legend,
+#: so colour is never the only carrier of the value (WCAG 1.4.1).
+PALETTE = ("#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f")
+OUTLINE = "#333333"
+SUPPRESSED_FILL = "url(#wr-suppressed)"
+MISSING_FILL = "url(#wr-missing)"
+
+
+@dataclass(frozen=True)
+class Area:
+    """One area on the map. `status` ok | suppressed | missing | too_small | ..."""
+
+    code: str
+    name: str
+    value: float | None
+    status: str
+    href: str
+    label: str  # the value as text, e.g. "3" or "72,5" or "onderdrukt"
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Class breaks: value v falls in class i when breaks[i] <= v < breaks[i+1]."""
+
+    breaks: tuple[float, ...]  # len(PALETTE) + 1 edges, the last one open-ended
+    labels: tuple[str, ...]
+
+    def colour(self, value: float) -> str:
+        for i in range(len(self.labels) - 1, -1, -1):
+            if value >= self.breaks[i]:
+                return PALETTE[i]
+        return PALETTE[0]
+
+
+STACKING_SCALE = Scale((0, 1, 2, 3, 5, math.inf), ("0", "1", "2", "3–4", "5+"))
+PERCENTILE_SCALE = Scale(
+    (0, 20, 40, 60, 80, math.inf), ("0–20", "20–40", "40–60", "60–80", "80–100")
+)
+
+
+def scale_for(metric: str) -> Scale:
+    return STACKING_SCALE if metric == "stacking" else PERCENTILE_SCALE
+
+
+def _rings(geometry: dict[str, object]) -> Iterable[Sequence[Sequence[float]]]:
+    kind = geometry.get("type")
+    coords = geometry.get("coordinates")
+    if kind == "Polygon" and isinstance(coords, list):
+        yield from coords
+    elif kind == "MultiPolygon" and isinstance(coords, list):
+        for polygon in coords:
+            yield from polygon
+
+
+def _projector(
+    geometries: Iterable[dict[str, object]], width: float
+) -> tuple[Callable[[float, float], tuple[float, float]], float]:
+    lons: list[float] = []
+    lats: list[float] = []
+    for geometry in geometries:
+        for ring in _rings(geometry):
+            for point in ring:
+                lons.append(float(point[0]))
+                lats.append(float(point[1]))
+    if not lons:
+        return (lambda lon, lat: (0.0, 0.0)), 0.0
+    lon_min, lon_max, lat_min, lat_max = min(lons), max(lons), min(lats), max(lats)
+    k = math.cos(math.radians((lat_min + lat_max) / 2))
+    span = max((lon_max - lon_min) * k, 1e-9)
+    s = width / span
+    height = (lat_max - lat_min) * s
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        return (lon - lon_min) * k * s, (lat_max - lat) * s
+
+    return project, height
+
+
+def _path(
+    geometry: dict[str, object], project: Callable[[float, float], tuple[float, float]]
+) -> str:
+    parts = []
+    for ring in _rings(geometry):
+        points = [project(float(p[0]), float(p[1])) for p in ring]
+        if points:
+            parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z")
+    return "".join(parts)
+
+
+_PATTERNS = (
+    '<defs><pattern id="wr-suppressed" width="6" height="6" patternUnits="userSpaceOnUse">'
+    '<rect width="6" height="6" fill="#ffffff"/>'
+    '<path d="M0,6L6,0" stroke="#555555" stroke-width="1.2"/></pattern>'
+    '<pattern id="wr-missing" width="6" height="6" patternUnits="userSpaceOnUse">'
+    '<rect width="6" height="6" fill="#ffffff"/>'
+    '<circle cx="3" cy="3" r="1" fill="#555555"/></pattern></defs>'
+)
+
+
+def choropleth(
+    areas: Sequence[Area],
+    geometries: dict[str, str],
+    *,
+    title: str,
+    scale: Scale,
+    legend_title: str,
+    status_labels: dict[str, str],
+    width: int = 560,
+) -> str:
+    """An SVG map: one <a><path><title/></path></a> per area with a boundary, plus a legend.
+
+    Areas without a boundary are skipped on the map (they stay in the table beside it).
+    status_labels gives the legend text for 'suppressed' and 'missing'.
+    """
+    parsed = {code: json.loads(text) for code, text in geometries.items()}
+    project, height = _projector(parsed.values(), width)
+    legend_h = 22 * (len(scale.labels) + 3)
+    total_h = int(height) + legend_h + 10
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="wr-map" viewBox="0 0 {width} {total_h}" '
+        f'width="100%" role="group" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        _PATTERNS,
+    ]
+    for area in areas:
+        geometry = parsed.get(area.code)
+        if geometry is None:
+            continue
+        if area.value is not None and area.status == "ok":
+            fill = scale.colour(area.value)
+        elif area.status == "suppressed":
+            fill = SUPPRESSED_FILL
+        else:
+            fill = MISSING_FILL
+        text = f"{area.name}: {area.label}"
+        out.append(
+            f'<a href="{escape(area.href)}" aria-label="{escape(text)}" '
+            f'data-code="{escape(area.code)}">'
+            f'<path d="{_path(geometry, project)}" fill="{fill}" stroke="{OUTLINE}" '
+            f'stroke-width="0.8"><title>{escape(text)}</title></path></a>'
+        )
+    out.append(_legend(scale, legend_title, status_labels, y0=int(height) + 10))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _legend(scale: Scale, legend_title: str, status_labels: dict[str, str], y0: int) -> str:
+    rows = [f'<g class="wr-legend" transform="translate(0,{y0})">']
+    rows.append(f'<text x="0" y="14" font-weight="bold">{escape(legend_title)}</text>')
+    entries = [(PALETTE[i], label) for i, label in enumerate(scale.labels)]
+    entries += [
+        (SUPPRESSED_FILL, status_labels.get("suppressed", "suppressed")),
+        (MISSING_FILL, status_labels.get("missing", "missing")),
+    ]
+    for i, (fill, label) in enumerate(entries):
+        y = 22 * (i + 1)
+        rows.append(
+            f'<rect x="0" y="{y}" width="18" height="16" fill="{fill}" stroke="{OUTLINE}"/>'
+            f'<text x="26" y="{y + 13}">{escape(label)}</text>'
+        )
+    rows.append("</g>")
+    return "".join(rows)
+
+
+def sparkline(
+    points: Sequence[tuple[int, float | None]],
+    *,
+    label: str,
+    width: int = 160,
+    height: int = 40,
+    y_max: float | None = None,
+) -> str:
+    """A small line chart of (year, value); gaps where the value is None.
+
+    role="img" with an aria-label that states every value, so the chart has a full text
+    alternative (WCAG 1.1.1).
+    """
+    known = [(x, y) for x, y in points if y is not None]
+    text = label + ": " + ", ".join(f"{x} {'–' if y is None else _fmt(y)}" for x, y in points)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="wr-spark" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(text)}">'
+        f"<title>{escape(text)}</title>"
+    ]
+    if known:
+        xs = [x for x, _ in points]
+        x0, x1 = min(xs), max(xs)
+        top = y_max if y_max is not None else max(max(y for _, y in known), 1e-9)
+        pad = 4
+
+        def px(x: int) -> float:
+            return pad + (x - x0) / max(x1 - x0, 1) * (width - 2 * pad)
+
+        def py(y: float) -> float:
+            return height - pad - (y / top) * (height - 2 * pad)
+
+        segment: list[str] = []
+        segments: list[list[str]] = [segment]
+        for x, y in points:
+            if y is None:
+                segment = []
+                segments.append(segment)
+            else:
+                segment.append(f"{px(x):.1f},{py(y):.1f}")
+        for seg in segments:
+            if len(seg) > 1:
+                out.append(
+                    f'<polyline points="{" ".join(seg)}" fill="none" stroke="#54278f" '
+                    'stroke-width="2"/>'
+                )
+        for x, y in known:
+            out.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="2.5" fill="#54278f"/>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}" if float(value).is_integer() else f"{value:.1f}"

@@ -1,0 +1,311 @@
+"""Read queries for the web, the API and exports: regions, boundaries, observations, sources,
+build info and the stored score tables. Only reads what a build wrote; never computes scores.
+
+Every function takes an open (read-only) connection and returns plain dicts, so callers outside
+wijkradar.store need no duckdb import.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import duckdb
+
+Row = dict[str, Any]
+
+#: Region level below each level, for drill-down.
+CHILD_LEVEL = {"land": "gemeente", "provincie": "gemeente", "gemeente": "wijk", "wijk": "buurt"}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[Row]:
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Row | None:
+    rows = _rows(con, sql, params)
+    return rows[0] if rows else None
+
+
+def build_info(con: duckdb.DuckDBPyConnection) -> Row | None:
+    """The build row (created_at, code and methodology version, demo flag), options parsed."""
+    row = _one(con, "SELECT * FROM build ORDER BY created_at DESC LIMIT 1")
+    if row is not None and isinstance(row.get("options"), str):
+        row["options"] = json.loads(row["options"])
+    return row
+
+
+def sources(con: duckdb.DuckDBPyConnection) -> list[Row]:
+    return _rows(con, "SELECT * FROM sources ORDER BY publisher, table_id, year")
+
+
+def years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Years that have regions, newest first."""
+    return [r["year"] for r in _rows(con, "SELECT DISTINCT year FROM regions ORDER BY year DESC")]
+
+
+def score_years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    rows = _rows(con, "SELECT DISTINCT period FROM area_scores ORDER BY period DESC")
+    return [r["period"] for r in rows] or years(con)
+
+
+def latest_year(con: duckdb.DuckDBPyConnection) -> int | None:
+    found = score_years(con)
+    return found[0] if found else None
+
+
+def region(con: duckdb.DuckDBPyConnection, code: str, year: int | None = None) -> Row | None:
+    """One region in `year` (or its latest year)."""
+    if year is None:
+        return _one(con, "SELECT * FROM regions WHERE code = ? ORDER BY year DESC LIMIT 1", [code])
+    return _one(con, "SELECT * FROM regions WHERE code = ? AND year = ?", [code, year])
+
+
+def ancestors(con: duckdb.DuckDBPyConnection, code: str, year: int) -> list[Row]:
+    """The chain from the country down to (excluding) `code`, for breadcrumbs."""
+    chain: list[Row] = []
+    current = region(con, code, year)
+    seen = {code}
+    while current is not None and current.get("parent_code") and current["parent_code"] not in seen:
+        seen.add(current["parent_code"])
+        current = region(con, current["parent_code"], year)
+        if current is not None:
+            chain.append(current)
+    chain.reverse()
+    if not chain or chain[0]["code"] != "NL01":
+        land = _one(con, "SELECT * FROM regions WHERE level = 'land' AND year = ?", [year])
+        if land is not None and land["code"] != code:
+            chain.insert(0, land)
+    return chain
+
+
+def regions_at(
+    con: duckdb.DuckDBPyConnection, level: str, year: int, within: str | None = None
+) -> list[Row]:
+    """Regions of `level` in `year`, optionally within a gemeente/provincie/wijk code."""
+    sql = "SELECT * FROM regions WHERE level = ? AND year = ?"
+    params: list[Any] = [level, year]
+    if within and not within.startswith("NL"):
+        sql += " AND (parent_code = ? OR gemeente_code = ? OR provincie_code = ?)"
+        params += [within, within, within]
+    return _rows(con, sql + " ORDER BY code", params)
+
+
+def children(con: duckdb.DuckDBPyConnection, code: str, year: int) -> list[Row]:
+    """The next level down inside `code` (country -> gemeenten, gemeente -> wijken, ...)."""
+    parent = region(con, code, year)
+    if parent is None or parent["level"] not in CHILD_LEVEL:
+        return []
+    return regions_at(con, CHILD_LEVEL[parent["level"]], year, within=code)
+
+
+def boundaries(
+    con: duckdb.DuckDBPyConnection, level: str, year: int, within: str | None = None
+) -> dict[str, str]:
+    """code -> GeoJSON geometry text. Falls back to the latest earlier boundary year."""
+    codes = {r["code"] for r in regions_at(con, level, year, within)}
+    rows = _rows(
+        con,
+        "SELECT code, geometry FROM boundaries WHERE level = ? AND year <= ? "
+        "QUALIFY row_number() OVER (PARTITION BY code ORDER BY year DESC) = 1",
+        [level, year],
+    )
+    return {r["code"]: r["geometry"] for r in rows if r["code"] in codes}
+
+
+def variables(con: duckdb.DuckDBPyConnection) -> list[Row]:
+    return _rows(con, "SELECT * FROM variables ORDER BY key, source_id")
+
+
+def observations(con: duckdb.DuckDBPyConnection, code: str, year: int | None = None) -> list[Row]:
+    """Raw source observations of one region, with their variable's title and unit."""
+    sql = (
+        "SELECT o.*, v.title, v.unit FROM observations o "
+        "LEFT JOIN variables v ON v.key = o.variable AND v.source_id = o.source_id "
+        "WHERE o.region_code = ?"
+    )
+    params: list[Any] = [code]
+    if year is not None:
+        sql += " AND o.period = ?"
+        params.append(year)
+    return _rows(con, sql + " ORDER BY o.period, o.variable", params)
+
+
+def indicators(con: duckdb.DuckDBPyConnection) -> list[Row]:
+    """Indicators present in the build, with unit, levels and years covered."""
+    return _rows(
+        con,
+        "SELECT indicator, any_value(unit) AS unit, list(DISTINCT level ORDER BY level) AS levels, "
+        "list(DISTINCT period ORDER BY period) AS years, count(*) AS n_values "
+        "FROM indicator_values GROUP BY indicator ORDER BY indicator",
+    )
+
+
+def indicator_values(
+    con: duckdb.DuckDBPyConnection, code: str, year: int, reference: str = "NL01"
+) -> list[Row]:
+    """Indicator values of one region and year with their oriented percentile (if ranked)."""
+    return _rows(
+        con,
+        "SELECT v.indicator, v.value, v.status, v.unit, v.source_ids, v.period, "
+        "r.percentile, r.status AS rank_status FROM indicator_values v "
+        "LEFT JOIN indicator_ranks r ON r.region_code = v.region_code AND r.period = v.period "
+        "AND r.indicator = v.indicator AND r.reference = ? "
+        "WHERE v.region_code = ? AND v.period = ? ORDER BY v.indicator",
+        [reference, code, year],
+    )
+
+
+def area_score(
+    con: duckdb.DuckDBPyConnection, code: str, year: int, framework: str, reference: str
+) -> Row | None:
+    return _one(
+        con,
+        "SELECT * FROM area_scores WHERE region_code = ? AND period = ? AND framework = ? "
+        "AND reference = ?",
+        [code, year, framework, reference],
+    )
+
+
+def area_trend(
+    con: duckdb.DuckDBPyConnection, code: str, framework: str, reference: str
+) -> list[Row]:
+    """Area scores over all years, oldest first."""
+    return _rows(
+        con,
+        "SELECT period, stacking, overall_index, protective, status FROM area_scores "
+        "WHERE region_code = ? AND framework = ? AND reference = ? ORDER BY period",
+        [code, framework, reference],
+    )
+
+
+def characteristic_scores(
+    con: duckdb.DuckDBPyConnection, code: str, year: int, reference: str
+) -> list[Row]:
+    return _rows(
+        con,
+        "SELECT characteristic, score, flagged, n_indicators, status FROM characteristic_scores "
+        "WHERE region_code = ? AND period = ? AND reference = ? ORDER BY characteristic",
+        [code, year, reference],
+    )
+
+
+def theme_scores(
+    con: duckdb.DuckDBPyConnection, code: str, year: int, framework: str, reference: str
+) -> list[Row]:
+    return _rows(
+        con,
+        "SELECT theme, score, status FROM theme_scores WHERE region_code = ? AND period = ? "
+        "AND framework = ? AND reference = ? ORDER BY theme",
+        [code, year, framework, reference],
+    )
+
+
+def frameworks(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = _rows(con, "SELECT DISTINCT framework FROM area_scores ORDER BY framework DESC")
+    return [r["framework"] for r in rows]
+
+
+def references(con: duckdb.DuckDBPyConnection, level: str | None = None) -> list[str]:
+    sql = "SELECT DISTINCT reference FROM area_scores"
+    params: list[Any] = []
+    if level:
+        sql += " WHERE level = ?"
+        params.append(level)
+    return [r["reference"] for r in _rows(con, sql + " ORDER BY reference DESC", params)]
+
+
+def themes(con: duckdb.DuckDBPyConnection, framework: str) -> list[str]:
+    rows = _rows(
+        con,
+        "SELECT DISTINCT theme FROM theme_scores WHERE framework = ? ORDER BY theme",
+        [framework],
+    )
+    return [r["theme"] for r in rows]
+
+
+def characteristics(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = _rows(con, "SELECT DISTINCT characteristic FROM characteristic_scores ORDER BY 1")
+    return [r["characteristic"] for r in rows]
+
+
+#: Metric names a map or ranking can show: stacking | index | protective | theme:<id> | char:<id>
+METRICS = ("stacking", "index", "protective")
+
+
+def metric_values(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    year: int,
+    *,
+    within: str | None,
+    metric: str,
+    framework: str,
+    reference: str,
+) -> list[Row]:
+    """Per region of `level` in `year` (within an area): code, name, value, status.
+
+    Regions without a stored score keep value NULL and a status saying why (never 0).
+    """
+    base = regions_at(con, level, year, within)
+    if metric.startswith("theme:"):
+        sql = (
+            "SELECT region_code, score AS value, status FROM theme_scores WHERE level = ? "
+            "AND period = ? AND framework = ? AND reference = ? AND theme = ?"
+        )
+        params: list[Any] = [level, year, framework, reference, metric[6:]]
+    elif metric.startswith("char:"):
+        sql = (
+            "SELECT region_code, score AS value, status, flagged FROM characteristic_scores "
+            "WHERE level = ? AND period = ? AND reference = ? AND characteristic = ?"
+        )
+        params = [level, year, reference, metric[5:]]
+    else:
+        column = {"stacking": "stacking", "index": "overall_index", "protective": "protective"}
+        if metric not in column:
+            raise ValueError(f"unknown metric {metric!r}")
+        sql = (
+            f"SELECT region_code, {column[metric]} AS value, status, status_reason, toxic_mix "
+            "FROM area_scores WHERE level = ? AND period = ? AND framework = ? AND reference = ?"
+        )
+        params = [level, year, framework, reference]
+    scored = {r["region_code"]: r for r in _rows(con, sql, params)}
+    out: list[Row] = []
+    for reg in base:
+        score = scored.get(reg["code"], {"value": None, "status": "missing"})
+        value = score.get("value")
+        out.append(
+            {
+                "code": reg["code"],
+                "name": reg["name"],
+                "level": reg["level"],
+                "value": None if value is None else float(value),
+                "status": score.get("status", "missing"),
+                "status_reason": score.get("status_reason", ""),
+                "toxic_mix": score.get("toxic_mix"),
+            }
+        )
+    return out
+
+
+def ranking(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    year: int,
+    *,
+    within: str | None = None,
+    by: str = "stacking",
+    framework: str = "tno",
+    reference: str = "NL01",
+    limit: int | None = None,
+) -> list[Row]:
+    """Regions ordered by a metric, most vulnerable first; unscored regions last, unranked."""
+    rows = metric_values(
+        con, level, year, within=within, metric=by, framework=framework, reference=reference
+    )
+    rows.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0.0), r["code"]))
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank if row["value"] is not None else None
+    return rows[:limit] if limit else rows

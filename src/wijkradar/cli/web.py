@@ -1,9 +1,36 @@
-"""Commands: (to be filled in)."""
+"""Command: serve (the dashboard and JSON API on a local address)."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+
+    @app.command()
+    def serve(
+        db: Annotated[
+            Path | None,
+            typer.Option(help="monitor database (default: $WIJKRADAR_DB or var/monitor.duckdb)"),
+        ] = None,
+        host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    ) -> None:
+        """Serve the dashboard and the JSON API (/api/v1, docs at /docs) from a built database."""
+        import uvicorn
+
+        from wijkradar.api.app import create_app
+        from wijkradar.api.settings import Settings
+        from wijkradar.store.reader import open_read
+
+        settings = Settings(db=db) if db is not None else Settings()
+        open_read(settings.db).close()  # fail now, with the CLI's one-line error, if there is none
+        typer.echo(
+            f"Wijkradar on http://{host}:{port}/ (database {settings.db}, pid {os.getpid()})"
+        )
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

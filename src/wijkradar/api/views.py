@@ -26,7 +26,7 @@ def method_version(con: duckdb.DuckDBPyConnection) -> str | None:
 def figure(
     value: Any, status: str, unit: str, year: int, source_ids: list[str], method: str | None
 ) -> models.Figure:
-    out = release(None if value is None else float(value), unit, status)
+    out = release(None if value is None else float(value), unit, status, source_ids)
     return models.Figure(
         value=out.value,
         status=out.status,

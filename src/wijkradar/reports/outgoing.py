@@ -1,16 +1,16 @@
 """The one door every outgoing figure of the web, API and exports passes through.
 
-The small-number rules themselves live in wijkradar.compute.disclosure (one module, named
-constants). This adapter applies them to a (value, unit, status) triple and says which rule was
-applied, so each figure can carry a note. While that module is absent (early builds), figures go
-out as stored and the note says so plainly.
+The small-number rules live in wijkradar.compute.disclosure (named constants, one module). This
+adapter applies them to a stored (value, unit, status, sources) and returns the figure with a
+note saying which rule was applied, so each figure on a page or in the API can carry it.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+
+from wijkradar.compute import disclosure
 
 
 @dataclass(frozen=True)
@@ -20,42 +20,33 @@ class Released:
     note: str
 
 
-def _rules() -> Any:
-    try:
-        return importlib.import_module("wijkradar.compute.disclosure")
-    except ImportError:
-        return None
-
-
-NO_RULES_NOTE = "geen kleine-aantallenregels beschikbaar in deze versie; waarden zoals opgeslagen"
-
-
-def rules_summary() -> str:
+def rules_summary(lang: str = "nl") -> str:
     """One line naming the small-number rules in force (for footers and sidecars)."""
-    module = _rules()
-    if module is None:
-        return NO_RULES_NOTE
-    summary = (
-        getattr(module, "RULES_SUMMARY", None) or (module.__doc__ or "").strip().split("\n")[0]
+    if lang == "en":
+        return (
+            f"counts of persons below {disclosure.SUPPRESS_BELOW} are not shown, other counts "
+            f"rounded to {disclosure.ROUND_TO}; figures CBS published and scores pass unchanged"
+        )
+    return (
+        f"aantallen personen onder {disclosure.SUPPRESS_BELOW} niet getoond, overige aantallen "
+        f"afgerond op {disclosure.ROUND_TO}; door CBS gepubliceerde cijfers en scores ongewijzigd"
     )
-    return str(summary)
 
 
-def release(value: float | None, unit: str, status: str) -> Released:
-    """Pass one figure through the disclosure rules; a non-'ok' status always keeps value None."""
+def release(
+    value: float | None, unit: str, status: str, source_ids: Sequence[str] = ()
+) -> Released:
+    """Pass one figure through disclosure.disclose_value.
+
+    A figure counts as published when all its sources are published open data (CBS applied its
+    own disclosure control). A value the rules withhold gets status 'suppressed' (value None); a
+    non-'ok' status always keeps value None.
+    """
+    note = rules_summary()
     if status != "ok" or value is None:
-        return Released(None, status if status != "ok" else "missing", rules_summary())
-    module = _rules()
-    apply = getattr(module, "release", None) if module is not None else None
-    if apply is None:
-        return Released(float(value), status, rules_summary())
-    result = apply(value, unit)
-    if isinstance(result, tuple):
-        new_value, new_status = result[0], result[1]
-        note = result[2] if len(result) > 2 else rules_summary()
-        return Released(None if new_value is None else float(new_value), str(new_status), str(note))
-    return Released(
-        None if result is None else float(result),
-        status if result is not None else "suppressed",
-        rules_summary(),
-    )
+        return Released(None, "missing" if status == "ok" else status, note)
+    published = bool(source_ids) and all(disclosure.is_published_source(s) for s in source_ids)
+    shown = disclosure.disclose_value(float(value), unit, published)
+    if shown is None:
+        return Released(None, "suppressed", note)
+    return Released(float(shown), status, note)

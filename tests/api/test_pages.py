@@ -1,0 +1,101 @@
+"""HTML pages: drill-down, profile, ranking, method, sources; Dutch first, English on request."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from fastapi.testclient import TestClient
+
+
+class _Outline(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def _outline(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Outline()
+    parser.feed(html)
+    return parser.tags
+
+
+PAGES = [
+    "/",
+    "/kaart/GM0001",
+    "/kaart/WK000101",
+    "/gebied/WK000101",
+    "/ranglijst?level=wijk",
+    "/methode",
+    "/bronnen",
+]
+
+
+def test_every_page_has_landmarks_one_h1_and_footer(client: TestClient) -> None:
+    for url in PAGES:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        tags = _outline(response.text)
+        names = [t for t, _ in tags]
+        assert names.count("h1") == 1, url
+        assert {"header", "nav", "main", "footer"} <= set(names), url
+        assert tags[0] == ("html", {"lang": "nl"}), url
+        assert 'class="skip" href="#content"' in response.text
+        assert (
+            "DEMO" in response.text and "2026.1" in response.text and "CC BY 4.0" in response.text
+        )
+        for tag, attrs in tags:
+            if tag == "th" and attrs.get("scope") is None:
+                raise AssertionError(f"{url}: <th> without scope")
+
+
+def test_map_drills_down_with_links_and_table(client: TestClient) -> None:
+    html = client.get("/").text
+    assert html.count('<a href="/kaart/GM0001') >= 2  # map area and table row
+    assert "<title>Demodorp: 2</title>" in html
+    wijk = client.get("/kaart/GM0001").text
+    assert "<title>Centrum: 3</title>" in wijk and "<caption>" in wijk
+    buurt = client.get("/kaart/WK000101").text
+    assert 'href="/gebied/BU00010101' in buurt
+
+
+def test_map_shows_suppressed_and_missing_distinctly(client: TestClient) -> None:
+    html = client.get("/kaart/GM0001", params={"metric": "char:age"}).text
+    assert "url(#wr-suppressed)" in html
+    assert "onderdrukt" in html
+    missing = client.get("/kaart/GM0001", params={"metric": "char:low_education"}).text
+    assert "url(#wr-missing)" in missing and "ontbreekt" in missing
+
+
+def test_profile_explains_flags_and_trend(client: TestClient) -> None:
+    html = client.get("/gebied/WK000101").text
+    assert "Waarom gemarkeerd?" in html
+    assert "14,2" in html and "CBS/85618NED/2023" in html
+    assert re.search(r'role="img" aria-label="Stapeling: 2022 2, 2023 3"', html)
+    assert "Demodorp" in html and "Nederland" in html  # comparison rows
+    small = client.get("/gebied/BU00010201").text
+    assert "te klein om te rangschikken" in small
+
+
+def test_english_switch(client: TestClient) -> None:
+    html = client.get("/gebied/WK000101", params={"lang": "en"}).text
+    assert '<html lang="en">' in html and "Why is it flagged?" in html
+    assert (
+        'href="/kaart/GM0001?year=2023&amp;framework=tno&amp;reference=NL01&amp;metric=stacking&amp;lang=en"'
+        in html
+    )
+
+
+def test_ranking_page_and_csv(client: TestClient) -> None:
+    html = client.get("/ranglijst", params={"level": "wijk"}).text
+    assert html.index("Centrum") < html.index("Haven") < html.index("Noord")
+    csv_response = client.get("/ranglijst", params={"level": "wijk", "format": "csv"})
+    assert "attachment" in csv_response.headers["content-disposition"]
+    assert csv_response.text.splitlines()[0].startswith("code,name,level,year,stacking")
+
+
+def test_unknown_area_is_404(client: TestClient) -> None:
+    assert client.get("/gebied/WK999999").status_code == 404

@@ -1,0 +1,86 @@
+"""SVG choropleth and sparkline: links, titles, legend, classes, text alternatives."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+from wijkradar.reports import svg
+
+NS = {"s": "http://www.w3.org/2000/svg"}
+
+
+def _square(x0: float, y0: float, size: float = 0.1) -> str:
+    ring = [[x0, y0], [x0 + size, y0], [x0 + size, y0 + size], [x0, y0 + size], [x0, y0]]
+    return json.dumps({"type": "Polygon", "coordinates": [ring]})
+
+
+def test_choropleth_links_titles_and_fills() -> None:
+    areas = [
+        svg.Area("A", "Alfa", 0.0, "ok", "/a", "0"),
+        svg.Area("B", "Bravo", 6.0, "ok", "/b", "6"),
+        svg.Area("C", "Charlie", None, "suppressed", "/c", "onderdrukt"),
+        svg.Area("D", "Delta", None, "missing", "/d", "ontbreekt"),
+        svg.Area("E", "Echo", 1.0, "ok", "/e", "1"),  # no boundary: left off the map
+    ]
+    geoms = {
+        "A": _square(5.0, 52.0),
+        "B": _square(5.1, 52.0),
+        "C": _square(5.0, 52.1),
+        "D": _square(5.1, 52.1),
+    }
+    text = svg.choropleth(
+        areas,
+        geoms,
+        title="Kaart",
+        scale=svg.STACKING_SCALE,
+        legend_title="Stapeling",
+        status_labels={"suppressed": "onderdrukt", "missing": "ontbreekt"},
+    )
+    root = ET.fromstring(text)
+    links = root.findall("s:a", NS)
+    assert [a.get("href") for a in links] == ["/a", "/b", "/c", "/d"]
+    fills = [a.find("s:path", NS).get("fill") for a in links]  # type: ignore[union-attr]
+    assert fills == [svg.PALETTE[0], svg.PALETTE[4], svg.SUPPRESSED_FILL, svg.MISSING_FILL]
+    titles = [a.find("s:path/s:title", NS).text for a in links]  # type: ignore[union-attr]
+    assert titles == ["Alfa: 0", "Bravo: 6", "Charlie: onderdrukt", "Delta: ontbreekt"]
+    legend = [t.text for t in root.findall(".//s:g/s:text", NS)]
+    assert legend == ["Stapeling", "0", "1", "2", "3–4", "5+", "onderdrukt", "ontbreekt"]
+
+
+def test_projection_keeps_aspect_ratio() -> None:
+    # A square of 0.1° x 0.1° at 52°N is cos(52°) ≈ 0.616 as wide as high.
+    text = svg.choropleth(
+        [svg.Area("A", "A", 1.0, "ok", "/a", "1")],
+        {"A": _square(5.0, 52.0)},
+        title="t",
+        scale=svg.PERCENTILE_SCALE,
+        legend_title="l",
+        status_labels={},
+        width=100,
+    )
+    path = ET.fromstring(text).find("s:a/s:path", NS).get("d")  # type: ignore[union-attr]
+    points = [tuple(map(float, p.split(","))) for p in path.strip("MZ").split("L")]
+    height = max(y for _, y in points) - min(y for _, y in points)
+    assert 160 < height < 164  # 100 / cos(52.05°) ≈ 162.6
+
+
+def test_percentile_scale_classes() -> None:
+    scale = svg.PERCENTILE_SCALE
+    assert [scale.colour(v) for v in (0, 19.9, 20, 79.9, 80, 100)] == [
+        svg.PALETTE[0],
+        svg.PALETTE[0],
+        svg.PALETTE[1],
+        svg.PALETTE[3],
+        svg.PALETTE[4],
+        svg.PALETTE[4],
+    ]
+
+
+def test_sparkline_text_alternative_and_gaps() -> None:
+    text = svg.sparkline([(2019, 1.0), (2020, None), (2021, 3.0), (2022, 4.0)], label="Stapeling")
+    root = ET.fromstring(text)
+    assert root.get("role") == "img"
+    assert root.get("aria-label") == "Stapeling: 2019 1, 2020 –, 2021 3, 2022 4"
+    assert len(root.findall("s:circle", NS)) == 3
+    assert len(root.findall("s:polyline", NS)) == 1  # 2019 stands alone across the gap

@@ -1,9 +1,391 @@
-"""Commands: (to be filled in)."""
+"""Commands: build, demo, status, regions. Thin: parse options, call the pipeline, print."""
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from wijkradar.domain import Level, WijkradarError
+
+DEFAULT_DB = Path("var/monitor.duckdb")
+DEFAULT_DEMO_DIR = Path("var/demo")
+DEFAULT_CACHE = Path("var/cache/cbs")
+DEFAULT_ONLINE_YEARS = tuple(range(2019, 2024))
+
+console = Console()
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Monitor database file [env WIJKRADAR_DB; default var/monitor.duckdb].",
+        show_default=False,
+    ),
+]
+
+
+def db_path(option: Path | None) -> Path:
+    """--db, else $WIJKRADAR_DB, else var/monitor.duckdb (relative to the working directory)."""
+    if option is not None:
+        return option
+    return Path(os.environ.get("WIJKRADAR_DB") or DEFAULT_DB)
+
+
+def parse_years(text: str | None) -> tuple[int, ...] | None:
+    """'2019-2023' or '2019,2021' (or a mix: '2015,2019-2021') -> sorted years."""
+    if text is None or not text.strip():
+        return None
+    years: set[int] = set()
+    try:
+        for part in text.split(","):
+            part = part.strip()
+            if "-" in part:
+                first, last = (int(p) for p in part.split("-", 1))
+                if last < first:
+                    raise ValueError(part)
+                years.update(range(first, last + 1))
+            elif part:
+                years.add(int(part))
+    except ValueError:
+        raise WijkradarError(
+            f"--years {text!r}: expected a range like 2019-2023 or a list like 2019,2021"
+        ) from None
+    return tuple(sorted(years))
+
+
+def parse_levels(text: str | None) -> tuple[Level, ...] | None:
+    if text is None or not text.strip():
+        return None
+    levels = []
+    for part in text.split(","):
+        try:
+            levels.append(Level(part.strip().lower()))
+        except ValueError:
+            known = ", ".join(level.value for level in Level)
+            problem = f"--levels: unknown level {part.strip()!r}; known: {known}"
+            raise WijkradarError(problem) from None
+    return tuple(levels)
+
+
+class RichProgress:
+    """Adapts the pipeline's (description, done, total) callback to Rich bars, one per step."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._tasks: dict[str, Any] = {}
+
+    def __call__(self, description: str, done: int, total: int | None) -> None:
+        task = self._tasks.get(description)
+        if task is None:
+            task = self._progress.add_task(description, total=total)
+            self._tasks[description] = task
+        self._progress.update(task, completed=done, total=total)
+
+
+@contextlib.contextmanager
+def progress_bars() -> Iterator[RichProgress]:
+    bars = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+    with bars:
+        yield RichProgress(bars)
+
+
+def _load_class(name: str, modules: tuple[str, ...], option: str) -> Callable[..., Any]:
+    """A source class from its module, imported only when the option that needs it is used."""
+    for module in modules:
+        try:
+            found = getattr(importlib.import_module(module), name, None)
+        except ImportError:
+            continue
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    raise WijkradarError(f"{option} needs the {name} source, which is not installed")
+
+
+def _sources(
+    from_dirs: list[Path],
+    years: tuple[int, ...] | None,
+    levels: tuple[Level, ...] | None,
+    boundaries: list[Path],
+    local: list[str],
+    cache: Path,
+    offline: bool,
+) -> list[Any]:
+    sources: list[Any] = []
+    if from_dirs:
+        files = _load_class("CbsKwbFiles", ("wijkradar.sources.cbs_kwb",), "--from")
+        for directory in from_dirs:
+            if not directory.is_dir():
+                raise WijkradarError(f"--from {directory}: no such directory")
+            sources.append(files(directory, years=years, levels=levels))
+    else:
+        online = _load_class("CbsKwbOnline", ("wijkradar.sources.cbs_kwb",), "build")
+        client = _offline_client(cache) if offline else None
+        sources.append(
+            online(years or DEFAULT_ONLINE_YEARS, levels=levels, cache_dir=cache, client=client)
+        )
+    for path in boundaries:
+        boundary = _load_class(
+            "BoundariesFile",
+            ("wijkradar.sources.boundaries", "wijkradar.sources.boundaries_file"),
+            "--boundaries",
+        )
+        sources.append(boundary(path))
+    for item in local:
+        csv, sep, mapping = item.partition("=")
+        if not sep or not csv or not mapping:
+            raise WijkradarError(f"--local {item!r}: expected CSV=MAPPING (two file paths)")
+        local_csv = _load_class(
+            "LocalCsv", ("wijkradar.sources.local", "wijkradar.sources.local_csv"), "--local"
+        )
+        sources.append(local_csv(Path(csv), Path(mapping)))
+    return sources
+
+
+def _offline_client(cache: Path) -> Any:
+    """An httpx client that refuses every request: only what is cached can be built."""
+    import httpx
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise WijkradarError(
+            f"--offline: {request.url} is not in the cache at {cache}; run once without --offline"
+        )
+
+    return httpx.Client(transport=httpx.MockTransport(refuse))
+
+
+def _print_report(report: Any, db: Path) -> None:
+    if report.up_to_date:
+        console.print(f"{db} is up to date (inputs, options, code and methodology unchanged).")
+        return
+    console.print(
+        f"Built {db}: {report.n_observations:,} observations in {report.seconds:.1f} s;"
+        f" methodology {report.methodology_version or '(no scores)'}"
+    )
+    _print_region_counts(report.regions)
+    table = Table(title="Cells per source")
+    for column in ("source", "observations", "suppressed", "missing"):
+        table.add_column(column, justify="left" if column == "source" else "right")
+    for source in report.sources:
+        table.add_row(
+            source.source_id,
+            f"{source.n_observations:,}",
+            f"{source.n_suppressed:,}",
+            f"{source.n_missing:,}",
+        )
+    console.print(table)
+
+
+def _print_region_counts(counts: dict[tuple[str, int], int]) -> None:
+    years = sorted({year for _, year in counts})
+    table = Table(title="Regions per level and year")
+    table.add_column("level")
+    for year in years:
+        table.add_column(str(year), justify="right")
+    for level in Level:
+        if any((level.value, year) in counts for year in years):
+            cells = [f"{counts.get((level.value, year), 0):,}" for year in years]
+            table.add_row(level.value, *cells)
+    console.print(table)
+
+
+def build_command(
+    from_dirs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--from", help="Directory of CBS KWB files (OData dumps, CSV, XLSX); repeatable."
+        ),
+    ] = None,
+    years: Annotated[
+        str | None,
+        typer.Option(help="Years to build: 2019-2023 or 2019,2021 (default: all in the inputs)."),
+    ] = None,
+    levels: Annotated[
+        str | None,
+        typer.Option(help="Levels: gemeente,wijk,buurt (default: all)."),
+    ] = None,
+    boundaries: Annotated[
+        list[Path] | None,
+        typer.Option(help="Boundary file or directory (GeoJSON/GeoPackage); repeatable."),
+    ] = None,
+    local: Annotated[
+        list[str] | None,
+        typer.Option(help="Local figures as CSV=MAPPING (CSV file and its mapping); repeatable."),
+    ] = None,
+    db: DbOption = None,
+    cache: Annotated[
+        Path, typer.Option(help="Cache for tables fetched from CBS (without --from).")
+    ] = DEFAULT_CACHE,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Never fetch; build only from the cache.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild even when nothing changed.")
+    ] = False,
+) -> None:
+    """Build the monitor database from CBS data (files with --from, else CBS online)."""
+    from wijkradar.pipeline import BuildOptions, build
+
+    target = db_path(db)
+    year_list, level_list = parse_years(years), parse_levels(levels)
+    sources = _sources(
+        from_dirs or [], year_list, level_list, boundaries or [], local or [], cache, offline
+    )
+    options = BuildOptions(years=year_list, levels=level_list, force=force)
+    with progress_bars() as progress:
+        report = build(sources, target, options=options, progress=progress)
+    _print_report(report, target)
+
+
+def demo_command(
+    db: DbOption = None,
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Where to write the synthetic demo files.")
+    ] = DEFAULT_DEMO_DIR,
+    scale: Annotated[str, typer.Option(help="Demo size: small or national.")] = "small",
+) -> None:
+    """Generate synthetic demo data and build it into the database (labelled DEMO)."""
+    from wijkradar.pipeline import BuildOptions, build
+
+    try:
+        demo = importlib.import_module("wijkradar.sources.demo")
+        generate, demo_sources = demo.generate, demo.demo_sources
+    except (ImportError, AttributeError):
+        raise WijkradarError("the demo generator is not installed") from None
+    target = db_path(db)
+    with progress_bars() as progress:
+        progress("generating demo files", 0, 1)
+        files = generate(directory, scale=scale)
+        progress("generating demo files", 1, 1)
+        report = build(
+            demo_sources(files), target, options=BuildOptions(demo=True), progress=progress
+        )
+    console.print("[bold]DEMO[/bold]: synthetic data, not real figures.")
+    _print_report(report, target)
+
+
+def status_command(db: DbOption = None) -> None:
+    """What the database holds: sources, build, versions, regions per level and year."""
+    from wijkradar.store import catalog
+    from wijkradar.store.reader import open_read
+
+    target = db_path(db)
+    with contextlib.closing(open_read(target)) as con:
+        info = catalog.build_info(con)
+        if info is None:
+            raise WijkradarError(f"{target} holds no completed build")
+        if info.demo:
+            console.print(
+                "[bold reverse] DEMO [/bold reverse] synthetic data: no real figures, "
+                "do not use for policy."
+            )
+        console.print(f"Database: {target}")
+        console.print(f"Built: {info.created_at} UTC (build {info.build_id})")
+        console.print(f"Code version: {info.code_version}")
+        console.print(f"Methodology: {info.methodology_version or '(no scores computed)'}")
+        console.print(f"Observations: {catalog.observation_count(con):,}")
+        table = Table(title="Sources")
+        columns = (
+            "publisher",
+            "table",
+            "year",
+            "licence",
+            "checksum",
+            "retrieved",
+            "observations",
+            "suppressed",
+            "missing",
+        )
+        for column in columns:
+            table.add_column(column)
+        for row in catalog.sources(con):
+            table.add_row(
+                row["publisher"],
+                row["table_id"],
+                "" if row["year"] is None else str(row["year"]),
+                row["licence"],
+                row["checksum"][:19],
+                row["retrieved_at"],
+                f"{row['n_observations']:,}",
+                f"{row['n_suppressed']:,}",
+                f"{row['n_missing']:,}",
+            )
+        console.print(table)
+        _print_region_counts(catalog.region_counts(con))
+
+
+def regions_command(
+    query: Annotated[str, typer.Argument(help="A region code (GM0363) or part of a name.")],
+    year: Annotated[int | None, typer.Option(help="Only this year.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Look up regions: level, parents, children, years present, merges and breaks."""
+    from wijkradar.regions import became, came_from
+    from wijkradar.store import catalog
+    from wijkradar.store.reader import open_read
+
+    with contextlib.closing(open_read(db_path(db))) as con:
+        found = catalog.find_regions(con, query, year)
+        if not found:
+            where = f" in {year}" if year else ""
+            raise WijkradarError(f"no region matches {query!r}{where}")
+        changes = catalog.region_changes(con)
+        shown: set[str] = set()
+        for region in found:
+            if region.code in shown:
+                continue
+            shown.add(region.code)
+            years = catalog.region_years(con, region.code)
+            console.print(f"[bold]{region.code}[/bold] {region.name} ({region.level.value})")
+            parents = [
+                f"{code} {catalog.region_name(con, code, region.year) or ''}".strip()
+                for code in (region.parent_code, region.gemeente_code, region.provincie_code)
+                if code and code != region.code
+            ]
+            if parents:
+                console.print(f"  in: {', '.join(dict.fromkeys(parents))}")
+            children = catalog.children_count(con, region.code, region.year)
+            console.print(f"  children in {region.year}: {children}")
+            console.print(f"  years: {_year_spans(years)}")
+            for step in came_from(changes, region.code, max(years)):
+                console.print(f"  {step.kind} from: {step.code} ({step.year}) {step.note}".rstrip())
+            for step in became(changes, region.code, min(years)):
+                target = step.code or "(gone)"
+                console.print(f"  {step.kind} into: {target} ({step.year}) {step.note}".rstrip())
+            if len(shown) >= 20:
+                console.print("  ... more matches; give a code or --year")
+                break
+
+
+def _year_spans(years: list[int]) -> str:
+    spans: list[str] = []
+    for year in years:
+        if spans and spans[-1].endswith(str(year - 1)):
+            start = spans[-1].split("-")[0]
+            spans[-1] = f"{start}-{year}"
+        else:
+            spans.append(str(year))
+    return ", ".join(spans)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+    app.command("build")(build_command)
+    app.command("demo")(demo_command)
+    app.command("status")(status_command)
+    app.command("regions")(regions_command)

@@ -1,0 +1,190 @@
+"""Build from hand-made CBS KWB OData dumps into a real DuckDB file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from wijkradar.domain import InputError
+from wijkradar.pipeline import BuildOptions, build
+
+pytest.importorskip("wijkradar.sources.cbs_kwb")
+from wijkradar.sources.cbs_kwb import CbsKwbFiles
+
+TABLES = {2022: "85318NED", 2023: "85618NED"}
+
+# (code, kind, gemeente name, inhabitants as CBS writes it untyped, % rented)
+ROWS: dict[int, list[tuple[str, str, str, str, str]]] = {
+    2022: [
+        ("NL00", "Land", "Nederland", "  17590672", "    43"),
+        ("GM0363", "Gemeente", "Amsterdam", "    882633", "    70"),
+        ("GM0457", "Gemeente", "Weesp", "     20000", "    35"),
+        ("WK036300", "Wijk", "Amsterdam", "      9000", "       ."),
+        ("BU03630000", "Buurt", "Amsterdam", "       .", "     x"),
+        ("BU03630001", "Buurt", "Amsterdam", "      -", "    "),
+    ],
+    2023: [
+        ("NL00", "Land", "Nederland", "  17811291", "    42"),
+        ("GM0363", "Gemeente", "Amsterdam", "    918117", "    69"),
+        ("WK036300", "Wijk", "Amsterdam", "      9100", "    80"),
+        ("BU03630000", "Buurt", "Amsterdam", "      5000", "       ."),
+        ("BU03630001", "Buurt", "Amsterdam", "      4100", "    -99997"),
+    ],
+}
+
+
+def write_dump(root: Path, year: int, rows: list[tuple[str, str, str, str, str]]) -> Path:
+    folder = root / TABLES[year]
+    folder.mkdir(parents=True)
+
+    def dump(name: str, value: list[dict[str, Any]]) -> None:
+        (folder / name).write_text(json.dumps({"value": value}), encoding="utf-8")
+
+    dump(
+        "TableInfos.json",
+        [
+            {
+                "Identifier": TABLES[year],
+                "Title": f"Kerncijfers wijken en buurten {year}",
+                "Period": str(year),
+            }
+        ],
+    )
+    dump(
+        "DataProperties.json",
+        [
+            {"Key": "AantalInwoners_5", "Title": "Aantal inwoners", "Unit": "aantal"},
+            {"Key": "HuurwoningenTotaal_41", "Title": "Huurwoningen totaal", "Unit": "%"},
+        ],
+    )
+    dump(
+        "WijkenEnBuurten.json",
+        [
+            {"Key": "WK036300", "Title": "Burgwallen-Oude Zijde"},
+            {"Key": "BU03630000", "Title": "Kop Zeedijk"},
+            {"Key": "BU03630001", "Title": "Oudekennissteeg"},
+        ],
+    )
+    dump(
+        "UntypedDataSet.json",
+        [
+            {
+                "ID": i,
+                "WijkenEnBuurten": f"{code:<10}",
+                "Gemeentenaam_1": f"{name:<20}",
+                "SoortRegio_2": f"{kind:<9}",
+                "Codering_3": f"{code:<10}",
+                "IndelingswijzigingWijkenEnBuurten_4": "1" if kind in ("Wijk", "Buurt") else ".",
+                "AantalInwoners_5": inhabitants,
+                "HuurwoningenTotaal_41": rented,
+            }
+            for i, (code, kind, name, inhabitants, rented) in enumerate(rows)
+        ],
+    )
+    return folder
+
+
+@pytest.fixture
+def kwb_dir(tmp_path: Path) -> Path:
+    root = tmp_path / "kwb"
+    for year, rows in ROWS.items():
+        write_dump(root, year, rows)
+    return root
+
+
+def value(con: duckdb.DuckDBPyConnection, code: str, year: int, variable: str) -> Any:
+    return con.execute(
+        "SELECT value, status FROM observations WHERE region_code = ? AND period = ?"
+        " AND variable = ?",
+        [code, year, variable],
+    ).fetchone()
+
+
+def test_build_from_cbs_dumps(kwb_dir: Path, tmp_path: Path) -> None:
+    target = tmp_path / "monitor.duckdb"
+    report = build([CbsKwbFiles(kwb_dir)], target)
+    con = duckdb.connect(str(target), read_only=True)
+    assert value(con, "NL00", 2023, "AantalInwoners") == (17811291.0, "ok")
+    assert value(con, "GM0363", 2022, "AantalInwoners") == (882633.0, "ok")
+    # CBS markers: '.' and 'x' and -99997 are suppressed, '-' and '' missing; never 0.
+    assert value(con, "BU03630000", 2022, "AantalInwoners") == (None, "suppressed")
+    assert value(con, "BU03630000", 2022, "HuurwoningenTotaal") == (None, "suppressed")
+    assert value(con, "BU03630001", 2022, "AantalInwoners") == (None, "missing")
+    assert value(con, "BU03630001", 2023, "HuurwoningenTotaal") == (None, "suppressed")
+    zeros = con.execute("SELECT count(*) FROM observations WHERE value = 0").fetchone()
+    assert zeros == (0,)
+    counts = {s.year: (s.n_suppressed, s.n_missing) for s in report.sources}
+    assert counts[2022][0] >= 3 and counts[2022][1] >= 2
+    assert counts[2023][0] >= 2
+    assert con.execute(
+        "SELECT name FROM regions WHERE code = 'BU03630000' AND year = 2023"
+    ).fetchone() == ("Kop Zeedijk",)
+    # Weesp merged into Amsterdam: the 2022 count is the sum over both, the % a break.
+    harmonised = dict(
+        con.execute(
+            "SELECT variable, value FROM observations_harmonised"
+            " WHERE region_code = 'GM0363' AND period = 2022"
+        ).fetchall()
+    )
+    assert harmonised == {"AantalInwoners": 902633.0, "HuurwoningenTotaal": None}
+    assert report.regions[("buurt", 2023)] == 2
+
+
+def test_unchanged_inputs_do_no_work_and_changed_inputs_rebuild(
+    kwb_dir: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "monitor.duckdb"
+    build([CbsKwbFiles(kwb_dir)], target)
+    before = target.read_bytes()
+    assert build([CbsKwbFiles(kwb_dir)], target).up_to_date
+    assert target.read_bytes() == before
+    data = kwb_dir / TABLES[2023] / "UntypedDataSet.json"
+    data.write_text(data.read_text().replace("918117", "918118"), encoding="utf-8")
+    report = build([CbsKwbFiles(kwb_dir)], target)
+    assert not report.up_to_date
+    con = duckdb.connect(str(target), read_only=True)
+    assert value(con, "GM0363", 2023, "AantalInwoners") == (918118.0, "ok")
+
+
+def test_bad_file_leaves_database_byte_identical(kwb_dir: Path, tmp_path: Path) -> None:
+    target = tmp_path / "db" / "monitor.duckdb"
+    build([CbsKwbFiles(kwb_dir)], target)
+    before = target.read_bytes()
+    data = kwb_dir / TABLES[2023] / "UntypedDataSet.json"
+    data.write_text(data.read_text().replace("918117", "9181x7"), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        build([CbsKwbFiles(kwb_dir)], target)
+    assert "UntypedDataSet.json" in str(caught.value)
+    assert target.read_bytes() == before
+    assert [p.name for p in target.parent.iterdir()] == ["monitor.duckdb"]
+
+
+def test_year_not_in_inputs(kwb_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="year 2017 requested but no input holds it"):
+        build(
+            [CbsKwbFiles(kwb_dir)],
+            tmp_path / "m.duckdb",
+            options=BuildOptions(years=(2017, 2023)),
+        )
+
+
+def test_real_data_when_present(shared_data: Path, tmp_path: Path) -> None:
+    """Every year and level in ../shared/data; NL and Amsterdam in the right order of size."""
+    target = tmp_path / "real.duckdb"
+    report = build([CbsKwbFiles(shared_data)], target)
+    con = duckdb.connect(str(target), read_only=True)
+    for codes, low, high in ((("NL00", "NL01"), 17e6, 18.2e6), (("GM0363",), 0.8e6, 1.0e6)):
+        rows = con.execute(
+            "SELECT value FROM observations WHERE list_contains(?, region_code)"
+            " AND variable = 'AantalInwoners' AND status = 'ok' AND period >= 2019",
+            [list(codes)],
+        ).fetchall()
+        assert rows and all(low <= r[0] <= high for r in rows), codes
+    assert sum(s.n_suppressed for s in report.sources) > 0
+    assert con.execute(
+        "SELECT count(*) FROM observations WHERE status = 'suppressed' AND value IS NOT NULL"
+    ).fetchone() == (0,)

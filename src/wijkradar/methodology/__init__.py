@@ -1,0 +1,5 @@
+"""Load and validate the methodology YAML (methodology/<version>/) into frozen domain objects."""
+
+from wijkradar.methodology.loader import default_root, latest_version, load
+
+__all__ = ["default_root", "latest_version", "load"]

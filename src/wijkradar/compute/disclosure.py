@@ -1,0 +1,69 @@
+"""Small-number rules. Every number that leaves Wijkradar (API, pages, exports, CLI, logs) passes
+through this module; nothing else decides what may be shown.
+
+Rule (after OpenSAFELY's statistical disclosure control, "suppress small counts, round the rest",
+https://docs.opensafely.org/outputs/sdc/ , made stricter in the spirit of CBS's output rules for
+microdata, which require enough units behind every published cell):
+- A count of persons or households below SUPPRESS_BELOW is not shown (None, with the reason).
+- Other counts are rounded to the nearest multiple of ROUND_TO.
+- A rate or percentage that Wijkradar computes itself from counts is not shown when its
+  denominator is below SUPPRESS_BELOW.
+
+What it applies to:
+- counts from local and operational sources (GGD files, partner signals, arrears, registers) and
+  counts Wijkradar derives from them;
+- counts of areas are not about persons and pass unchanged (e.g. "12 buurten flagged").
+What it does not apply to:
+- figures that CBS already published as open data (CBS applied its own disclosure control: it
+  rounds and hides cells, which arrive here as status 'suppressed'); re-rounding them would only
+  make them disagree with StatLine. Percentages of published CBS figures, percentiles and scores
+  (0-100, relative ranks) pass unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+
+SUPPRESS_BELOW = 10
+ROUND_TO = 5
+COUNT_UNITS = frozenset({"aantal", "count", "personen", "huishoudens"})
+SUPPRESSED_TEXT = {"nl": "< 10 (niet getoond)", "en": "< 10 (not shown)"}
+
+
+def disclose_count(count: float | None) -> int | None:
+    """A count safe to show: None below SUPPRESS_BELOW, else rounded to the nearest ROUND_TO.
+
+    Rounding half away from zero keeps 12.5 -> 15, and never rounds a count at or above the
+    threshold down below it (10 -> 10, 12 -> 10).
+    """
+    if count is None or (isinstance(count, float) and math.isnan(count)):
+        return None
+    if count < SUPPRESS_BELOW:
+        return None
+    return math.floor(count / ROUND_TO + 0.5) * ROUND_TO
+
+
+def disclose_rate(value: float | None, denominator: float | None) -> float | None:
+    """A rate Wijkradar computed from counts: shown only when its denominator is large enough."""
+    if value is None or denominator is None or denominator < SUPPRESS_BELOW:
+        return None
+    return value
+
+
+def disclose_value(value: float | None, unit: str, published: bool) -> float | None:
+    """The one entry point for a stored indicator value on its way out.
+
+    published=True: a figure CBS already published (disclosure-controlled at source) - shown as
+    is. Otherwise counts (unit in COUNT_UNITS) are suppressed/rounded; other units pass.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if published or unit.strip().lower() not in COUNT_UNITS:
+        return value
+    disclosed = disclose_count(value)
+    return None if disclosed is None else float(disclosed)
+
+
+def is_published_source(source_id: str) -> bool:
+    """Open data of CBS is disclosure-controlled by CBS; source ids start with the publisher."""
+    return source_id.startswith("CBS/")

@@ -1,0 +1,388 @@
+"""Scores for one level and year, against each reference population.
+
+For each reference (NL01, a provincie or a gemeente: its areas of this level form the population):
+1. indicator percentile  p_i = percent rank of the indicator, oriented so higher = more vulnerable
+   (for higher_is_better indicators the value is negated before ranking); see compute.ranks.
+2. characteristic score  S_c = mean of p_i over its indicators with a percentile; n_indicators
+   records how many were used, so a missing indicator never lowers a score. No indicator: NULL.
+3. flag                  F_c = percent rank of S_c among the population ≥ 100 × (1 − top_share).
+4. stacking              = Σ_c F_c over the twelve risk characteristics (0..12); toxic mix when
+   stacking ≥ toxic_mix_threshold.
+5. theme score           T_t = Σ_c w_ct S_c / Σ_c w_ct over characteristics with a score; NULL when
+   the available weight Σ w_ct is below min_theme_weight_share of the theme's total weight.
+6. overall index         I = mean_c S_c (index_transform none) or mean_c X_c with X_c the IMD
+   exponential transform of S_c's rank (imd_exponential); over the risk characteristics scored.
+7. protection            P = 100 − mean over protective factors of S_f (their indicators are
+   oriented so higher = less protection), so higher P = better protected.
+An area below the minimum population gets status too_small; one with fewer than
+min_characteristics scored risk characteristics gets insufficient_data; both with NULL scores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from wijkradar.compute.indicators import IndicatorMatrix, indicator_matrix
+from wijkradar.compute.inputs import OK, STATUS_NAMES, UNRANKED, LevelYear, ObjArray
+from wijkradar.compute.ranks import imd_exponential, percent_ranks
+from wijkradar.domain.methodology import Methodology, Polarity
+
+NATIONAL = "NL01"
+
+
+@dataclass(frozen=True)
+class ScoreTables:
+    """Rows for the score tables of the monitor database (column names as in schema.sql)."""
+
+    indicator_values: pa.Table
+    indicator_ranks: pa.Table
+    characteristic_scores: pa.Table
+    theme_scores: pa.Table
+    area_scores: pa.Table
+
+
+def reference_families(data: LevelYear) -> list[ObjArray]:
+    """Per family of references, the reference code of each area (None = not in one).
+
+    NL01 for every level below land; each provincie for gemeenten, wijken and buurten when the
+    hierarchy has provinces; each gemeente for its own wijken and buurten.
+    """
+    if data.level == "land":
+        return []
+    families = [np.full(data.n, NATIONAL, dtype=object)]
+    if data.level in ("gemeente", "wijk", "buurt") and any(p for p in data.provincie):
+        families.append(data.provincie)
+    if data.level in ("wijk", "buurt") and any(g for g in data.gemeente):
+        families.append(data.gemeente)
+    return families
+
+
+def _groups(reference: ObjArray) -> npt.NDArray[np.int64]:
+    present = np.array([r is not None and r != "" for r in reference], dtype=bool)
+    groups = np.full(reference.size, -1, dtype=np.int64)
+    if present.any():
+        _, inverse = np.unique(reference[present].astype(str), return_inverse=True)
+        groups[present] = inverse
+    return groups
+
+
+def score_level_year(data: LevelYear, methodology: Methodology) -> ScoreTables:
+    """All score rows of one level and year, for every reference family."""
+    matrix = indicator_matrix(data, methodology)
+    values_table = _indicator_values_table(data, matrix, methodology)
+    parts: dict[str, list[pa.Table]] = {k: [] for k in ("ranks", "chars", "themes", "areas")}
+    for reference in reference_families(data):
+        groups = _groups(reference)
+        ranks, chars, themes, areas = score_reference(data, matrix, methodology, reference, groups)
+        parts["ranks"].append(ranks)
+        parts["chars"].append(chars)
+        parts["themes"].append(themes)
+        parts["areas"].append(areas)
+    return ScoreTables(
+        indicator_values=values_table,
+        indicator_ranks=_concat(parts["ranks"], RANK_SCHEMA),
+        characteristic_scores=_concat(parts["chars"], CHAR_SCHEMA),
+        theme_scores=_concat(parts["themes"], THEME_SCHEMA),
+        area_scores=_concat(parts["areas"], AREA_SCHEMA),
+    )
+
+
+def oriented_percentiles(
+    matrix: IndicatorMatrix, methodology: Methodology, groups: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    """(n, k) percentiles with higher = more vulnerable (or less protected)."""
+    out = np.full(matrix.values.shape, np.nan)
+    for j, ind_id in enumerate(matrix.ids):
+        col = matrix.values[:, j]
+        if methodology.indicator(ind_id).polarity is Polarity.HIGHER_IS_BETTER:
+            col = -col
+        out[:, j] = percent_ranks(col, groups)
+    return out
+
+
+def score_reference(
+    data: LevelYear,
+    matrix: IndicatorMatrix,
+    methodology: Methodology,
+    reference: ObjArray,
+    groups: npt.NDArray[np.int64],
+) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
+    settings = methodology.settings
+    n = data.n
+    in_ref = groups >= 0
+    pct = oriented_percentiles(matrix, methodology, groups)
+
+    rank_status = np.where(
+        matrix.status == OK, np.where(np.isnan(pct), UNRANKED, OK), matrix.status
+    )
+    rows = np.repeat(np.flatnonzero(in_ref), len(matrix.ids))
+    cols = np.tile(np.arange(len(matrix.ids)), int(in_ref.sum()))
+    ranks = pa.table(
+        {
+            "reference": reference[rows],
+            "region_code": data.codes[rows],
+            "level": np.full(rows.size, data.level, dtype=object),
+            "period": np.full(rows.size, data.period, dtype=np.int32),
+            "indicator": np.asarray(matrix.ids, dtype=object)[cols],
+            "percentile": pa.array(pct[rows, cols], from_pandas=True),
+            "status": STATUS_NAMES[rank_status[rows, cols]],
+        },
+        schema=RANK_SCHEMA,
+    )
+
+    chars = methodology.characteristics
+    ids = np.asarray(matrix.ids, dtype=object)
+    score = np.full((n, len(chars)), np.nan)
+    used = np.zeros((n, len(chars)), dtype=np.int32)
+    flag = np.full((n, len(chars)), np.nan)
+    threshold = 100.0 * (1.0 - settings.flag_top_share)
+    for c, char in enumerate(chars):
+        cols_c = np.flatnonzero(np.isin(ids, [i.id for i in methodology.indicators_for(char.id)]))
+        if cols_c.size == 0:
+            continue
+        block = pct[:, cols_c]
+        used[:, c] = (~np.isnan(block)).sum(axis=1)
+        with np.errstate(invalid="ignore"):
+            score[:, c] = np.where(
+                used[:, c] > 0, np.nansum(block, axis=1) / np.maximum(used[:, c], 1), np.nan
+            )
+        score[matrix.too_small, c] = np.nan
+        p_score = percent_ranks(score[:, c], groups)
+        flag[:, c] = np.where(np.isnan(p_score), np.nan, p_score >= threshold - 1e-9)
+
+    risk = np.array([not ch.protective for ch in chars])
+    n_scored = (~np.isnan(score[:, risk])).sum(axis=1)
+    pop_unknown = ~matrix.population_known
+    area_status = np.where(
+        matrix.too_small,
+        "too_small",
+        np.where(
+            pop_unknown | (n_scored < settings.min_characteristics), "insufficient_data", "ok"
+        ),
+    ).astype(object)
+    reason = np.where(
+        matrix.too_small,
+        f"fewer than {settings.min_population} inhabitants",
+        np.where(
+            pop_unknown,
+            "number of inhabitants unknown",
+            np.where(
+                n_scored < settings.min_characteristics,
+                [
+                    f"{k} of {int(risk.sum())} risk characteristics scored, "
+                    f"{settings.min_characteristics} needed"
+                    for k in n_scored
+                ],
+                "",
+            ),
+        ),
+    ).astype(object)
+    ok_area = area_status == "ok"
+    char_status = np.where(
+        matrix.too_small[:, None], "too_small", np.where(np.isnan(score), "missing", "ok")
+    ).astype(object)
+
+    r_rows = np.repeat(np.flatnonzero(in_ref), len(chars))
+    r_cols = np.tile(np.arange(len(chars)), int(in_ref.sum()))
+    flag_vals = flag[r_rows, r_cols]
+    char_table = pa.table(
+        {
+            "reference": reference[r_rows],
+            "region_code": data.codes[r_rows],
+            "level": np.full(r_rows.size, data.level, dtype=object),
+            "period": np.full(r_rows.size, data.period, dtype=np.int32),
+            "characteristic": np.asarray([c.id for c in chars], dtype=object)[r_cols],
+            "score": pa.array(score[r_rows, r_cols], from_pandas=True),
+            "flagged": pa.array(flag_vals > 0.5, mask=np.isnan(flag_vals), type=pa.bool_()),
+            "n_indicators": used[r_rows, r_cols],
+            "status": char_status[r_rows, r_cols],
+        },
+        schema=CHAR_SCHEMA,
+    )
+
+    risk_score = score[:, risk]
+    stacking = np.nansum(np.nan_to_num(flag[:, risk], nan=0.0), axis=1).astype(np.int64)
+    if settings.index_transform == "imd_exponential":
+        transformed = np.column_stack(
+            [imd_exponential(risk_score[:, c], groups) for c in range(risk_score.shape[1])]
+        )
+        overall = _nanmean(transformed)
+    else:
+        overall = _nanmean(risk_score)
+    protection = 100.0 - _nanmean(score[:, ~risk]) if (~risk).any() else np.full(n, np.nan)
+
+    theme_tables = []
+    area_tables = []
+    sel = np.flatnonzero(in_ref)
+    for framework in methodology.frameworks:
+        risk_ids = [c.id for c in chars if not c.protective]
+        weights = np.array(
+            [[framework.weight(c, t.id) for t in framework.themes] for c in risk_ids], dtype=float
+        )
+        have = ~np.isnan(risk_score)
+        num = np.where(have, risk_score, 0.0) @ weights
+        den = have.astype(float) @ weights
+        total = weights.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            theme = np.where(den > 0, num / den, np.nan)
+        enough = den >= settings.min_theme_weight_share * total - 1e-9
+        theme = np.where(enough & ok_area[:, None], theme, np.nan)
+        t_status = np.where(
+            ok_area[:, None],
+            np.where(np.isnan(theme), "insufficient_data", "ok"),
+            area_status[:, None],
+        ).astype(object)
+        t_rows = np.repeat(sel, len(framework.themes))
+        t_cols = np.tile(np.arange(len(framework.themes)), sel.size)
+        theme_tables.append(
+            pa.table(
+                {
+                    "framework": np.full(t_rows.size, framework.id, dtype=object),
+                    "reference": reference[t_rows],
+                    "region_code": data.codes[t_rows],
+                    "level": np.full(t_rows.size, data.level, dtype=object),
+                    "period": np.full(t_rows.size, data.period, dtype=np.int32),
+                    "theme": np.asarray([t.id for t in framework.themes], dtype=object)[t_cols],
+                    "score": pa.array(theme[t_rows, t_cols], from_pandas=True),
+                    "status": t_status[t_rows, t_cols],
+                },
+                schema=THEME_SCHEMA,
+            )
+        )
+        area_tables.append(
+            pa.table(
+                {
+                    "framework": np.full(sel.size, framework.id, dtype=object),
+                    "reference": reference[sel],
+                    "region_code": data.codes[sel],
+                    "level": np.full(sel.size, data.level, dtype=object),
+                    "period": np.full(sel.size, data.period, dtype=np.int32),
+                    "stacking": pa.array(stacking[sel], mask=~ok_area[sel], type=pa.int32()),
+                    "toxic_mix": pa.array(
+                        stacking[sel] >= settings.toxic_mix_threshold,
+                        mask=~ok_area[sel],
+                        type=pa.bool_(),
+                    ),
+                    "overall_index": pa.array(
+                        np.where(ok_area[sel], overall[sel], np.nan), from_pandas=True
+                    ),
+                    "protective": pa.array(
+                        np.where(ok_area[sel], protection[sel], np.nan), from_pandas=True
+                    ),
+                    "status": area_status[sel],
+                    "status_reason": reason[sel],
+                },
+                schema=AREA_SCHEMA,
+            )
+        )
+    return (
+        ranks,
+        char_table,
+        pa.concat_tables(theme_tables) if theme_tables else THEME_SCHEMA.empty_table(),
+        pa.concat_tables(area_tables) if area_tables else AREA_SCHEMA.empty_table(),
+    )
+
+
+def _nanmean(block: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    count = (~np.isnan(block)).sum(axis=1)
+    total = np.nansum(block, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def _indicator_values_table(
+    data: LevelYear, matrix: IndicatorMatrix, methodology: Methodology
+) -> pa.Table:
+    k = len(matrix.ids)
+    rows = np.repeat(np.arange(data.n), k)
+    cols = np.tile(np.arange(k), data.n)
+    units = np.asarray([methodology.indicator(i).unit for i in matrix.ids], dtype=object)
+    sources = np.empty(rows.size, dtype=object)
+    for j in range(k):
+        sources[cols == j] = matrix.sources[j][rows[cols == j]]
+    return pa.table(
+        {
+            "region_code": data.codes[rows],
+            "level": np.full(rows.size, data.level, dtype=object),
+            "period": np.full(rows.size, data.period, dtype=np.int32),
+            "indicator": np.asarray(matrix.ids, dtype=object)[cols],
+            "value": pa.array(matrix.values[rows, cols], from_pandas=True),
+            "status": STATUS_NAMES[matrix.status[rows, cols]],
+            "unit": units[cols],
+            "source_ids": pa.array([list(s) for s in sources], type=pa.list_(pa.string())),
+        },
+        schema=VALUE_SCHEMA,
+    )
+
+
+def _concat(tables: list[pa.Table], schema: pa.Schema) -> pa.Table:
+    return pa.concat_tables(tables) if tables else schema.empty_table()
+
+
+VALUE_SCHEMA = pa.schema(
+    [
+        ("region_code", pa.string()),
+        ("level", pa.string()),
+        ("period", pa.int32()),
+        ("indicator", pa.string()),
+        ("value", pa.float64()),
+        ("status", pa.string()),
+        ("unit", pa.string()),
+        ("source_ids", pa.list_(pa.string())),
+    ]
+)
+RANK_SCHEMA = pa.schema(
+    [
+        ("reference", pa.string()),
+        ("region_code", pa.string()),
+        ("level", pa.string()),
+        ("period", pa.int32()),
+        ("indicator", pa.string()),
+        ("percentile", pa.float64()),
+        ("status", pa.string()),
+    ]
+)
+CHAR_SCHEMA = pa.schema(
+    [
+        ("reference", pa.string()),
+        ("region_code", pa.string()),
+        ("level", pa.string()),
+        ("period", pa.int32()),
+        ("characteristic", pa.string()),
+        ("score", pa.float64()),
+        ("flagged", pa.bool_()),
+        ("n_indicators", pa.int32()),
+        ("status", pa.string()),
+    ]
+)
+THEME_SCHEMA = pa.schema(
+    [
+        ("framework", pa.string()),
+        ("reference", pa.string()),
+        ("region_code", pa.string()),
+        ("level", pa.string()),
+        ("period", pa.int32()),
+        ("theme", pa.string()),
+        ("score", pa.float64()),
+        ("status", pa.string()),
+    ]
+)
+AREA_SCHEMA = pa.schema(
+    [
+        ("framework", pa.string()),
+        ("reference", pa.string()),
+        ("region_code", pa.string()),
+        ("level", pa.string()),
+        ("period", pa.int32()),
+        ("stacking", pa.int32()),
+        ("toxic_mix", pa.bool_()),
+        ("overall_index", pa.float64()),
+        ("protective", pa.float64()),
+        ("status", pa.string()),
+        ("status_reason", pa.string()),
+    ]
+)

@@ -1,0 +1,165 @@
+"""`wijkradar build / status / regions / demo` end to end, in process, on a real DuckDB file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from wijkradar.cli import main
+
+pytest.importorskip("wijkradar.sources.cbs_kwb")
+from test_build_cbs_files import ROWS, TABLES, write_dump
+
+
+def run(
+    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, str, str]:
+    """Run the real entry point (including its error handling) and capture its output."""
+    monkeypatch.setattr(sys, "argv", ["wijkradar", *args])
+    monkeypatch.setenv("COLUMNS", "200")
+    try:
+        main()
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def kwb_dir(tmp_path: Path) -> Path:
+    root = tmp_path / "kwb"
+    for year, rows in ROWS.items():
+        write_dump(root, year, rows)
+    return root
+
+
+def test_build_status_regions_and_up_to_date(
+    kwb_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    db = tmp_path / "monitor.duckdb"
+    code, out, err = run(["build", "--from", str(kwb_dir), "--db", str(db)], capsys, monkeypatch)
+    assert code == 0, err
+    assert "Built" in out and "observations" in out
+    assert "85618NED" in out  # per-source counts
+    code, out, _ = run(["build", "--from", str(kwb_dir), "--db", str(db)], capsys, monkeypatch)
+    assert code == 0 and "up to date" in out
+
+    code, out, _ = run(["status", "--db", str(db)], capsys, monkeypatch)
+    assert code == 0
+    assert "CBS" in out and "CC BY 4.0" in out and "85318NED" in out
+    assert "DEMO" not in out
+
+    code, out, _ = run(["regions", "GM0363", "--db", str(db)], capsys, monkeypatch)
+    assert code == 0
+    assert "Amsterdam" in out and "merged from: GM0457 (2022)" in out
+    assert "2022-2023" in out
+
+    code, out, _ = run(["regions", "Zeedijk", "--db", str(db)], capsys, monkeypatch)
+    assert code == 0 and "BU03630000" in out and "WK036300" in out
+
+
+def test_database_from_environment(
+    kwb_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    db = tmp_path / "env.duckdb"
+    monkeypatch.setenv("WIJKRADAR_DB", str(db))
+    code, _, err = run(["build", "--from", str(kwb_dir), "--years", "2023"], capsys, monkeypatch)
+    assert code == 0, err
+    assert db.is_file()
+
+
+def test_bad_value_names_file_and_row_and_keeps_database(
+    kwb_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    db = tmp_path / "monitor.duckdb"
+    assert run(["build", "--from", str(kwb_dir), "--db", str(db)], capsys, monkeypatch)[0] == 0
+    before = db.read_bytes()
+    data = kwb_dir / TABLES[2023] / "UntypedDataSet.json"
+    data.write_text(data.read_text().replace("918117", "91x117"), encoding="utf-8")
+    code, _, err = run(["build", "--from", str(kwb_dir), "--db", str(db)], capsys, monkeypatch)
+    assert code == 2
+    assert err.startswith("error: ") and "UntypedDataSet.json" in err and "row" in err
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kwb", "monitor.duckdb"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--years", "2017"], "year 2017 requested but no input holds it"),
+        (["--years", "twenty"], "--years 'twenty'"),
+        (["--levels", "straat"], "unknown level 'straat'"),
+        (["--local", "only.csv"], "expected CSV=MAPPING"),
+    ],
+)
+def test_bad_options_exit_2(
+    args: list[str],
+    message: str,
+    kwb_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    db = tmp_path / "monitor.duckdb"
+    code, _, err = run(
+        ["build", "--from", str(kwb_dir), "--db", str(db), *args], capsys, monkeypatch
+    )
+    assert code == 2 and message in err
+    assert not db.exists()
+
+
+def test_missing_directory_and_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "none.duckdb"
+    code, _, err = run(
+        ["build", "--from", str(tmp_path / "nope"), "--db", str(db)], capsys, monkeypatch
+    )
+    assert code == 2 and "nope" in err
+    code, _, err = run(["status", "--db", str(db)], capsys, monkeypatch)
+    assert code == 2 and "no monitor database" in err
+    code, _, err = run(["regions", "GM0363", "--db", str(db)], capsys, monkeypatch)
+    assert code == 2
+
+
+def test_unknown_region(
+    kwb_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    db = tmp_path / "monitor.duckdb"
+    run(["build", "--from", str(kwb_dir), "--db", str(db)], capsys, monkeypatch)
+    code, _, err = run(["regions", "Atlantis", "--db", str(db)], capsys, monkeypatch)
+    assert code == 2 and "no region matches 'Atlantis'" in err
+
+
+def test_offline_without_cache_fails_clearly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "monitor.duckdb"
+    args = [
+        "build",
+        "--offline",
+        "--years",
+        "2023",
+        "--cache",
+        str(tmp_path / "c"),
+        "--db",
+        str(db),
+    ]
+    code, _, err = run(args, capsys, monkeypatch)
+    assert code == 2 and "--offline" in err
+    assert not db.exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,7 +35,7 @@ def test_download_ranking_csv(server: str, page: Any) -> None:
     with page.expect_download() as info:
         page.get_by_role("link", name="Download als CSV").click()
     download = info.value
-    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8").read())))
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
     assert [r["code"] for r in rows] == ["WK000101", "WK000102", "WK000201"]
     assert rows[0]["stacking"] == "3"
 

@@ -5,19 +5,58 @@ from __future__ import annotations
 import pytest
 
 from wijkradar.sources.cbs_kwb.columns import aliases, parse_aliases
-from wijkradar.sources.cbs_kwb.tables import kwb_tables, parse_tables, table_for_year, year_for_table
+from wijkradar.sources.cbs_kwb.tables import (
+    kwb_tables,
+    parse_tables,
+    table_for_year,
+    year_for_table,
+)
 
-CANONICAL = """AantalInwoners Mannen Vrouwen k_0Tot15Jaar k_15Tot25Jaar k_25Tot45Jaar k_45Tot65Jaar
-k_65JaarOfOuder HuishoudensTotaal Eenpersoonshuishoudens HuishoudensZonderKinderen
-HuishoudensMetKinderen GemiddeldeHuishoudensgrootte Bevolkingsdichtheid
-GemiddeldeWOZWaardeVanWoningen HuurwoningenTotaal InBezitWoningcorporatie OpleidingsniveauLaag
-OpleidingsniveauMiddelbaar OpleidingsniveauHoog Nettoarbeidsparticipatie PercentageZelfstandigen
-GemiddeldInkomenPerInwoner k_40PersonenMetLaagsteInkomen HuishoudensMetEenLaagInkomen
-HuishOnderOfRondSociaalMinimum PersonenPerSoortUitkeringBijstand PersonenPerSoortUitkeringAO
-PersonenPerSoortUitkeringWW PersonenPerSoortUitkeringAOW JongerenMetJeugdzorgInNatura
-PercentageJongerenMetJeugdzorg WmoClienten WmoClientenRelatief GeweldsEnSeksueleMisdrijven
-BedrijfsvestigingenTotaal GIHandelEnHoreca AfstandTotHuisartsenpraktijk AfstandTotGroteSupermarkt
-AfstandTotKinderdagverblijf AfstandTotSchool OppervlakteLand MateVanStedelijkheid""".split()
+CANONICAL = [
+    "AantalInwoners",
+    "Mannen",
+    "Vrouwen",
+    "k_0Tot15Jaar",
+    "k_15Tot25Jaar",
+    "k_25Tot45Jaar",
+    "k_45Tot65Jaar",
+    "k_65JaarOfOuder",
+    "HuishoudensTotaal",
+    "Eenpersoonshuishoudens",
+    "HuishoudensZonderKinderen",
+    "HuishoudensMetKinderen",
+    "GemiddeldeHuishoudensgrootte",
+    "Bevolkingsdichtheid",
+    "GemiddeldeWOZWaardeVanWoningen",
+    "HuurwoningenTotaal",
+    "InBezitWoningcorporatie",
+    "OpleidingsniveauLaag",
+    "OpleidingsniveauMiddelbaar",
+    "OpleidingsniveauHoog",
+    "Nettoarbeidsparticipatie",
+    "PercentageZelfstandigen",
+    "GemiddeldInkomenPerInwoner",
+    "k_40PersonenMetLaagsteInkomen",
+    "HuishoudensMetEenLaagInkomen",
+    "HuishOnderOfRondSociaalMinimum",
+    "PersonenPerSoortUitkeringBijstand",
+    "PersonenPerSoortUitkeringAO",
+    "PersonenPerSoortUitkeringWW",
+    "PersonenPerSoortUitkeringAOW",
+    "JongerenMetJeugdzorgInNatura",
+    "PercentageJongerenMetJeugdzorg",
+    "WmoClienten",
+    "WmoClientenRelatief",
+    "GeweldsEnSeksueleMisdrijven",
+    "BedrijfsvestigingenTotaal",
+    "GIHandelEnHoreca",
+    "AfstandTotHuisartsenpraktijk",
+    "AfstandTotGroteSupermarkt",
+    "AfstandTotKinderdagverblijf",
+    "AfstandTotSchool",
+    "OppervlakteLand",
+    "MateVanStedelijkheid",
+]
 
 
 def test_known_table_ids() -> None:

@@ -10,7 +10,18 @@ from wijkradar.sources.cbs_kwb.values import NotNumeric, parse_column
 def test_markers_and_numbers() -> None:
     cells = ["  17811291", "       .", "x", "-", "", None, "12,5", "-99997", "0", " 3.25"]
     parsed = parse_column(cells)
-    assert parsed.values.to_pylist() == [17811291.0, None, None, None, None, None, 12.5, None, 0.0, 3.25]
+    assert parsed.values.to_pylist() == [
+        17811291.0,
+        None,
+        None,
+        None,
+        None,
+        None,
+        12.5,
+        None,
+        0.0,
+        3.25,
+    ]
     assert parsed.status.to_pylist() == [
         "ok",
         "suppressed",

@@ -54,9 +54,9 @@ def to_result(
     code_array = pa.array(kept_codes, pa.string())
     level_array = pa.array([row_levels[i].value for i in keep], pa.string())
     n = len(keep)
-    period = pa.array([provenance.year] * n, pa.int32())
+    period = pa.repeat(pa.scalar(provenance.year, pa.int32()), n)
     source_id = provenance.source_id
-    source_array = pa.array([source_id] * n, pa.string())
+    source_array = pa.repeat(pa.scalar(source_id, pa.string()), n)
 
     chunks: list[pa.Table] = []
     suppressed = missing = 0
@@ -83,7 +83,7 @@ def to_result(
                     code_array,
                     level_array,
                     period,
-                    pa.array([key] * n, pa.string()),
+                    pa.repeat(pa.scalar(key, pa.string()), n),
                     parsed.values,
                     parsed.status,
                     source_array,

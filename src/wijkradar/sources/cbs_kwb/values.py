@@ -49,12 +49,18 @@ def parse_column(cells: Sequence[object], typed: bool = False) -> Parsed:
     In a typed set a null cannot tell secret from unavailable, so it counts as missing.
     Raises NotNumeric with the index of the first cell that is not a number or a marker.
     """
-    if typed or all(cell is None or isinstance(cell, int | float) for cell in cells):
+    texts: pa.Array | None = None
+    if not typed:
+        try:
+            texts = pa.array(cells, pa.string())  # the common case: all text, built in C
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            if not all(cell is None or isinstance(cell, int | float) for cell in cells):
+                texts = pa.array([_as_text(cell) for cell in cells], pa.string())
+    if texts is None:
         numbers = _typed_numbers(cells)
         missing = pc.is_null(numbers)
         suppressed = pc.fill_null(pc.is_in(numbers, value_set=_PLACEHOLDERS), False)
         return _finish(numbers, suppressed, missing)
-    texts = pa.array([_as_text(cell) for cell in cells], pa.string())
     stripped = pc.utf8_trim_whitespace(texts)
     missing = pc.or_(pc.is_null(stripped), pc.is_in(stripped, value_set=_MISSING))
     missing = pc.fill_null(missing, True)

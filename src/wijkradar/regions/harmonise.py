@@ -91,11 +91,7 @@ def harmonise_gemeenten(
         members: dict[str, set[str]] = {}
         candidates = set(codes_by_period[period])
         # Predecessors that should be there even when a source left them out.
-        candidates |= {
-            c.code_from
-            for c in changes
-            if c.kind == "merged" and period <= c.year_from and c.year_to <= target_year
-        }
+        candidates |= _expected_predecessors(changes, period, target_year)
         for code in candidates:
             target = mapped(code, period)
             if target is not None and target in targets:
@@ -143,6 +139,23 @@ def _combine(
         return sum(cell[0] or 0.0 for cell in present if cell is not None), "ok", "summed"
     worst = Status.SUPPRESSED if Status.SUPPRESSED.value in statuses else Status.MISSING
     return None, worst.value, "summed"
+
+
+def _expected_predecessors(changes: list[RegionChange], period: int, target_year: int) -> set[str]:
+    """Codes that existed in `period` and later merged: each should have a row to sum.
+
+    A code created by a merger after `period` (and merged again later) did not exist yet.
+    """
+    merges = [
+        c
+        for c in changes
+        if c.kind == "merged" and period <= c.year_from and c.year_to <= target_year
+    ]
+    continuing = {(c.year_to, c.code_to) for c in merges if c.code_from == c.code_to}
+    created = {
+        c.code_to for c in merges if period < c.year_to and (c.year_to, c.code_to) not in continuing
+    }
+    return {c.code_from for c in merges} - created
 
 
 def _split_receivers(changes: list[RegionChange], period: int, target_year: int) -> set[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from wijkradar.domain import RegionChange
@@ -22,50 +22,62 @@ class Step:
 def became(changes: Iterable[RegionChange], code: str, year: int) -> list[Step]:
     """Every code that `code` (as it was in `year`) turned into later, nearest year first.
 
-    Follows merges, splits, recodings and breaks forward; "same" links are followed silently.
-    A code that disappeared without a known successor ends in a step with code "".
+    From (year, code) the next link is the earliest change from that code at or after `year`
+    (years without a change may lie between). "same" links are followed silently; a code that
+    disappeared without a known successor ends in a step with code "".
     """
-    forward: dict[tuple[int, str], list[RegionChange]] = {}
+    by_code: dict[str, list[RegionChange]] = {}
     for change in changes:
-        forward.setdefault((change.year_from, change.code_from), []).append(change)
+        by_code.setdefault(change.code_from, []).append(change)
+
+    def next_links(key: tuple[int, str]) -> list[RegionChange]:
+        later = [c for c in by_code.get(key[1], []) if c.year_from >= key[0]]
+        first = min((c.year_from for c in later), default=None)
+        return [c for c in later if c.year_from == first]
+
     steps: list[Step] = []
-    frontier = [(year, code)]
-    visited: set[tuple[int, str]] = set()
-    while frontier:
-        key = frontier.pop(0)
-        if key in visited or not key[1]:
-            continue
-        visited.add(key)
-        for change in forward.get(key, []):
-            if change.kind != "same":
-                steps.append(
-                    Step(change.year_to, change.code_to, change.kind, change.weight, change.note)
-                )
-            frontier.append((change.year_to, change.code_to))
+    for change in _walk((year, code), next_links, lambda c: (c.year_to, c.code_to)):
+        steps.append(Step(change.year_to, change.code_to, change.kind, change.weight, change.note))
     return sorted(steps, key=lambda s: (s.year, s.code))
 
 
 def came_from(changes: Iterable[RegionChange], code: str, year: int) -> list[Step]:
     """Every earlier code that went (wholly or partly) into `code` as it is in `year`."""
-    backward: dict[tuple[int, str], list[RegionChange]] = {}
+    by_code: dict[str, list[RegionChange]] = {}
     for change in changes:
-        backward.setdefault((change.year_to, change.code_to), []).append(change)
+        by_code.setdefault(change.code_to, []).append(change)
+
+    def previous_links(key: tuple[int, str]) -> list[RegionChange]:
+        earlier = [c for c in by_code.get(key[1], []) if c.year_to <= key[0]]
+        last = max((c.year_to for c in earlier), default=None)
+        return [c for c in earlier if c.year_to == last]
+
     steps: list[Step] = []
-    frontier = [(year, code)]
+    for change in _walk((year, code), previous_links, lambda c: (c.year_from, c.code_from)):
+        step = Step(change.year_from, change.code_from, change.kind, change.weight, change.note)
+        steps.append(step)
+    return sorted(steps, key=lambda s: (-s.year, s.code))
+
+
+def _walk(
+    start: tuple[int, str],
+    links: Callable[[tuple[int, str]], list[RegionChange]],
+    other_end: Callable[[RegionChange], tuple[int, str]],
+) -> list[RegionChange]:
+    """Breadth-first over changes; returns the non-"same" ones met on the way."""
+    found: list[RegionChange] = []
+    frontier = [start]
     visited: set[tuple[int, str]] = set()
     while frontier:
         key = frontier.pop(0)
         if key in visited or not key[1]:
             continue
         visited.add(key)
-        for change in backward.get(key, []):
+        for change in links(key):
             if change.kind != "same":
-                step = Step(
-                    change.year_from, change.code_from, change.kind, change.weight, change.note
-                )
-                steps.append(step)
-            frontier.append((change.year_from, change.code_from))
-    return sorted(steps, key=lambda s: (-s.year, s.code))
+                found.append(change)
+            frontier.append(other_end(change))
+    return found
 
 
 def code_in_year(changes: Iterable[RegionChange], code: str, year: int, target: int) -> str | None:

@@ -171,3 +171,31 @@ def test_not_an_odata_response(tmp_path: Path) -> None:
 def test_missing_directory(tmp_path: Path) -> None:
     error = error_for(tmp_path / "nowhere")
     assert error.problem == "directory not found"
+
+
+def copy_dump(fixtures: Path, tmp_path: Path) -> tuple[Path, dict[str, object]]:
+    folder = tmp_path / "85618NED"
+    shutil.copytree(fixtures / "cbs" / "odata" / "85618NED", folder)
+    path = folder / "UntypedDataSet.json"
+    return path, json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_non_numeric_value_in_dump_names_the_record(fixtures: Path, tmp_path: Path) -> None:
+    path, document = copy_dump(fixtures, tmp_path)
+    records = document["value"]
+    assert isinstance(records, list)
+    records[3]["AantalInwoners_5"] = "  1.130,0 personen"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    error = error_for(tmp_path)
+    assert (error.path, error.row, error.column) == (str(path), 4, "AantalInwoners_5")
+    assert error.found == "1.130,0 personen"
+
+
+def test_record_with_other_fields(fixtures: Path, tmp_path: Path) -> None:
+    path, document = copy_dump(fixtures, tmp_path)
+    records = document["value"]
+    assert isinstance(records, list)
+    del records[5]["AantalInwoners_5"]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    error = error_for(tmp_path)
+    assert (error.row, error.found) == (6, "AantalInwoners_5")

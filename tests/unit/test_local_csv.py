@@ -1,0 +1,126 @@
+"""LocalCsv: a municipality's own figures from a CSV and a YAML mapping."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from wijkradar.domain import InputError
+from wijkradar.sources import registry
+from wijkradar.sources.local_csv import LocalCsv, parse_number
+
+
+def _read(csv: Path, mapping: Path) -> dict[tuple[str, str], tuple[float | None, str]]:
+    (result,) = LocalCsv(csv, mapping).read()
+    rows = result.observations.to_pylist()
+    return {(r["region_code"], r["variable"]): (r["value"], r["status"]) for r in rows}
+
+
+def test_reads_values_markers_and_bare_numbers(fixtures: Path) -> None:
+    got = _read(fixtures / "local" / "wijkmonitor.csv", fixtures / "local" / "wijkmonitor.yml")
+    assert got[("WK036301", "lokaal_mantelzorgers")] == (14.5, "ok")  # "01" + gemeente
+    assert got[("WK036302", "lokaal_mantelzorgers")] == (9.25, "ok")  # "2", decimal comma
+    assert got[("WK036302", "lokaal_schuldhulp")] == (None, "suppressed")  # "."
+    assert got[("WK036303", "lokaal_mantelzorgers")] == (None, "missing")  # "-"
+    assert got[("WK036303", "lokaal_schuldhulp")] == (None, "suppressed")  # "x"
+    assert got[("WK036304", "lokaal_mantelzorgers")] == (1234.5, "ok")  # spaces, lower case
+    assert got[("WK036304", "lokaal_schuldhulp")] == (None, "suppressed")  # -99997
+    assert got[("BU03630305", "lokaal_mantelzorgers")] == (None, "missing")  # "0305", empty
+    assert got[("BU03630305", "lokaal_schuldhulp")] == (7.0, "ok")
+    assert len(got) == 10  # the unmapped "opmerking" column is ignored
+
+
+def test_provenance_variables_and_counts(fixtures: Path) -> None:
+    source = registry.create(
+        "local-csv",
+        csv_path=fixtures / "local" / "wijkmonitor.csv",
+        mapping_path=fixtures / "local" / "wijkmonitor.yml",
+    )
+    (result,) = source.read()
+    assert result.provenance.publisher == "Gemeente Voorbeeldstad (testbestand)"
+    assert result.provenance.year == 2022
+    assert result.provenance.kind == "local"
+    assert {v.key: v.unit for v in result.variables} == {
+        "lokaal_mantelzorgers": "%",
+        "lokaal_schuldhulp": "per 1 000 huishoudens",
+    }
+    assert (result.suppressed, result.missing) == (3, 2)
+    assert set(result.observations.column("level").to_pylist()) == {"wijk", "buurt"}
+    assert source.fingerprint().startswith("sha256:")
+
+
+def _copy(fixtures: Path, tmp_path: Path, csv_text: str | None = None) -> tuple[Path, Path]:
+    csv = tmp_path / "data.csv"
+    mapping = tmp_path / "mapping.yml"
+    shutil.copy(fixtures / "local" / "wijkmonitor.yml", mapping)
+    if csv_text is None:
+        shutil.copy(fixtures / "local" / "wijkmonitor.csv", csv)
+    else:
+        csv.write_text(csv_text, encoding="utf-8")
+    return csv, mapping
+
+
+def test_bad_number_names_row_and_column(fixtures: Path, tmp_path: Path) -> None:
+    text = "wijk;jaar;aandeel_mantelzorgers;schulden_per_1000\n01;2022;12,5;3\n02;2022;veel;4\n"
+    csv, mapping = _copy(fixtures, tmp_path, text)
+    with pytest.raises(InputError) as info:
+        _read(csv, mapping)
+    assert (info.value.row, info.value.column, info.value.found) == (
+        3,
+        "aandeel_mantelzorgers",
+        "veel",
+    )
+    assert "number" in (info.value.expected or "")
+
+
+def test_bad_region_code(fixtures: Path, tmp_path: Path) -> None:
+    text = "wijk;jaar;aandeel_mantelzorgers;schulden_per_1000\nCentrum;2022;12,5;3\n"
+    csv, mapping = _copy(fixtures, tmp_path, text)
+    with pytest.raises(InputError, match="not a region code") as info:
+        _read(csv, mapping)
+    assert (info.value.row, info.value.column) == (2, "wijk")
+
+
+def test_missing_column(fixtures: Path, tmp_path: Path) -> None:
+    csv, mapping = _copy(fixtures, tmp_path, "wijk;jaar;aandeel_mantelzorgers\n01;2022;1\n")
+    with pytest.raises(InputError, match="column missing") as info:
+        _read(csv, mapping)
+    assert info.value.column == "schulden_per_1000"
+
+
+@pytest.mark.parametrize(
+    ("edit", "where"),
+    [
+        (lambda t: t.replace("licence: CC BY 4.0\n", ""), "(top level)"),
+        (lambda t: t.replace("lokaal_schuldhulp", "Lokaal Schuld"), "columns/schulden_per_1000"),
+        (lambda t: t + "period: 2022\n", "(top level)"),
+        (lambda t: t.replace("gemeente: GM0363", "gemeente: 0363"), "gemeente"),
+    ],
+)
+def test_mapping_is_validated_by_schema(
+    fixtures: Path, tmp_path: Path, edit: object, where: str
+) -> None:
+    csv, mapping = _copy(fixtures, tmp_path)
+    mapping.write_text(edit(mapping.read_text()), encoding="utf-8")  # type: ignore[operator]
+    with pytest.raises(InputError, match="invalid mapping") as info:
+        _read(csv, mapping)
+    assert info.value.column is not None and info.value.column.startswith(where.split("/")[0])
+
+
+def test_bare_numbers_need_a_gemeente(fixtures: Path, tmp_path: Path) -> None:
+    csv, mapping = _copy(fixtures, tmp_path)
+    mapping.write_text(mapping.read_text().replace("gemeente: GM0363\n", ""), encoding="utf-8")
+    with pytest.raises(InputError, match="not a region code") as info:
+        _read(csv, mapping)
+    assert "gemeente" in (info.value.expected or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("12,5", 12.5), ("12.5", 12.5), ("1.234,5", 1234.5), ("1.234.567", 1234567.0), ("-3", -3.0),
+     ("abc", None), ("1,2,3", None)],
+)  # fmt: skip
+def test_parse_number(text: str, value: float | None) -> None:
+    assert parse_number(text) == value

@@ -83,7 +83,11 @@ def get_view(
     metric = metric or "stacking"
     if not (metric in queries.METRICS or metric.startswith(("theme:", "char:"))):
         raise HTTPException(422, f"unknown metric {metric!r}")
-    return View(year=year, framework=framework, reference=reference or "NL01", metric=metric)
+    if reference is None:
+        # The country's code differs between sources (CBS KWB: NL00; elsewhere NL01).
+        national = [r for r in queries.references(con) if r.startswith("NL")]
+        reference = national[0] if national else "NL01"
+    return View(year=year, framework=framework, reference=reference, metric=metric)
 
 
 ViewDep = Annotated[View, Depends(get_view)]

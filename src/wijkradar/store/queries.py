@@ -74,11 +74,17 @@ def ancestors(con: duckdb.DuckDBPyConnection, code: str, year: int) -> list[Row]
         if current is not None:
             chain.append(current)
     chain.reverse()
-    if not chain or chain[0]["code"] != "NL01":
+    if not chain or chain[0]["level"] != "land":
         land = _one(con, "SELECT * FROM regions WHERE level = 'land' AND year = ?", [year])
         if land is not None and land["code"] != code:
             chain.insert(0, land)
     return chain
+
+
+def land_code(con: duckdb.DuckDBPyConnection, year: int) -> str:
+    """The country's code in `year` (CBS KWB writes NL00; other sources NL01)."""
+    row = _one(con, "SELECT code FROM regions WHERE level = 'land' AND year = ?", [year])
+    return "NL01" if row is None else str(row["code"])
 
 
 def regions_at(

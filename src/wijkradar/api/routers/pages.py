@@ -94,7 +94,7 @@ def router(templates: Jinja2Templates) -> APIRouter:
 
     @pages.get("/", response_class=HTMLResponse)
     def home(request: Request, con: Con, t: T, view: ViewDep) -> HTMLResponse:
-        return map_page(request, con, t, view, "NL01")
+        return map_page(request, con, t, view, queries.land_code(con, view.year))
 
     @pages.get("/kaart/{code}", response_class=HTMLResponse)
     def map_page(request: Request, con: Con, t: T, view: ViewDep, code: str) -> HTMLResponse:
@@ -160,7 +160,7 @@ def router(templates: Jinja2Templates) -> APIRouter:
             metrics=metrics,
             years=queries.score_years(con),
             frameworks=queries.frameworks(con) or ["tno"],
-            references=sorted({"NL01", *queries.references(con)}),
+            references=sorted({view.reference, *queries.references(con)}),
         )
 
     @pages.get("/gebied/{code}", response_class=HTMLResponse)
@@ -172,7 +172,9 @@ def router(templates: Jinja2Templates) -> APIRouter:
         why = views.explanation(con, code, view, page.lang)
         compare = []
         reg = result.region
-        for other in dict.fromkeys(c for c in (reg.gemeente_code, "NL01") if c and c != reg.code):
+        for other in dict.fromkeys(
+            c for c in (reg.gemeente_code, queries.land_code(con, view.year)) if c and c != reg.code
+        ):
             if queries.region(con, other, view.year) is not None:
                 compare.append(views.scores(con, other, view))
         trend_points = [

@@ -207,6 +207,6 @@ def test_build_row_records_versions_and_demo_flag(tmp_path: Path) -> None:
     build_id, input_hash, code_version, demo = con.execute(
         "SELECT build_id, input_hash, code_version, demo FROM build"
     ).fetchone()
-    assert input_hash == report.input_hash and build_id == input_hash[:16]
+    assert input_hash == report.input_hash and build_id == input_hash.removeprefix("sha256:")[:16]
     assert code_version.startswith("0.")
     assert demo is True

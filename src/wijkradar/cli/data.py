@@ -139,7 +139,7 @@ def _sources(
         sources.append(
             online(years or DEFAULT_ONLINE_YEARS, levels=levels, cache_dir=cache, client=client)
         )
-    for path in boundaries:
+    for path in _boundary_files(boundaries):
         boundary = _load_class(
             "BoundariesFile",
             ("wijkradar.sources.boundaries", "wijkradar.sources.boundaries_file"),
@@ -155,6 +155,21 @@ def _sources(
         )
         sources.append(local_csv(Path(csv), Path(mapping)))
     return sources
+
+
+def _boundary_files(paths: list[Path]) -> list[Path]:
+    """Files as given; a directory stands for the GeoJSON/GeoPackage files in it."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                p for p in path.iterdir() if p.suffix.lower() in (".geojson", ".json", ".gpkg")
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise WijkradarError(f"--boundaries {path}: no such file or directory")
+    return found
 
 
 def _offline_client(cache: Path) -> Any:
@@ -181,7 +196,7 @@ def _print_report(report: Any, db: Path) -> None:
     table = Table(title="Cells per source")
     for column in ("source", "observations", "suppressed", "missing"):
         table.add_column(column, justify="left" if column == "source" else "right")
-    for source in report.sources:
+    for source in (s for s in report.sources if s.n_observations):
         table.add_row(
             source.source_id,
             f"{source.n_observations:,}",
@@ -189,6 +204,9 @@ def _print_report(report: Any, db: Path) -> None:
             f"{source.n_missing:,}",
         )
     console.print(table)
+    others = sum(1 for s in report.sources if not s.n_observations)
+    if others:
+        console.print(f"and {others} input(s) without observations (boundaries, changes, ...)")
 
 
 def _print_region_counts(counts: dict[tuple[str, int], int]) -> None:

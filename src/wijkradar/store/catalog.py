@@ -83,12 +83,12 @@ def observation_count(con: duckdb.DuckDBPyConnection) -> int:
 def find_regions(
     con: duckdb.DuckDBPyConnection, query: str, year: int | None = None, limit: int = 50
 ) -> list[Region]:
-    """Regions whose code equals `query` (any case) or whose name contains it."""
+    """Regions whose code starts with `query` (any case) or whose name contains it."""
     sql = (
         "SELECT code, name, level, year, parent_code, gemeente_code, provincie_code FROM regions"
-        " WHERE (upper(code) = upper(?) OR name ILIKE ?)"
+        " WHERE (upper(code) LIKE upper(?) OR name ILIKE ?)"
     )
-    params: list[Any] = [query.strip(), f"%{query.strip()}%"]
+    params: list[Any] = [f"{query.strip()}%", f"%{query.strip()}%"]
     if year is not None:
         sql += " AND year = ?"
         params.append(year)

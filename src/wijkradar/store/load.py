@@ -241,7 +241,7 @@ def insert_build(
         "INSERT INTO build (build_id, created_at, code_version, methodology_version, input_hash,"
         " options, demo) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            input_hash[:16],
+            input_hash.removeprefix("sha256:")[:16],
             datetime.now(UTC).replace(tzinfo=None),
             code_version,
             methodology_version,

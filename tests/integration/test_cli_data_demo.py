@@ -1,0 +1,38 @@
+"""`wijkradar demo`: synthetic files built into a DEMO-labelled database, then status/regions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytest.importorskip("wijkradar.sources.demo")
+from test_cli_data import run
+
+
+def test_demo_builds_a_labelled_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, files = tmp_path / "demo.duckdb", tmp_path / "demo"
+    code, out, err = run(["demo", "--db", str(db), "--dir", str(files)], capsys, monkeypatch)
+    assert code == 0, err
+    assert "DEMO" in out and any(files.iterdir())
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT demo FROM build").fetchone() == (True,)
+    merged = con.execute(
+        "SELECT DISTINCT code_to FROM region_changes WHERE level = 'gemeente' AND kind = 'merged'"
+    ).fetchall()
+    assert len(merged) == 1  # the demo's one merger
+    summed = con.execute(
+        "SELECT count(*) FROM observations_harmonised WHERE method = 'summed' AND status = 'ok'"
+        " AND region_code = ?",
+        [merged[0][0]],
+    ).fetchone()
+    assert summed is not None and summed[0] > 0
+    con.close()
+
+    code, out, _ = run(["status", "--db", str(db)], capsys, monkeypatch)
+    assert code == 0 and "DEMO" in out and "synthetic" in out
+    code, out, _ = run(["regions", merged[0][0], "--db", str(db)], capsys, monkeypatch)
+    assert code == 0 and "merged from" in out

@@ -27,7 +27,7 @@ DbOption = Annotated[
     Path | None,
     typer.Option(
         "--db",
-        help="Monitor database file [env WIJKRADAR_DB; default var/monitor.duckdb].",
+        help="Monitor database file (else $WIJKRADAR_DB, else var/monitor.duckdb).",
         show_default=False,
     ),
 ]

@@ -1,0 +1,138 @@
+"""How much does a full build cost on top of parsing the inputs?
+
+Inputs: the real CBS data in ../shared/data when present, else the synthetic demo at "national"
+scale written to a temporary directory. Two measurements, each in a fresh subprocess so that
+neither warms the other's caches or shares its memory high-water mark:
+
+- parse: every source's read(), materialising each result (the observation tables are built);
+- build: wijkradar.pipeline.build into a new DuckDB file (parse + checks, regions, changes,
+  harmonisation, scoring when installed, atomic publish).
+
+Reported: wall time of each, the ratio build / parse (target <= 3), peak resident memory
+(ru_maxrss) of each subprocess, the input size on disk and the number of observations.
+
+    .venv/bin/python benchmarks/build_vs_parse.py [--data DIR] [--scale national|small] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+TARGET_RATIO = 3.0
+
+
+def make_sources(kind: str, path: str) -> list[object]:
+    """The sources a measurement reads: CBS KWB files, or every demo source."""
+    if kind == "cbs":
+        from wijkradar.sources.cbs_kwb import CbsKwbFiles
+
+        return [CbsKwbFiles(Path(path))]
+    from wijkradar.sources.demo import DemoFiles, demo_sources
+
+    fields = json.loads(Path(path).read_text(encoding="utf-8"))
+    for key in ("kwb_dir", "boundaries_dir", "local_csv", "local_mapping", "changes"):
+        fields[key] = Path(fields[key])
+    fields["years"] = tuple(fields["years"])
+    files = DemoFiles(**fields)
+    return list(demo_sources(files))
+
+
+def child(mode: str, kind: str, path: str, out: str) -> None:
+    """Runs inside the subprocess: one measurement, printed as JSON."""
+    started = time.perf_counter()
+    sources = make_sources(kind, path)
+    n = 0
+    if mode == "parse":
+        for source in sources:
+            for result in source.read():  # type: ignore[attr-defined]
+                n += result.observations.num_rows
+    else:
+        from wijkradar.pipeline import BuildOptions, build
+
+        report = build(sources, Path(out), options=BuildOptions(force=True))  # type: ignore[arg-type]
+        n = report.n_observations
+    seconds = time.perf_counter() - started
+    # ru_maxrss is in kilobytes on Linux.
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "observations": n}))
+
+
+def measure(mode: str, kind: str, path: Path, out: Path) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", mode, kind, str(path), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{mode} failed:\n{done.stderr}")
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def size_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, help="CBS KWB directory (default ../shared/data)")
+    parser.add_argument("--scale", default="national", help="demo scale without real data")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+
+    with tempfile.TemporaryDirectory(prefix="wijkradar-bench-") as tmp:
+        work = Path(tmp)
+        data = args.data or (SHARED_DATA if SHARED_DATA.is_dir() else None)
+        if data is not None and any(data.iterdir()):
+            kind, path, inputs, label = "cbs", data, data, f"CBS data in {data}"
+        else:
+            from wijkradar.sources.demo import generate
+
+            files = generate(work / "demo", scale=args.scale)
+            description = {k: str(v) if isinstance(v, Path) else v for k, v in vars(files).items()}
+            path = work / "demo-files.json"
+            path.write_text(json.dumps(description), encoding="utf-8")
+            kind, inputs, label = "demo", work / "demo", f"demo generator, scale {args.scale}"
+        parse = measure("parse", kind, path, work / "unused.duckdb")
+        full = measure("build", kind, path, work / "bench.duckdb")
+        ratio = full["seconds"] / parse["seconds"] if parse["seconds"] else float("inf")
+        result = {
+            "inputs": label,
+            "input_mb": round(size_mb(inputs), 1),
+            "observations": int(full["observations"]),
+            "parse_seconds": round(parse["seconds"], 2),
+            "build_seconds": round(full["seconds"], 2),
+            "ratio": round(ratio, 2),
+            "target_ratio": TARGET_RATIO,
+            "parse_peak_mb": round(parse["peak_mb"]),
+            "build_peak_mb": round(full["peak_mb"]),
+            "database_mb": round((work / "bench.duckdb").stat().st_size / 1e6, 1),
+        }
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    print(f"inputs:       {result['inputs']} ({result['input_mb']} MB)")
+    print(f"observations: {result['observations']:,}")
+    print(f"parse:        {result['parse_seconds']} s, peak {result['parse_peak_mb']} MB")
+    print(f"build:        {result['build_seconds']} s, peak {result['build_peak_mb']} MB")
+    verdict = "ok" if ratio <= TARGET_RATIO else "over target"
+    print(f"build/parse:  {result['ratio']}x (target <= {TARGET_RATIO}x: {verdict})")
+    print(f"database:     {result['database_mb']} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -8,7 +8,14 @@ from typing import Protocol
 
 import pyarrow as pa
 
-from wijkradar.domain import OBSERVATION_SCHEMA, Boundary, Provenance, Region, RegionChange, Variable
+from wijkradar.domain import (
+    OBSERVATION_SCHEMA,
+    Boundary,
+    Provenance,
+    Region,
+    RegionChange,
+    Variable,
+)
 
 # Progress callback: (description, done, total or None). Sources call it on long work.
 Progress = Callable[[str, int, int | None], None]

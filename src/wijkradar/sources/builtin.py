@@ -1,5 +1,7 @@
 """Imports the built-in source modules so that they register themselves."""
 
-from wijkradar.sources import cbs_kwb  # noqa: F401
-from wijkradar.sources import boundaries  # noqa: F401
-from wijkradar.sources import local_csv  # noqa: F401
+from wijkradar.sources import (
+    boundaries,  # noqa: F401
+    cbs_kwb,  # noqa: F401
+    local_csv,  # noqa: F401
+)

@@ -67,6 +67,7 @@ CHAR_SCORES = {
     ("WK000101", 2023, "financial_buffer"): (95.0, True, "ok"),
     ("WK000101", 2023, "age"): (92.5, True, "ok"),
     ("WK000101", 2023, "low_education"): (91.0, True, "ok"),
+    ("WK000101", 2023, "nearby_care"): (30.0, False, "ok"),
     ("WK000102", 2023, "financial_buffer"): (10.0, False, "ok"),
     ("WK000102", 2023, "age"): (None, None, "suppressed"),
     ("WK000102", 2023, "low_education"): (None, None, "missing"),
@@ -77,17 +78,19 @@ CHAR_SCORES = {
 
 # (region, year, indicator) -> (value, status, unit, percentile)
 INDICATORS = {
-    ("WK000101", 2023, "low_income_households"): (14.2, "ok", "%", 95.0),
-    ("WK000101", 2023, "elderly_share"): (31.0, "ok", "%", 92.5),
-    ("WK000101", 2023, "low_education_share"): (44.0, "ok", "%", 91.0),
-    ("WK000102", 2023, "low_income_households"): (4.0, "ok", "%", 10.0),
-    ("WK000102", 2023, "elderly_share"): (None, "suppressed", "%", None),
-    ("WK000102", 2023, "low_education_share"): (None, "missing", "%", None),
+    ("WK000101", 2023, "laag_inkomen"): (14.2, "ok", "%", 95.0),
+    ("WK000101", 2023, "ouderen"): (31.0, "ok", "%", 92.5),
+    ("WK000101", 2023, "opleiding_laag"): (44.0, "ok", "%", 91.0),
+    ("WK000101", 2023, "afstand_huisarts"): (0.8, "ok", "km", 30.0),
+    ("WK000102", 2023, "laag_inkomen"): (4.0, "ok", "%", 10.0),
+    ("WK000102", 2023, "ouderen"): (None, "suppressed", "%", None),
+    ("WK000102", 2023, "opleiding_laag"): (None, "missing", "%", None),
 }
 INDICATOR_CHAR = {
-    "low_income_households": "financial_buffer",
-    "elderly_share": "age",
-    "low_education_share": "low_education",
+    "laag_inkomen": "financial_buffer",
+    "afstand_huisarts": "nearby_care",
+    "ouderen": "age",
+    "opleiding_laag": "low_education",
 }
 
 EXPECTED = {"top_wijk": "WK000101", "top_wijk_stacking": 3, "n_wijken_gm0001": 2}

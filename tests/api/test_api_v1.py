@@ -54,10 +54,30 @@ def test_explanation_names_flagged_characteristics(client: TestClient) -> None:
         client.get("/api/v1/explanations/WK000101", params={"lang": "en"}).json()
     )
     assert {c.characteristic for c in out.flagged} == {"financial_buffer", "age", "low_education"}
-    assert "3 of 3" in out.summary
-    by_id = {v.indicator: v for v in out.indicators}
-    assert by_id["low_income_households"].figure.value == 14.2
-    assert by_id["low_income_households"].percentile == 95.0
+    # labels from the methodology, not raw ids; all twelve risk characteristics counted
+    assert "3 of 12 risk characteristics" in out.summary and "Small financial buffer" in out.summary
+    buffer = next(c for c in out.flagged if c.characteristic == "financial_buffer")
+    assert buffer.label == "Small financial buffer" and not buffer.protective
+    (income,) = buffer.indicators
+    assert income.indicator == "laag_inkomen" and income.figure.value == 14.2
+    assert income.percentile == 95.0 and income.figure.unit == "%"
+    assert (income.source.publisher, income.source.table_id, income.source.year) == (
+        "CBS",
+        "85618NED",
+        2023,
+    )
+
+
+def test_protective_factors_apart_from_risk_characteristics(client: TestClient) -> None:
+    out = models.ScoresOut.model_validate(client.get("/api/v1/scores/WK000101").json())
+    assert len(out.characteristics) == 12 and not any(c.protective for c in out.characteristics)
+    assert [c.characteristic for c in out.protective_factors] == [
+        "nearby_care",
+        "nearby_facilities",
+    ]
+    care = out.protective_factors[0]
+    assert care.label == "Zorg dichtbij" and care.score.value == 30.0
+    assert care.indicators[0].figure.unit == "km"
 
 
 def test_ranking_orders_by_metric_and_filters(client: TestClient) -> None:
@@ -78,17 +98,18 @@ def test_ranking_orders_by_metric_and_filters(client: TestClient) -> None:
 def test_values_and_indicators(client: TestClient) -> None:
     out = models.ValuesOut.model_validate(client.get("/api/v1/values/WK000102").json())
     assert {v.indicator: v.figure.status for v in out.values} == {
-        "elderly_share": "suppressed",
-        "low_education_share": "missing",
-        "low_income_households": "ok",
+        "ouderen": "suppressed",
+        "opleiding_laag": "missing",
+        "laag_inkomen": "ok",
     }
     metas = [
         models.IndicatorMeta.model_validate(m) for m in client.get("/api/v1/indicators").json()
     ]
     assert {m.indicator for m in metas} == {
-        "elderly_share",
-        "low_education_share",
-        "low_income_households",
+        "ouderen",
+        "opleiding_laag",
+        "laag_inkomen",
+        "afstand_huisarts",
     }
 
 
@@ -108,6 +129,7 @@ def test_bad_parameters_are_rejected(client: TestClient) -> None:
     assert client.get("/api/v1/rankings", params={"level": "provincie"}).status_code == 422
     assert client.get("/api/v1/rankings", params={"level": "wijk", "year": 1999}).status_code == 404
     assert client.get("/api/v1/rankings", params={"metric": "nonsense"}).status_code == 422
+    assert client.get("/api/v1/rankings", params={"metric": "char:age"}).status_code == 422
     assert client.get("/api/v1/exports/wijk.pdf").status_code == 404
 
 

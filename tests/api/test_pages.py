@@ -73,9 +73,17 @@ def test_map_shows_suppressed_and_missing_distinctly(client: TestClient) -> None
 def test_profile_explains_flags_and_trend(client: TestClient) -> None:
     html = client.get("/gebied/WK000101").text
     assert "Waarom gemarkeerd?" in html
-    assert "14,2" in html and "CBS/85618NED/2023" in html
+    why = html[html.index('id="why-h"') : html.index('id="char-h"')]
+    assert "Kleine financiële buffer" in why and "financial_buffer</th>" not in html
+    row = re.search(r'<tr data-indicator="laag_inkomen">(.*?)</tr>', why)
+    assert row is not None
+    assert "14,2" in row[1] and "%" in row[1] and "95" in row[1] and "CBS, 85618NED, 2023" in row[1]
+    risk = html[html.index('id="char-h"') : html.index('id="prot-h"')]
+    protective = html[html.index('id="prot-h"') : html.index('id="theme-h"')]
+    assert risk.count('<tr class="flagged"') == 3 and risk.count("data-characteristic=") == 12
+    assert "Zorg dichtbij" in protective and "Zorg dichtbij" not in risk
     assert re.search(r'role="img" aria-label="Stapeling: 2022 2, 2023 3"', html)
-    assert "Demodorp" in html and "Nederland" in html  # comparison rows
+    assert "Gemiddeld gebied (wijken) in Demodorp" in html and "in Nederland" in html
     small = client.get("/gebied/BU00010201").text
     assert "te klein om te rangschikken" in small
 

@@ -26,7 +26,8 @@ def test_drill_down_to_wijk_profile(server: str, page: Any) -> None:
     page.wait_for_url("**/gebied/WK000101**")
     assert "Centrum" in page.locator("h1").inner_text()
     why = page.locator("section", has=page.get_by_role("heading", name="Waarom gemarkeerd?"))
-    assert "gemarkeerd op 3 van 3 kenmerken" in why.inner_text()
+    assert "gemarkeerd op 3 van 12 risicokenmerken" in why.inner_text()
+    assert why.get_by_role("heading", name="Kleine financiële buffer").count() == 1
     assert page.get_by_role("img", name="Stapeling: 2022 2, 2023 3").count() == 1
 
 

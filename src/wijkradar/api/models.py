@@ -54,15 +54,38 @@ class ValuesOut(BaseModel):
     values: list[IndicatorValue]
 
 
+class SourceRef(BaseModel):
+    """Where an indicator value came from: publisher, table and the table's year."""
+
+    publisher: str | None
+    table_id: str | None
+    year: int | None
+
+
+class IndicatorDetail(BaseModel):
+    """One indicator behind a characteristic, labelled from the methodology."""
+
+    indicator: str
+    label: str
+    measure: str = Field(description="direct | proxy")
+    figure: Figure
+    percentile: float | None = Field(None, description="0-100, higher = more vulnerable")
+    source: SourceRef
+
+
 class CharacteristicOut(BaseModel):
     characteristic: str
+    label: str = Field(description="the methodology's label in the requested language")
+    protective: bool
     score: Figure
     flagged: bool | None
     n_indicators: int
+    indicators: list[IndicatorDetail] = Field(default_factory=list)
 
 
 class ThemeOut(BaseModel):
     theme: str
+    label: str
     score: Figure
 
 
@@ -73,34 +96,53 @@ class TrendPoint(BaseModel):
     status: str
 
 
+class Comparison(BaseModel):
+    """The average area of the same level and year within the gemeente or the country."""
+
+    code: str
+    name: str
+    level: str
+    stacking: int | None
+    overall_index: float | None
+
+
 class ScoresOut(BaseModel):
     region: RegionOut
+    year: int
     framework: str
     reference: str
+    method_version: str
     status: str
     status_reason: str
     stacking: Figure
     toxic_mix: bool | None
+    toxic_mix_threshold: int
     overall_index: Figure
     protective: Figure
-    characteristics: list[CharacteristicOut]
+    characteristics: list[CharacteristicOut] = Field(description="the twelve risk characteristics")
+    protective_factors: list[CharacteristicOut]
     themes: list[ThemeOut]
     trend: list[TrendPoint]
+    comparison: list[Comparison] = Field(description="average gemeente area, average country area")
 
 
 class Explanation(BaseModel):
     region: RegionOut
+    year: int
     reference: str
     summary: str
-    flagged: list[CharacteristicOut]
-    indicators: list[IndicatorValue]
+    flagged: list[CharacteristicOut] = Field(
+        description="flagged risk characteristics, each with the indicators behind it"
+    )
 
 
 class RankingRow(BaseModel):
-    rank: int | None
+    rank: int | None = Field(description="null for areas without a score (listed last)")
     code: str
     name: str
     figure: Figure
+    stacking: int | None
+    toxic_mix: bool | None
 
 
 class RankingOut(BaseModel):

@@ -1,6 +1,7 @@
 """Assemble stored results into response models, shared by the JSON API and the pages.
 
-Reads only (store.queries); every outgoing number passes reports.outgoing.release.
+Reads only: store.profiles for scores and explanations, store.queries for regions and the build.
+Every outgoing number passes reports.outgoing.release.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from fastapi import HTTPException
 
 from wijkradar.api import models
 from wijkradar.api.dependencies import View
+from wijkradar.domain import WijkradarError
 from wijkradar.reports.outgoing import release
-from wijkradar.store import queries
+from wijkradar.store import profiles, queries
 
 UNITS = {"stacking": "aantal kenmerken", "index": "index 0-100", "protective": "index 0-100"}
 
@@ -63,10 +65,6 @@ def get_region(con: duckdb.DuckDBPyConnection, code: str, year: int | None) -> d
     return row
 
 
-def _sources_of(values: list[dict[str, Any]]) -> list[str]:
-    return sorted({s for v in values for s in (v.get("source_ids") or [])})
-
-
 def indicator_values(
     con: duckdb.DuckDBPyConnection, code: str, view: View
 ) -> list[models.IndicatorValue]:
@@ -77,104 +75,179 @@ def indicator_values(
             figure=figure(
                 v["value"], v["status"], v["unit"], v["period"], list(v["source_ids"] or []), method
             ),
-            percentile=None if v["percentile"] is None else round(float(v["percentile"]), 1),
+            percentile=_pct(v["percentile"]),
         )
         for v in queries.indicator_values(con, code, view.year, view.reference)
     ]
 
 
-def scores(con: duckdb.DuckDBPyConnection, code: str, view: View) -> models.ScoresOut:
-    reg = get_region(con, code, view.year)
-    code = reg["code"]
-    method = method_version(con)
-    srcs = _sources_of(queries.indicator_values(con, code, view.year, view.reference))
-    area = queries.area_score(con, code, view.year, view.framework, view.reference) or {
-        "status": "missing",
-        "status_reason": "",
-        "stacking": None,
-        "toxic_mix": None,
-        "overall_index": None,
-        "protective": None,
-    }
-    status = area["status"]
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 1)
 
-    def fig(value: Any, unit: str, st: str = status) -> models.Figure:
-        return figure(
-            value,
-            st if value is not None or st != "ok" else "missing",
-            unit,
-            view.year,
-            srcs,
-            method,
+
+def _indicator(ind: profiles.IndicatorDetail, year: int, method: str) -> models.IndicatorDetail:
+    return models.IndicatorDetail(
+        indicator=ind.id,
+        label=ind.label,
+        measure=ind.measure,
+        figure=figure(ind.value, ind.status, ind.unit, year, list(ind.source_ids), method),
+        percentile=_pct(ind.percentile),
+        source=models.SourceRef(
+            publisher=ind.publisher, table_id=ind.table_id, year=ind.source_year
+        ),
+    )
+
+
+def _characteristic(
+    c: profiles.CharacteristicDetail, year: int, method: str
+) -> models.CharacteristicOut:
+    srcs = sorted({s for ind in c.indicators for s in ind.source_ids})
+    return models.CharacteristicOut(
+        characteristic=c.id,
+        label=c.label,
+        protective=c.protective,
+        score=figure(c.score, c.status, "percentiel", year, srcs, method),
+        flagged=c.flagged,
+        n_indicators=c.n_indicators,
+        indicators=[_indicator(i, year, method) for i in c.indicators],
+    )
+
+
+def profile(
+    con: duckdb.DuckDBPyConnection, code: str, view: View, lang: str = "nl"
+) -> profiles.AreaProfile | None:
+    """The stored profile (store.profiles.area_profile), or None when nothing is stored."""
+    try:
+        return profiles.area_profile(
+            con, code, view.year, view.reference, view.framework, "en" if lang == "en" else "nl"
         )
+    except WijkradarError:
+        return None
+
+
+def scores(
+    con: duckdb.DuckDBPyConnection, code: str, view: View, lang: str = "nl"
+) -> models.ScoresOut:
+    """An area's scores as store.profiles.area_profile reads them, every figure released."""
+    reg = get_region(con, code, view.year)
+    prof = profile(con, reg["code"], view, lang)
+    method = method_version(con) or ""
+    if prof is None:
+        empty = figure(None, "missing", "", view.year, [], method)
+        return models.ScoresOut(
+            region=region_out(reg),
+            year=view.year,
+            framework=view.framework,
+            reference=view.reference,
+            method_version=method,
+            status="missing",
+            status_reason="",
+            stacking=empty,
+            toxic_mix=None,
+            toxic_mix_threshold=0,
+            overall_index=empty,
+            protective=empty,
+            characteristics=[],
+            protective_factors=[],
+            themes=[],
+            trend=[],
+            comparison=[],
+        )
+    srcs = sorted({s for c in prof.characteristics for i in c.indicators for s in i.source_ids})
+
+    def fig(value: Any, unit: str) -> models.Figure:
+        status = prof.status if prof.status != "ok" or value is not None else "missing"
+        return figure(value, status, unit, prof.period, srcs, prof.methodology_version)
 
     chars = [
-        models.CharacteristicOut(
-            characteristic=c["characteristic"],
-            score=fig(c["score"], "percentiel", c["status"]),
-            flagged=c["flagged"],
-            n_indicators=c["n_indicators"],
-        )
-        for c in queries.characteristic_scores(con, code, view.year, view.reference)
-    ]
-    themes = [
-        models.ThemeOut(theme=t["theme"], score=fig(t["score"], "index 0-100", t["status"]))
-        for t in queries.theme_scores(con, code, view.year, view.framework, view.reference)
-    ]
-    trend = [
-        models.TrendPoint(
-            year=p["period"],
-            stacking=p["stacking"],
-            overall_index=None if p["overall_index"] is None else round(p["overall_index"], 1),
-            status=p["status"],
-        )
-        for p in queries.area_trend(con, code, view.framework, view.reference)
+        _characteristic(c, prof.period, prof.methodology_version) for c in prof.characteristics
     ]
     return models.ScoresOut(
         region=region_out(reg),
-        framework=view.framework,
-        reference=view.reference,
-        status=status,
-        status_reason=area.get("status_reason") or "",
-        stacking=fig(area["stacking"], UNITS["stacking"]),
-        toxic_mix=area["toxic_mix"],
-        overall_index=fig(area["overall_index"], UNITS["index"]),
-        protective=fig(area["protective"], UNITS["protective"]),
-        characteristics=chars,
-        themes=themes,
-        trend=trend,
+        year=prof.period,
+        framework=prof.framework,
+        reference=prof.reference,
+        method_version=prof.methodology_version,
+        status=prof.status,
+        status_reason=prof.status_reason,
+        stacking=fig(prof.stacking, UNITS["stacking"]),
+        toxic_mix=prof.toxic_mix,
+        toxic_mix_threshold=prof.toxic_mix_threshold,
+        overall_index=fig(prof.overall_index, UNITS["index"]),
+        protective=fig(prof.protective, UNITS["protective"]),
+        characteristics=[c for c in chars if not c.protective],
+        protective_factors=[c for c in chars if c.protective],
+        themes=[
+            models.ThemeOut(
+                theme=t.id,
+                label=t.label,
+                score=figure(t.score, t.status, "index 0-100", prof.period, srcs, method),
+            )
+            for t in prof.themes
+        ],
+        trend=[
+            models.TrendPoint(
+                year=p.period,
+                stacking=p.stacking,
+                overall_index=None if p.overall_index is None else round(p.overall_index, 1),
+                status=p.status,
+            )
+            for p in prof.trend
+        ],
+        comparison=[
+            models.Comparison(
+                code=c.code,
+                name=c.name,
+                level=c.level,
+                stacking=c.stacking,
+                overall_index=None if c.overall_index is None else round(c.overall_index, 1),
+            )
+            for c in (prof.parent, prof.country)
+            if c is not None
+        ],
     )
 
 
 def explanation(
     con: duckdb.DuckDBPyConnection, code: str, view: View, lang: str = "nl"
 ) -> models.Explanation:
-    """Why an area is flagged: its flagged characteristics, with the indicator values behind
-    them (value, unit, percentile, source, year)."""
-    result = scores(con, code, view)
+    """Why an area is flagged: its flagged risk characteristics, each with the indicators behind
+    it (value, unit, percentile, source publisher/table/year)."""
+    return explain(scores(con, code, view, lang), lang)
+
+
+def explain(result: models.ScoresOut, lang: str = "nl") -> models.Explanation:
+    """The explanation of already read scores (so a page reads the profile once)."""
     flagged = [c for c in result.characteristics if c.flagged]
-    names = ", ".join(c.characteristic for c in flagged)
+    names = ", ".join(c.label for c in flagged)
+    n, total, name = len(flagged), len(result.characteristics), result.region.name
     if lang == "en":
         summary = (
-            f"{result.region.name} is flagged on {len(flagged)} of "
-            f"{len(result.characteristics)} characteristics in {view.year}: {names}."
+            f"{name} is flagged on {n} of {total} risk characteristics in {result.year}: {names}."
             if flagged
-            else f"{result.region.name} has no flagged characteristic in {view.year}."
+            else f"{name} has no flagged risk characteristic in {result.year}."
         )
     else:
         summary = (
-            f"{result.region.name} is gemarkeerd op {len(flagged)} van "
-            f"{len(result.characteristics)} kenmerken in {view.year}: {names}."
+            f"{name} is gemarkeerd op {n} van {total} risicokenmerken in {result.year}: {names}."
             if flagged
-            else f"{result.region.name} heeft geen gemarkeerd kenmerk in {view.year}."
+            else f"{name} heeft geen gemarkeerd risicokenmerk in {result.year}."
         )
     return models.Explanation(
         region=result.region,
-        reference=view.reference,
+        year=result.year,
+        reference=result.reference,
         summary=summary,
         flagged=flagged,
-        indicators=indicator_values(con, result.region.code, view),
     )
+
+
+#: Metrics a ranking can order by (store.profiles.ranking); maps also show protective and char:.
+RANKING_METRICS = ("stacking", "index")
+
+
+def ranking_metric_ok(metric: str) -> bool:
+    return metric in RANKING_METRICS or metric.startswith("theme:")
 
 
 def ranking(
@@ -184,8 +257,13 @@ def ranking(
     within: str | None,
     limit: int | None,
 ) -> models.RankingOut:
+    """Areas ordered by store.profiles.ranking; areas without a score last, without a rank."""
+    if not ranking_metric_ok(view.metric):
+        raise HTTPException(
+            422, f"cannot rank by {view.metric!r}; use stacking, index or theme:<id>"
+        )
     method = method_version(con)
-    rows = queries.ranking(
+    rows = profiles.ranking(
         con,
         level,
         view.year,
@@ -195,7 +273,7 @@ def ranking(
         reference=view.reference,
         limit=limit,
     )
-    unit = UNITS.get(view.metric, "percentiel")
+    unit = UNITS.get(view.metric, "index 0-100")
     return models.RankingOut(
         level=level,
         by=view.metric,
@@ -204,10 +282,12 @@ def ranking(
         within=within,
         rows=[
             models.RankingRow(
-                rank=r["rank"],
-                code=r["code"],
-                name=r["name"],
-                figure=figure(r["value"], r["status"], unit, view.year, [], method),
+                rank=r.rank if r.value is not None else None,
+                code=r.code,
+                name=r.name,
+                figure=figure(r.value, r.status, unit, r.period, [], method),
+                stacking=r.stacking,
+                toxic_mix=r.toxic_mix,
             )
             for r in rows
         ],

@@ -1,5 +1,6 @@
-"""Read queries for the web, the API and exports: regions, boundaries, observations, sources,
-build info and the stored score tables. Only reads what a build wrote; never computes scores.
+"""Read queries for the web, the API and exports: regions, boundaries, sources, build info, and
+the score tables where maps and exports need a whole level at once. Area profiles, explanations
+and rankings come from wijkradar.store.profiles. Only reads what a build wrote; never computes.
 
 Every function takes an open (read-only) connection and returns plain dicts, so callers outside
 wijkradar.store need no duckdb import.
@@ -121,24 +122,6 @@ def boundaries(
     return {r["code"]: r["geometry"] for r in rows if r["code"] in codes}
 
 
-def variables(con: duckdb.DuckDBPyConnection) -> list[Row]:
-    return _rows(con, "SELECT * FROM variables ORDER BY key, source_id")
-
-
-def observations(con: duckdb.DuckDBPyConnection, code: str, year: int | None = None) -> list[Row]:
-    """Raw source observations of one region, with their variable's title and unit."""
-    sql = (
-        "SELECT o.*, v.title, v.unit FROM observations o "
-        "LEFT JOIN variables v ON v.key = o.variable AND v.source_id = o.source_id "
-        "WHERE o.region_code = ?"
-    )
-    params: list[Any] = [code]
-    if year is not None:
-        sql += " AND o.period = ?"
-        params.append(year)
-    return _rows(con, sql + " ORDER BY o.period, o.variable", params)
-
-
 def indicators(con: duckdb.DuckDBPyConnection) -> list[Row]:
     """Indicators present in the build, with unit, levels and years covered."""
     return _rows(
@@ -175,18 +158,6 @@ def area_score(
     )
 
 
-def area_trend(
-    con: duckdb.DuckDBPyConnection, code: str, framework: str, reference: str
-) -> list[Row]:
-    """Area scores over all years, oldest first."""
-    return _rows(
-        con,
-        "SELECT period, stacking, overall_index, protective, status FROM area_scores "
-        "WHERE region_code = ? AND framework = ? AND reference = ? ORDER BY period",
-        [code, framework, reference],
-    )
-
-
 def characteristic_scores(
     con: duckdb.DuckDBPyConnection, code: str, year: int, reference: str
 ) -> list[Row]:
@@ -195,17 +166,6 @@ def characteristic_scores(
         "SELECT characteristic, score, flagged, n_indicators, status FROM characteristic_scores "
         "WHERE region_code = ? AND period = ? AND reference = ? ORDER BY characteristic",
         [code, year, reference],
-    )
-
-
-def theme_scores(
-    con: duckdb.DuckDBPyConnection, code: str, year: int, framework: str, reference: str
-) -> list[Row]:
-    return _rows(
-        con,
-        "SELECT theme, score, status FROM theme_scores WHERE region_code = ? AND period = ? "
-        "AND framework = ? AND reference = ? ORDER BY theme",
-        [code, year, framework, reference],
     )
 
 
@@ -237,7 +197,7 @@ def characteristics(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r["characteristic"] for r in rows]
 
 
-#: Metric names a map or ranking can show: stacking | index | protective | theme:<id> | char:<id>
+#: Metric names a map can show: stacking | index | protective | theme:<id> | char:<id>
 METRICS = ("stacking", "index", "protective")
 
 
@@ -294,24 +254,3 @@ def metric_values(
             }
         )
     return out
-
-
-def ranking(
-    con: duckdb.DuckDBPyConnection,
-    level: str,
-    year: int,
-    *,
-    within: str | None = None,
-    by: str = "stacking",
-    framework: str = "tno",
-    reference: str = "NL01",
-    limit: int | None = None,
-) -> list[Row]:
-    """Regions ordered by a metric, most vulnerable first; unscored regions last, unranked."""
-    rows = metric_values(
-        con, level, year, within=within, metric=by, framework=framework, reference=reference
-    )
-    rows.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0.0), r["code"]))
-    for rank, row in enumerate(rows, start=1):
-        row["rank"] = rank if row["value"] is not None else None
-    return rows[:limit] if limit else rows

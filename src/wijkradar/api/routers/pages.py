@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -13,6 +15,8 @@ from fastapi.templating import Jinja2Templates
 from wijkradar.api import views
 from wijkradar.api.dependencies import Con, LevelDep, T, View, ViewDep
 from wijkradar.api.i18n import Translator
+from wijkradar.domain.methodology import Methodology
+from wijkradar.methodology import load
 from wijkradar.reports import exports, svg
 from wijkradar.reports.outgoing import rules_summary
 from wijkradar.store import queries
@@ -25,6 +29,12 @@ def _fmt(value: float | None, lang: str) -> str:
     return text.replace(".", ",") if lang == "nl" else text
 
 
+@lru_cache(maxsize=4)
+def methodology_of(version: str | None) -> Methodology:
+    """The build's methodology, loaded once per version (labels for metrics and the method page)."""
+    return load(version)
+
+
 class Page:
     """Shared page context: translator, links that keep the view and language, footer facts."""
 
@@ -35,6 +45,7 @@ class Page:
         self.lang = t.lang
         self.build = queries.build_info(con) or {}
         self.sources = queries.sources(con)
+        self.methodology = methodology_of(self.build.get("methodology_version"))
 
     def url(self, path: str, **params: Any) -> str:
         merged: dict[str, Any] = {}
@@ -61,10 +72,24 @@ class Page:
 
     def metric_label(self, metric: str) -> str:
         if metric.startswith("theme:"):
-            return self.t("metric_theme", id=metric[6:])
+            return self.t("metric_theme", id=self.theme_label(metric[6:]))
         if metric.startswith("char:"):
-            return self.t("metric_char", id=metric[5:])
+            return self.t("metric_char", id=self.characteristic_label(metric[5:]))
         return self.t(f"metric_{metric}")
+
+    def characteristic_label(self, characteristic: str) -> str:
+        try:
+            return self.methodology.characteristic(characteristic).labels.get(self.lang)
+        except KeyError:
+            return characteristic
+
+    def theme_label(self, theme: str) -> str:
+        framework = self.view.framework if self.view is not None else "tno"
+        try:
+            themes = self.methodology.framework(framework).themes
+        except KeyError:
+            return theme
+        return next((x.labels.get(self.lang) for x in themes if x.id == theme), theme)
 
     def context(self, **extra: Any) -> dict[str, Any]:
         licences = sorted({s["licence"] for s in self.sources})
@@ -168,15 +193,9 @@ def router(templates: Jinja2Templates) -> APIRouter:
         page = Page(request, con, t, view)
         if queries.region(con, code.upper(), view.year) is None:
             return render("not_found.html", page, 404, code=code)
-        result = views.scores(con, code, view)
-        why = views.explanation(con, code, view, page.lang)
-        compare = []
+        result = views.scores(con, code, view, page.lang)
+        why = views.explain(result, page.lang)
         reg = result.region
-        for other in dict.fromkeys(
-            c for c in (reg.gemeente_code, queries.land_code(con, view.year)) if c and c != reg.code
-        ):
-            if queries.region(con, other, view.year) is not None:
-                compare.append(views.scores(con, other, view))
         trend_points = [
             (p.year, None if p.stacking is None else float(p.stacking)) for p in result.trend
         ]
@@ -190,7 +209,6 @@ def router(templates: Jinja2Templates) -> APIRouter:
             page,
             result=result,
             why=why,
-            compare=compare,
             charts=charts,
             crumbs=queries.ancestors(con, reg.code, view.year),
             has_children=bool(queries.children(con, reg.code, view.year)),
@@ -222,13 +240,16 @@ def router(templates: Jinja2Templates) -> APIRouter:
                 media_type="text/csv; charset=utf-8",
                 headers={"Content-Disposition": f'attachment; filename="{name}"'},
             )
+        if not views.ranking_metric_ok(view.metric):
+            # Maps also colour by protection or one characteristic; a ranking cannot order by
+            # those, so a link carried over from a map shows the default order instead.
+            view = replace(view, metric="stacking")
         page = Page(request, con, t, view)
         result = views.ranking(con, level, view, within or None, None)
         gemeenten = queries.regions_at(con, "gemeente", view.year)
         metrics = [
-            *queries.METRICS,
+            *views.RANKING_METRICS,
             *(f"theme:{x}" for x in queries.themes(con, view.framework)),
-            *(f"char:{x}" for x in queries.characteristics(con)),
         ]
         return render(
             "ranking.html",

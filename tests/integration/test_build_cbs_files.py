@@ -37,7 +37,14 @@ ROWS: dict[int, list[tuple[str, str, str, str, str]]] = {
 }
 
 
-def write_dump(root: Path, year: int, rows: list[tuple[str, str, str, str, str]]) -> Path:
+def write_dump(
+    root: Path,
+    year: int,
+    rows: list[tuple[str, str, str, str, str]],
+    flags: dict[str, str] | None = None,
+) -> Path:
+    """One OData dump folder; `flags` sets IndelingswijzigingWijkenEnBuurten per code (else 1)."""
+    flags = flags or {}
     folder = root / TABLES[year]
     folder.mkdir(parents=True)
 
@@ -78,7 +85,9 @@ def write_dump(root: Path, year: int, rows: list[tuple[str, str, str, str, str]]
                 "Gemeentenaam_1": f"{name:<20}",
                 "SoortRegio_2": f"{kind:<9}",
                 "Codering_3": f"{code:<10}",
-                "IndelingswijzigingWijkenEnBuurten_4": "1" if kind in ("Wijk", "Buurt") else ".",
+                "IndelingswijzigingWijkenEnBuurten_4": flags.get(
+                    code, "1" if kind in ("Wijk", "Buurt") else "."
+                ),
                 "AantalInwoners_5": inhabitants,
                 "HuurwoningenTotaal_41": rented,
             }

@@ -99,6 +99,30 @@ def test_known_changes_for_codes_outside_the_data_are_left_out() -> None:
     assert {c.code_from for c in changes} == {"GM0363", "GM0457"}
 
 
+def test_flagged_records_from_a_source() -> None:
+    """A source's "flagged" record: a break for a code in both years, never stored itself; a
+    flagged new code appeared; a source's own record of the same pair wins (it has a weight)."""
+    wk, bu = Level.WIJK, Level.BUURT
+    codes = {
+        2021: {"WK000901", "WK000902", "BU00090101"},
+        2022: {"WK000901", "WK000902", "BU00090101", "BU00090102"},
+    }
+    known = [
+        RegionChange(wk, 2021, "WK000901", 2022, "WK000901", "flagged", 1.0, "CBS flag 3: x"),
+        RegionChange(bu, 2021, "BU00090102", 2022, "BU00090102", "flagged", 1.0, "CBS flag 2"),
+        RegionChange(wk, 2021, "WK000902", 2022, "WK000902", "changed", 0.8, "moved out"),
+        RegionChange(wk, 2021, "WK000902", 2022, "WK000902", "flagged", 1.0, "CBS flag 3: y"),
+    ]
+    changes = detect_changes(codes, known=known)
+    got = {(c.code_from, c.code_to, c.kind, c.weight, c.note) for c in changes}
+    assert got == {
+        ("WK000901", "WK000901", "changed", 1.0, "CBS flag 3: x"),
+        ("WK000902", "WK000902", "changed", 0.8, "moved out"),
+        ("BU00090101", "BU00090101", "same", 1.0, ""),
+        ("", "BU00090102", "appeared", 1.0, ""),
+    }
+
+
 def test_flag_values() -> None:
     rows = [("BU1", 2022, 1.0), ("BU2", 2022, 3.0), ("BU3", 2022, None), ("BU4", 2023, 2.0)]
     assert flagged_codes(rows) == {2022: {"BU2"}, 2023: {"BU4"}}

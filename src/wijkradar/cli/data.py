@@ -380,9 +380,25 @@ def regions_command(
             children = catalog.children_count(con, region.code, region.year)
             console.print(f"  children in {region.year}: {children}")
             console.print(f"  years: {_year_spans(years)}")
+            # A code that stays but whose area changed is one series break, not a from/into pair.
+            breaks = [
+                c
+                for c in changes
+                if c.kind == "changed" and c.code_from == c.code_to == region.code
+            ]
+            for change in sorted(breaks, key=lambda c: c.year_to):
+                console.print(
+                    f"  series break {change.year_from}-{change.year_to}: {change.note}".rstrip(
+                        " :"
+                    )
+                )
             for step in came_from(changes, region.code, max(years)):
+                if step.kind == "changed" and step.code == region.code:
+                    continue
                 console.print(f"  {step.kind} from: {step.code} ({step.year}) {step.note}".rstrip())
             for step in became(changes, region.code, min(years)):
+                if step.kind == "changed" and step.code == region.code:
+                    continue
                 target = step.code or "(gone)"
                 console.print(f"  {step.kind} into: {target} ({step.year}) {step.note}".rstrip())
             if len(shown) >= 20:

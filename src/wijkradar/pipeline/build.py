@@ -22,7 +22,12 @@ from wijkradar.domain import InputError, Level, Region, RegionChange
 from wijkradar.pipeline import hashing
 from wijkradar.pipeline.merge import RegionBook
 from wijkradar.regions import complete_year, detect_changes, harmonise_gemeenten
-from wijkradar.regions.changes import FLAG_VARIABLE, flagged_codes, known_reorganisations
+from wijkradar.regions.changes import (
+    FLAG_VARIABLE,
+    FLAGGED,
+    flagged_codes,
+    known_reorganisations,
+)
 from wijkradar.sources.base import Progress, Source, SourceResult, no_progress
 from wijkradar.store import catalog, load
 from wijkradar.store.writer import BuildWriter, open_build
@@ -201,12 +206,14 @@ def _process(
     load.insert_boundaries(con, book.boundaries)
 
     progress("region changes", 2, steps)
-    known = list(known_reorganisations().changes) + book.changes
-    flagged = flagged_codes(load.variable_rows(con, FLAG_VARIABLE))
+    # CBS's flags come apart from the other changes: deduplicating by code pair must not let a
+    # flag push out a source's own (weighted) record of the same change.
+    flags = [c for c in book.changes if c.kind == FLAGGED]
+    known = list(known_reorganisations().changes) + [c for c in book.changes if c.kind != FLAGGED]
     changes = detect_changes(
         {year: by_code.keys() for year, by_code in regions.items()},
-        known=_unique(known),
-        flagged=flagged,
+        known=_unique(known) + flags,
+        flagged=flagged_codes(load.variable_rows(con, FLAG_VARIABLE)),
     )
     load.insert_changes(con, changes)
 

@@ -6,8 +6,10 @@ Three kinds of evidence, merged into one list of RegionChange:
    reorganisation explains it.
 2. Municipal reorganisations from `gemeente_changes.yml` (CBS list) and from sources: "merged"
    and "split".
-3. CBS's IndelingswijzigingWijkenEnBuurten flag: a wijk/buurt code that stays but whose area
-   changed (flag value other than 1) becomes "changed", a series break.
+3. CBS's IndelingswijzigingWijkenEnBuurten flag (1 unchanged, 2 code changed, 3 boundary
+   changed): a wijk/buurt code present in both years with a flag other than 1 becomes "changed",
+   a series break. Sources hand the flag over as RegionChange records of kind "flagged"
+   (code_from == code_to, year_from = year_to - 1); they never reach the database as such.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from wijkradar.domain import Level, RegionChange
 # CBS code: 1 = wijk/buurt unchanged since last year; any other value means code or area changed.
 UNCHANGED_FLAG = 1.0
 FLAG_VARIABLE = "IndelingswijzigingWijkenEnBuurten"
+# Kind of a source's RegionChange that only says "the publisher flagged this code in year_to".
+FLAGGED = "flagged"
+FLAG_NOTE = "CBS flag"
 
 BREAK_KINDS = frozenset({"changed", "disappeared", "appeared", "split"})
 
@@ -94,18 +99,28 @@ def detect_changes(
     codes_by_year: Mapping[int, Iterable[str]],
     *,
     known: Iterable[RegionChange] = (),
-    flagged: Mapping[int, Iterable[str]] | None = None,
+    flagged: Mapping[int, Iterable[str] | Mapping[str, str]] | None = None,
 ) -> list[RegionChange]:
     """Changes between each pair of consecutive years present, per level.
 
     `known` are merges/splits (reorganisation list, sources); those whose year pair lies within
     the years present are kept, and the codes they explain are not reported as appeared or
-    disappeared. `flagged` maps a year to codes CBS flagged as changed since the year before.
+    disappeared. `flagged` maps a year to codes CBS flagged as changed since the year before
+    (optionally code -> note); "flagged" records in `known` add to it. A flag on a code that is
+    new that year is not a "changed" record: the code "appeared" (or a known change explains it).
+    A known change for the same pair (e.g. a source's weighted "changed") wins over the flag.
     """
     years = sorted(codes_by_year)
     sets = {year: set(codes_by_year[year]) for year in years}
-    flagged_sets = {year: set(codes) for year, codes in (flagged or {}).items()}
+    flagged_sets: dict[int, dict[str, str]] = {}
+    for year, codes in (flagged or {}).items():
+        notes = codes if isinstance(codes, Mapping) else dict.fromkeys(codes, FLAG_NOTE)
+        flagged_sets.setdefault(year, {}).update(notes)
     known = list(known)
+    for change in known:
+        if change.kind == FLAGGED:
+            flagged_sets.setdefault(change.year_to, {})[change.code_to] = change.note or FLAG_NOTE
+    known = [change for change in known if change.kind != FLAGGED]
     result: list[RegionChange] = []
     seen: set[tuple[int, str, int, str, str]] = set()
 
@@ -131,8 +146,10 @@ def detect_changes(
             add(change)
         for code in sorted(old & new):
             level = Level.from_code(code)
-            if code in flagged_sets.get(after, set()) and level in (Level.WIJK, Level.BUURT):
-                add(RegionChange(level, before, code, after, code, "changed", 1.0, "CBS flag"))
+            note = flagged_sets.get(after, {}).get(code)
+            if note is not None and level in (Level.WIJK, Level.BUURT):
+                if code not in explained_to:
+                    add(RegionChange(level, before, code, after, code, "changed", 1.0, note))
             elif code not in explained_from:
                 add(RegionChange(level, before, code, after, code, "same"))
         for code in sorted(old - new):

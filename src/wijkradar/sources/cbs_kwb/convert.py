@@ -9,6 +9,7 @@ import pyarrow as pa
 from wijkradar.domain import OBSERVATION_SCHEMA, InputError, Level, Provenance, Region, Variable
 from wijkradar.sources.base import SourceResult
 from wijkradar.sources.cbs_kwb.columns import Aliases, aliases
+from wijkradar.sources.cbs_kwb.flags import flag_changes
 from wijkradar.sources.cbs_kwb.rawtable import RawTable
 from wijkradar.sources.cbs_kwb.values import NotNumeric, parse_column
 
@@ -92,11 +93,18 @@ def to_result(
             )
         )
     observations = pa.concat_tables(chunks) if chunks else OBSERVATION_SCHEMA.empty_table()
+    change_column = roles.get("change")
+    changes = (
+        flag_changes(raw, change_column, codes, row_levels, keep, provenance.year)
+        if change_column
+        else ()
+    )
     return SourceResult(
         provenance=provenance,
         observations=observations.combine_chunks(),
         regions=_regions(raw, roles, codes, row_levels, keep, provenance.year),
         variables=tuple(_variable(raw, names, key, source_id) for _, key in variables),
+        changes=changes,
         suppressed=suppressed,
         missing=missing,
     )

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import pytest
 from fastapi.testclient import TestClient
+
+from wijkradar.api.routers import pages
 
 
 class _Outline(HTMLParser):
@@ -91,10 +94,10 @@ def test_profile_explains_flags_and_trend(client: TestClient) -> None:
 def test_english_switch(client: TestClient) -> None:
     html = client.get("/gebied/WK000101", params={"lang": "en"}).text
     assert '<html lang="en">' in html and "Why is it flagged?" in html
-    assert (
-        'href="/kaart/GM0001?year=2023&amp;framework=tno&amp;reference=NL01&amp;metric=stacking&amp;lang=en"'
-        in html
-    )
+    # links keep the language and any choice that differs from the defaults
+    assert 'href="/kaart/GM0001?lang=en"' in html
+    chosen = client.get("/gebied/WK000101", params={"lang": "en", "year": 2022}).text
+    assert 'href="/kaart/GM0001?year=2022&amp;lang=en"' in chosen
 
 
 def test_ranking_page_and_csv(client: TestClient) -> None:
@@ -107,3 +110,25 @@ def test_ranking_page_and_csv(client: TestClient) -> None:
 
 def test_unknown_area_is_404(client: TestClient) -> None:
     assert client.get("/gebied/WK999999").status_code == 404
+
+
+def test_national_map_at_wijk_and_buurt_level(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    html = client.get("/kaart/NL01", params={"niveau": "wijk"}).text
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert re.findall(r'<a href="/kaart/(WK\d+)"><title>', svg) == [
+        "WK000101",
+        "WK000102",
+        "WK000201",
+    ]
+    assert svg.count("<style>") == 1 and ' fill="' not in svg.split("</defs>")[1].split("<g ")[1]
+    assert client.get("/kaart/GM0001", params={"niveau": "gemeente"}).status_code == 422
+    # the accessible table pages without JavaScript; the map keeps every area
+    monkeypatch.setattr(pages, "ROWS_PER_PAGE", 3)
+    first = client.get("/kaart/NL01", params={"niveau": "buurt"}).text
+    assert first.count("<tr data-code=") == 3 and "pagina 1 van 2" in first
+    assert 'href="/kaart/NL01?niveau=buurt&amp;pagina=2#table-h"' in first
+    assert first[first.index("<svg") : first.index("</svg>")].count('<a href="/gebied/BU') == 4
+    second = client.get("/kaart/NL01", params={"niveau": "buurt", "pagina": 2}).text
+    assert re.findall(r'<tr data-code="(\w+)"', second) == ["BU00020101"]

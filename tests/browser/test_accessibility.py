@@ -21,7 +21,10 @@ PAGES = [
     "/ranglijst?level=buurt",
     "/methode",
     "/bronnen",
+    "/kaart/NL01?niveau=buurt",
 ]
+# English pages: the same kinds, with lang="en" and the English strings.
+PAGES += [p + ("&" if "?" in p else "?") + "lang=en" for p in PAGES]
 
 
 def _axe_script() -> str:

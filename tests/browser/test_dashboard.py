@@ -18,9 +18,10 @@ def test_drill_down_to_wijk_profile(server: str, page: Any) -> None:
     assert page.locator(".demo-banner").is_visible()
     page.locator("table").get_by_role("link", name="Demodorp").click()
     page.wait_for_url("**/kaart/GM0001**")
-    # The map area is a real link with its name and value.
-    assert page.locator('svg.wr-map a[aria-label="Centrum: 3"]').count() == 1
-    page.locator('svg.wr-map a[aria-label="Centrum: 3"]').click()
+    # The map area is a real link named (by its <title>) with its name and value.
+    area = page.locator("svg.wr-map").get_by_role("link", name="Centrum: 3", exact=True)
+    assert area.count() == 1
+    area.click()
     page.wait_for_url("**/kaart/WK000101**")
     page.get_by_role("link", name="Profiel van Centrum").click()
     page.wait_for_url("**/gebied/WK000101**")

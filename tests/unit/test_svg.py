@@ -38,11 +38,15 @@ def test_choropleth_links_titles_and_fills() -> None:
         status_labels={"suppressed": "onderdrukt", "missing": "ontbreekt"},
     )
     root = ET.fromstring(text)
-    links = root.findall("s:a", NS)
+    links = root.findall("s:g/s:a", NS)
     assert [a.get("href") for a in links] == ["/a", "/b", "/c", "/d"]
-    fills = [a.find("s:path", NS).get("fill") for a in links]  # type: ignore[union-attr]
-    assert fills == [svg.PALETTE[0], svg.PALETTE[4], svg.SUPPRESSED_FILL, svg.MISSING_FILL]
-    titles = [a.find("s:path/s:title", NS).text for a in links]  # type: ignore[union-attr]
+    classes = [a.find("s:path", NS).get("class") for a in links]  # type: ignore[union-attr]
+    assert classes == ["c0", "c4", "cs", "cm"]
+    style = root.find("s:style", NS).text or ""  # type: ignore[union-attr]
+    for cls, fill in (("c0", svg.PALETTE[0]), ("cs", svg.SUPPRESSED_FILL)):
+        assert f".{cls}{{fill:{fill}}}" in style
+    assert "fill=" not in ET.tostring(root.find("s:g", NS)).decode()  # type: ignore[arg-type]
+    titles = [a.find("s:title", NS).text for a in links]  # type: ignore[union-attr]
     assert titles == ["Alfa: 0", "Bravo: 6", "Charlie: onderdrukt", "Delta: ontbreekt"]
     legend = [t.text for t in root.findall(".//s:g/s:text", NS)]
     assert legend == ["Stapeling", "0", "1", "2", "3–4", "5+", "onderdrukt", "ontbreekt"]
@@ -59,10 +63,25 @@ def test_projection_keeps_aspect_ratio() -> None:
         status_labels={},
         width=100,
     )
-    path = ET.fromstring(text).find("s:a/s:path", NS).get("d")  # type: ignore[union-attr]
-    points = [tuple(map(float, p.split(","))) for p in path.strip("MZ").split("L")]
-    height = max(y for _, y in points) - min(y for _, y in points)
-    assert 160 < height < 164  # 100 / cos(52.05°) ≈ 162.6
+    path = ET.fromstring(text).find("s:g/s:a/s:path", NS).get("d")  # type: ignore[union-attr]
+    start, rest = path.strip("Mz").split("l")
+    x, y = map(float, start.split(","))
+    ys = [y]
+    for delta in rest.split():
+        dx, dy = map(float, delta.split(","))
+        x, y = x + dx, y + dy
+        ys.append(y)
+    assert 160 < max(ys) - min(ys) < 164  # 100 / cos(52.05°) ≈ 162.6
+
+
+def test_outlines_round_to_the_map_size_and_drop_invisible_points() -> None:
+    # A 0.1° square with a point 1e-6° off a corner: invisible at whole-pixel precision.
+    ring = [[5.0, 52.0], [5.000001, 52.0], [5.1, 52.0], [5.1, 52.1], [5.0, 52.1], [5.0, 52.0]]
+    geometry = json.dumps({"type": "Polygon", "coordinates": [ring]})
+    coarse = svg.outlines({"A": geometry}, width=200, decimals=0).paths["A"]
+    assert coarse == "M0,325l200,0 0,-325 -200,0z"
+    fine = svg.outlines({"A": geometry}, width=200, decimals=1).paths["A"]
+    assert fine.count(" ") == 2 and "." in fine  # same four corners, tenths of a pixel
 
 
 def test_percentile_scale_classes() -> None:

@@ -6,6 +6,7 @@ import threading
 
 import duckdb
 from fastapi import FastAPI, Request
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -45,6 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Stored vulnerability scores per gemeente, wijk and buurt, with provenance.",
     )
+    # A national map page is ~0.7 MB of SVG and tables; compressed it is about a sixth of that.
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
     app.state.settings = settings
     app.state.db = _Database(settings)
     templates = Jinja2Templates(directory=str(WEB / "templates"))

@@ -51,15 +51,19 @@ class View:
     framework: str
     reference: str
     metric: str
+    defaults: tuple[int, str, str, str] = (0, "", "", "")  # what an empty query would choose
 
     def query(self, **extra: Any) -> dict[str, Any]:
-        return {
+        """Query parameters that differ from the defaults (short links: a national map holds
+        thousands), plus `extra`."""
+        own = {
             "year": self.year,
             "framework": self.framework,
             "reference": self.reference,
             "metric": self.metric,
-            **extra,
         }
+        chosen = dict(zip(own, self.defaults, strict=True))
+        return {k: v for k, v in own.items() if chosen[k] != v} | extra
 
 
 def get_view(
@@ -72,22 +76,22 @@ def get_view(
     years = queries.score_years(con)
     if not years:
         raise HTTPException(404, "the monitor database holds no years")
+    frameworks = queries.frameworks(con) or ["tno"]
+    # The country's code differs between sources (CBS KWB: NL00; elsewhere NL01).
+    national = [r for r in queries.references(con) if r.startswith("NL")]
+    defaults = (years[0], frameworks[0], national[0] if national else "NL01", "stacking")
     if year is None:
         year = years[0]
     elif year not in years:
         raise HTTPException(404, f"no scores for year {year}; available: {years}")
-    frameworks = queries.frameworks(con) or ["tno"]
     framework = framework or frameworks[0]
     if framework not in frameworks:
         raise HTTPException(404, f"unknown framework {framework!r}; available: {frameworks}")
     metric = metric or "stacking"
     if not (metric in queries.METRICS or metric.startswith(("theme:", "char:"))):
         raise HTTPException(422, f"unknown metric {metric!r}")
-    if reference is None:
-        # The country's code differs between sources (CBS KWB: NL00; elsewhere NL01).
-        national = [r for r in queries.references(con) if r.startswith("NL")]
-        reference = national[0] if national else "NL01"
-    return View(year=year, framework=framework, reference=reference, metric=metric)
+    reference = reference or defaults[2]
+    return View(year, framework, reference, metric, defaults)
 
 
 ViewDep = Annotated[View, Depends(get_view)]

@@ -12,9 +12,10 @@ RD New is a few percent, invisible at this scale and free of a pyproj dependency
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -73,39 +74,81 @@ def _rings(geometry: dict[str, object]) -> Iterable[Sequence[Sequence[float]]]:
             yield from polygon
 
 
-def _projector(
-    geometries: Iterable[dict[str, object]], width: float
-) -> tuple[Callable[[float, float], tuple[float, float]], float]:
-    lons: list[float] = []
-    lats: list[float] = []
-    for geometry in geometries:
-        for ring in _rings(geometry):
-            for point in ring:
-                lons.append(float(point[0]))
-                lats.append(float(point[1]))
-    if not lons:
-        return (lambda lon, lat: (0.0, 0.0)), 0.0
-    lon_min, lon_max, lat_min, lat_max = min(lons), max(lons), min(lats), max(lats)
+@dataclass(frozen=True)
+class Outlines:
+    """Projected SVG path data per area code, and the map's pixel height for its width.
+
+    Depends only on the boundaries and the size, so a server can keep it per build and level
+    while the colours change with the metric.
+    """
+
+    paths: dict[str, str]
+    width: int
+    height: float
+
+
+def _bounds(rings: Iterable[Sequence[Sequence[float]]]) -> tuple[float, float, float, float]:
+    lon_min = lat_min = math.inf
+    lon_max = lat_max = -math.inf
+    for ring in rings:
+        for point in ring:
+            lon, lat = float(point[0]), float(point[1])
+            lon_min, lon_max = min(lon_min, lon), max(lon_max, lon)
+            lat_min, lat_max = min(lat_min, lat), max(lat_max, lat)
+    return lon_min, lat_min, lon_max, lat_max
+
+
+def outlines(geometries: dict[str, str], width: int = 560, decimals: int = 1) -> Outlines:
+    """Project GeoJSON geometries (code -> text) into relative SVG path data.
+
+    Coordinates are rounded to `decimals` (1 = 0.1 px for a detailed map; 0 = whole pixels,
+    enough for a national map of thousands of areas), then each point that rounds onto the
+    previous one is dropped: at that size it cannot be seen, and it would only cost bytes.
+    Paths use relative moves (`m`/`l` with deltas), which are shorter than absolute ones.
+    """
+    parsed = {code: json.loads(text) for code, text in geometries.items()}
+    lon_min, lat_min, lon_max, lat_max = _bounds(
+        ring for geometry in parsed.values() for ring in _rings(geometry)
+    )
+    if lon_min == math.inf:
+        return Outlines({}, width, 0.0)
     k = math.cos(math.radians((lat_min + lat_max) / 2))
-    span = max((lon_max - lon_min) * k, 1e-9)
-    s = width / span
-    height = (lat_max - lat_min) * s
+    s = width / max((lon_max - lon_min) * k, 1e-9)
+    factor = 10**decimals
+    paths = {}
+    for code, geometry in parsed.items():
+        parts = []
+        for ring in _rings(geometry):
+            # integer grid in units of 10^-decimals px, so deltas stay exact
+            grid = [
+                (
+                    round((float(p[0]) - lon_min) * k * s * factor),
+                    round((lat_max - float(p[1])) * s * factor),
+                )
+                for p in ring
+            ]
+            kept = [grid[0]] if grid else []
+            for point in grid[1:]:
+                if point != kept[-1]:
+                    kept.append(point)
+            if len(kept) > 1 and kept[-1] == kept[0]:
+                kept.pop()  # Z closes the ring
+            if len(kept) < 3:
+                continue
+            deltas = [kept[0]] + [(x - px, y - py) for (px, py), (x, y) in itertools.pairwise(kept)]
+            nums = [f"{_num(dx, factor)},{_num(dy, factor)}" for dx, dy in deltas]
+            parts.append(f"M{nums[0]}l" + " ".join(nums[1:]) + "z")
+        if parts:
+            paths[code] = "".join(parts)
+    return Outlines(paths, width, (lat_max - lat_min) * s)
 
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        return (lon - lon_min) * k * s, (lat_max - lat) * s
 
-    return project, height
-
-
-def _path(
-    geometry: dict[str, object], project: Callable[[float, float], tuple[float, float]]
-) -> str:
-    parts = []
-    for ring in _rings(geometry):
-        points = [project(float(p[0]), float(p[1])) for p in ring]
-        if points:
-            parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z")
-    return "".join(parts)
+def _num(units: int, factor: int) -> str:
+    """An integer count of 1/factor px as the shortest decimal text (15 -> "1.5", 10 -> "1")."""
+    if factor == 1:
+        return str(units)
+    text = f"{units / factor:.{len(str(factor)) - 1}f}".rstrip("0").rstrip(".")
+    return text if text not in ("-0", "") else "0"
 
 
 _PATTERNS = (
@@ -117,10 +160,26 @@ _PATTERNS = (
     '<circle cx="3" cy="3" r="1" fill="#555555"/></pattern></defs>'
 )
 
+#: One style rule per fill class, written once per map instead of on every path.
+_CLASS_FILLS = {f"c{i}": colour for i, colour in enumerate(PALETTE)} | {
+    "cs": SUPPRESSED_FILL,
+    "cm": MISSING_FILL,
+}
+_STYLE = (
+    "<style>" + "".join(f".wr-map .{k}{{fill:{v}}}" for k, v in _CLASS_FILLS.items()) + "</style>"
+)
+
+
+def fill_class(area: Area, scale: Scale) -> str:
+    """The fill class of an area: c0..c4 by the scale, cs suppressed, cm missing or other."""
+    if area.value is not None and area.status == "ok":
+        return f"c{PALETTE.index(scale.colour(area.value))}"
+    return "cs" if area.status == "suppressed" else "cm"
+
 
 def choropleth(
     areas: Sequence[Area],
-    geometries: dict[str, str],
+    geometries: dict[str, str] | Outlines,
     *,
     title: str,
     scale: Scale,
@@ -128,39 +187,36 @@ def choropleth(
     status_labels: dict[str, str],
     width: int = 560,
 ) -> str:
-    """An SVG map: one <a><path><title/></path></a> per area with a boundary, plus a legend.
+    """An SVG map: one <a><title/><path/></a> per area with a boundary, plus a legend.
 
-    Areas without a boundary are skipped on the map (they stay in the table beside it).
-    status_labels gives the legend text for 'suppressed' and 'missing'.
+    `geometries` is code -> GeoJSON text, or Outlines already projected (then `width` is
+    theirs). Areas without a boundary are skipped on the map (they stay in the table beside
+    it). status_labels gives the legend text for 'suppressed' and 'missing'. Fill and outline
+    come from a class and the group, not from each path, to keep large maps small.
     """
-    parsed = {code: json.loads(text) for code, text in geometries.items()}
-    project, height = _projector(parsed.values(), width)
+    shapes = geometries if isinstance(geometries, Outlines) else outlines(geometries, width)
+    width = shapes.width
     legend_h = 22 * (len(scale.labels) + 3)
-    total_h = int(height) + legend_h + 10
+    total_h = math.ceil(shapes.height) + legend_h + 10
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="wr-map" viewBox="0 0 {width} {total_h}" '
         f'width="100%" role="group" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
+        _STYLE,
         _PATTERNS,
+        f'<g stroke="{OUTLINE}" stroke-width="0.8" stroke-linejoin="round">',
     ]
     for area in areas:
-        geometry = parsed.get(area.code)
-        if geometry is None:
+        d = shapes.paths.get(area.code)
+        if d is None:
             continue
-        if area.value is not None and area.status == "ok":
-            fill = scale.colour(area.value)
-        elif area.status == "suppressed":
-            fill = SUPPRESSED_FILL
-        else:
-            fill = MISSING_FILL
-        text = f"{area.name}: {area.label}"
+        text = escape(f"{area.name}: {area.label}")
         out.append(
-            f'<a href="{escape(area.href)}" aria-label="{escape(text)}" '
-            f'data-code="{escape(area.code)}">'
-            f'<path d="{_path(geometry, project)}" fill="{fill}" stroke="{OUTLINE}" '
-            f'stroke-width="0.8"><title>{escape(text)}</title></path></a>'
+            f'<a href="{escape(area.href)}"><title>{text}</title>'
+            f'<path class="{fill_class(area, scale)}" d="{d}"/></a>'
         )
-    out.append(_legend(scale, legend_title, status_labels, y0=int(height) + 10))
+    out.append("</g>")
+    out.append(_legend(scale, legend_title, status_labels, y0=math.ceil(shapes.height) + 10))
     out.append("</svg>")
     return "".join(out)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import duckdb
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -27,6 +28,35 @@ def _fmt(value: float | None, lang: str) -> str:
         return ""
     text = f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
     return text.replace(".", ",") if lang == "nl" else text
+
+
+#: Rows of the accessible table per page; a national buurt map has over 10 000 areas.
+ROWS_PER_PAGE = 250
+#: Areas at or above this count are drawn at whole-pixel precision on a wider map.
+LARGE_MAP = 300
+DEPTH = {"land": 0, "provincie": 1, "gemeente": 2, "wijk": 3, "buurt": 4}
+
+
+_OUTLINES: dict[tuple[str | None, str, int, str | None], svg.Outlines] = {}
+
+
+def _project(geometries: dict[str, str]) -> svg.Outlines:
+    large = len(geometries) >= LARGE_MAP
+    return svg.outlines(geometries, width=800 if large else 560, decimals=0 if large else 1)
+
+
+def _outlines(
+    con: duckdb.DuckDBPyConnection, build_id: str | None, level: str, year: int, within: str | None
+) -> svg.Outlines:
+    """Projected outlines of a level, kept per build: a build never changes once published."""
+    key = (build_id, level, year, within)
+    hit = _OUTLINES.get(key)
+    if hit is None:
+        hit = _project(queries.boundaries(con, level, year, within))
+        if len(_OUTLINES) >= 32:
+            _OUTLINES.pop(next(iter(_OUTLINES)))
+        _OUTLINES[key] = hit
+    return hit
 
 
 @lru_cache(maxsize=4)
@@ -122,18 +152,34 @@ def router(templates: Jinja2Templates) -> APIRouter:
         return map_page(request, con, t, view, queries.land_code(con, view.year))
 
     @pages.get("/kaart/{code}", response_class=HTMLResponse)
-    def map_page(request: Request, con: Con, t: T, view: ViewDep, code: str) -> HTMLResponse:
+    def map_page(
+        request: Request,
+        con: Con,
+        t: T,
+        view: ViewDep,
+        code: str,
+        niveau: Annotated[str | None, Query(pattern="^(gemeente|wijk|buurt)$")] = None,
+        pagina: Annotated[int, Query(ge=1)] = 1,
+    ) -> HTMLResponse:
         page = Page(request, con, t, view)
         area = queries.region(con, code.upper(), view.year)
+        if area is None and code.upper().startswith("NL"):
+            # NL01 and NL00 both name the country (CBS KWB writes NL00, other sources NL01).
+            area = queries.region(con, queries.land_code(con, view.year), view.year)
         if area is None:
             return render("not_found.html", page, 404, code=code)
         child_level = queries.CHILD_LEVEL.get(area["level"])
+        if niveau is not None and child_level is not None:
+            if DEPTH[niveau] <= DEPTH[area["level"]]:
+                raise HTTPException(422, f"niveau {niveau!r} is not below {area['level']}")
+            child_level = niveau
+        within = None if area["level"] == "land" else area["code"]
         rows = (
             queries.metric_values(
                 con,
                 child_level,
                 view.year,
-                within=None if area["level"] == "land" else area["code"],
+                within=within,
                 metric=view.metric,
                 framework=view.framework,
                 reference=view.reference,
@@ -145,13 +191,10 @@ def router(templates: Jinja2Templates) -> APIRouter:
             row["label"] = page.value_label(row["value"], row["status"])
             target = "/gebied/" if row["level"] == "buurt" else "/kaart/"
             row["href"] = page.url(target + row["code"])
-            row["profile_href"] = page.url("/gebied/" + row["code"])
         map_svg = ""
         if child_level:
-            geoms = queries.boundaries(
-                con, child_level, view.year, None if area["level"] == "land" else area["code"]
-            )
-            if geoms:
+            shapes = _outlines(con, page.build.get("build_id"), child_level, view.year, within)
+            if shapes.paths:
                 title = t("map_of", level=t(f"level_{child_level}"), area=area["name"])
                 map_svg = svg.choropleth(
                     [
@@ -160,7 +203,7 @@ def router(templates: Jinja2Templates) -> APIRouter:
                         )
                         for r in rows
                     ],
-                    geoms,
+                    shapes,
                     title=f"{title} — {page.metric_label(view.metric)}, {view.year}",
                     scale=svg.scale_for(view.metric),
                     legend_title=page.metric_label(view.metric),
@@ -169,6 +212,14 @@ def router(templates: Jinja2Templates) -> APIRouter:
                         "missing": t("status_missing"),
                     },
                 )
+        n_pages = max(1, math.ceil(len(rows) / ROWS_PER_PAGE))
+        pagina = min(pagina, n_pages)
+        first = (pagina - 1) * ROWS_PER_PAGE
+        extra = {"niveau": niveau} if niveau else {}
+        pager = [
+            (n, page.url(request.url.path, **extra, pagina=n) + "#table-h")
+            for n in range(1, n_pages + 1)
+        ]
         metrics = [
             *queries.METRICS,
             *(f"theme:{x}" for x in queries.themes(con, view.framework)),
@@ -179,7 +230,12 @@ def router(templates: Jinja2Templates) -> APIRouter:
             page,
             area=area,
             child_level=child_level,
-            rows=rows,
+            niveau=niveau,
+            rows=rows[first : first + ROWS_PER_PAGE],
+            n_rows=len(rows),
+            first_row=first + 1,
+            pagina=pagina,
+            pager=pager if n_pages > 1 else [],
             map_svg=map_svg,
             crumbs=queries.ancestors(con, area["code"], view.year),
             metrics=metrics,

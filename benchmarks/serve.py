@@ -1,11 +1,13 @@
 """Serve benchmark: `wijkradar serve` on loopback over a demo build, loaded from this process.
 
-Builds the synthetic demo (`wijkradar demo`, scale as the CLI default) into a temporary folder,
-starts the server as a child process, then fires a fixed number of requests per endpoint with a
-bounded async httpx client (fixed concurrency, overall time limit) and reports throughput, p99
-latency, the ratio to the same server serving a static file, and bytes transferred.
+Builds the synthetic demo (`wijkradar demo --scale small|national`) into a temporary folder (or
+uses --db), starts the server as a child process, then fires a fixed number of requests per
+endpoint with a bounded async httpx client (fixed concurrency, overall time limit) and reports
+throughput, p99 latency, the ratio to the same server serving a static file, and the bytes of
+one response: as sent (gzip, httpx asks for it) and decoded.
 
-Run: .venv/bin/python benchmarks/serve.py [--requests 200] [--concurrency 8] [--time-limit 60]
+Run: .venv/bin/python benchmarks/serve.py [--scale national] [--requests 200] [--concurrency 8]
+     [--time-limit 60] [--db var/monitor.duckdb]
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def free_port() -> int:
 async def load(url: str, n: int, concurrency: int, limit: float) -> dict[str, float]:
     """n GETs of url, at most `concurrency` in flight; stops at the time limit."""
     latencies: list[float] = []
-    sizes: list[int] = []
+    sizes: list[tuple[int, int]] = []
     gate = asyncio.Semaphore(concurrency)
     deadline = time.perf_counter() + limit
     async with httpx.AsyncClient(timeout=30) as client:
@@ -47,7 +49,7 @@ async def load(url: str, n: int, concurrency: int, limit: float) -> dict[str, fl
                 response = await client.get(url)
                 response.raise_for_status()
                 latencies.append(time.perf_counter() - start)
-                sizes.append(len(response.content))
+                sizes.append((response.num_bytes_downloaded, len(response.content)))
 
         start = time.perf_counter()
         await asyncio.gather(*(one() for _ in range(n)))
@@ -58,7 +60,8 @@ async def load(url: str, n: int, concurrency: int, limit: float) -> dict[str, fl
         "done": len(latencies),
         "rps": len(latencies) / elapsed,
         "p99_ms": p99 * 1000,
-        "bytes": sizes[0] if sizes else 0,
+        "wire": sizes[0][0] if sizes else 0,
+        "bytes": sizes[0][1] if sizes else 0,
     }
 
 
@@ -68,13 +71,14 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--db", type=Path, help="use an existing build instead of the demo")
+    parser.add_argument("--scale", choices=("small", "national"), default="small")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db
         if db is None:
             db = Path(tmp) / "monitor.duckdb"
             subprocess.run(
-                [*CLI, "demo", "--db", str(db), "--dir", str(Path(tmp) / "demo")],
+                [*CLI, "demo", "--scale", args.scale, "--db", str(db), "--dir", f"{tmp}/demo"],
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
@@ -98,6 +102,9 @@ def main() -> None:
                 "area profile (page)": f"/gebied/{wijk}",
                 "national gemeente map page": "/",
                 f"wijk map page ({gemeente})": f"/kaart/{gemeente}",
+                "national wijk map page": "/kaart/NL01?niveau=wijk",
+                "national buurt map page": "/kaart/NL01?niveau=buurt",
+                "wijk ranking (API)": "/api/v1/rankings?level=wijk",
                 "national wijk GeoJSON export": "/api/v1/exports/wijk.geojson",
             }
             results = {
@@ -110,11 +117,14 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=10)
     static_rps = results["static file"]["rps"] or 1.0
-    print(f"{'endpoint':34} {'done':>5} {'req/s':>8} {'p99 ms':>8} {'vs static':>9} {'bytes':>10}")
+    print(
+        f"{'endpoint':34} {'done':>5} {'req/s':>8} {'p99 ms':>8} {'vs static':>9} "
+        f"{'wire B':>9} {'bytes':>10}"
+    )
     for name, r in results.items():
         print(
             f"{name:34} {r['done']:5.0f} {r['rps']:8.1f} {r['p99_ms']:8.1f} "
-            f"{r['rps'] / static_rps:9.2f} {r['bytes']:10.0f}"
+            f"{r['rps'] / static_rps:9.2f} {r['wire']:9.0f} {r['bytes']:10.0f}"
         )
 
 

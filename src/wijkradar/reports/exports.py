@@ -62,8 +62,10 @@ def export_table(
         columns[f"char_{char}"] = f"score of characteristic {char} (0-100 percentile)"
         columns[f"flag_{char}"] = f"{char} in the top decile"
     rows: list[dict[str, Any]] = []
+    scores = queries.area_scores_at(con, level, year, framework, reference)
+    char_scores = queries.characteristic_scores_at(con, level, year, reference)
     for region in queries.regions_at(con, level, year, within):
-        score = queries.area_score(con, region["code"], year, framework, reference) or {}
+        score = scores.get(region["code"], {})
         status = score.get("status", "missing")
         row: dict[str, Any] = {
             "code": region["code"],
@@ -77,12 +79,8 @@ def export_table(
             "status": status,
             "status_reason": score.get("status_reason", ""),
         }
-        by_char = {
-            c["characteristic"]: c
-            for c in queries.characteristic_scores(con, region["code"], year, reference)
-        }
         for char in chars:
-            found = by_char.get(char, {})
+            found = char_scores.get((region["code"], char), {})
             row[f"char_{char}"] = _released(
                 found.get("score"), "percentile", found.get("status", "missing")
             )

@@ -147,26 +147,30 @@ def indicator_values(
     )
 
 
-def area_score(
-    con: duckdb.DuckDBPyConnection, code: str, year: int, framework: str, reference: str
-) -> Row | None:
-    return _one(
+def area_scores_at(
+    con: duckdb.DuckDBPyConnection, level: str, year: int, framework: str, reference: str
+) -> dict[str, Row]:
+    """code -> stored area score row, for every scored region of a level (one query)."""
+    rows = _rows(
         con,
-        "SELECT * FROM area_scores WHERE region_code = ? AND period = ? AND framework = ? "
+        "SELECT * FROM area_scores WHERE level = ? AND period = ? AND framework = ? "
         "AND reference = ?",
-        [code, year, framework, reference],
+        [level, year, framework, reference],
     )
+    return {r["region_code"]: r for r in rows}
 
 
-def characteristic_scores(
-    con: duckdb.DuckDBPyConnection, code: str, year: int, reference: str
-) -> list[Row]:
-    return _rows(
+def characteristic_scores_at(
+    con: duckdb.DuckDBPyConnection, level: str, year: int, reference: str
+) -> dict[tuple[str, str], Row]:
+    """(code, characteristic) -> score, flagged, status, for a whole level (one query)."""
+    rows = _rows(
         con,
-        "SELECT characteristic, score, flagged, n_indicators, status FROM characteristic_scores "
-        "WHERE region_code = ? AND period = ? AND reference = ? ORDER BY characteristic",
-        [code, year, reference],
+        "SELECT region_code, characteristic, score, flagged, status FROM characteristic_scores "
+        "WHERE level = ? AND period = ? AND reference = ?",
+        [level, year, reference],
     )
+    return {(r["region_code"], r["characteristic"]): r for r in rows}
 
 
 def frameworks(con: duckdb.DuckDBPyConnection) -> list[str]:

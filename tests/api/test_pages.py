@@ -7,8 +7,10 @@ from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
+from sample_db import SOURCE
 
 from wijkradar.api.routers import pages
+from wijkradar.methodology import load
 
 
 class _Outline(HTMLParser):
@@ -132,3 +134,40 @@ def test_national_map_at_wijk_and_buurt_level(
     assert first[first.index("<svg") : first.index("</svg>")].count('<a href="/gebied/BU') == 4
     second = client.get("/kaart/NL01", params={"niveau": "buurt", "pagina": 2}).text
     assert re.findall(r'<tr data-code="(\w+)"', second) == ["BU00020101"]
+
+
+def test_method_page_is_generated_from_the_methodology(client: TestClient) -> None:
+    m = load("2026.1")
+    nl = client.get("/methode").text
+    en = client.get("/methode", params={"lang": "en"}).text
+    for ind in m.indicators:
+        row = re.search(rf'<tr data-indicator="{ind.id}">(.*?)</tr>', nl)
+        assert row is not None, ind.id
+        assert ind.labels.nl in row[1] and ind.unit in row[1]
+        assert ("benadering" in row[1]) == (ind.measure == "proxy")
+        assert ("hoger = kwetsbaarder" in row[1]) == (ind.polarity == "higher_is_worse")
+        assert ind.labels.en in en
+    # each indicator sits under the characteristic it serves
+    for c in m.characteristics:
+        table = re.search(rf'<table data-characteristic="{c.id}">(.*?)</table>', nl, re.S)
+        inds = m.indicators_for(c.id)
+        assert (table is not None) == bool(inds)
+        if table:
+            assert re.findall(r'data-indicator="(\w+)"', table[1]) == [i.id for i in inds]
+    tno = m.framework("tno")
+    matrix = re.search(r'<table data-framework="tno">(.*?)</table>', nl, re.S)
+    assert matrix is not None
+    body = matrix[1].split("<tbody>")[1]
+    cells = [re.findall(r'<td class="num">(\d)</td>', r) for r in body.split("</tr>")[:-1]]
+    assert cells == [
+        [str(tno.weight(c.id, th.id)) for th in tno.themes] for c in m.risk_characteristics
+    ]
+    assert f'<td class="num">{m.settings.min_population}</td>' in nl
+
+
+def test_sources_page_lists_the_build_provenance(client: TestClient) -> None:
+    html = client.get("/bronnen").text
+    row = re.search(rf'<tr data-source="{re.escape(SOURCE)}">(.*?)</tr>', html)
+    assert row is not None
+    assert "85618NED" in row[1] and "CC BY 4.0" in row[1] and "sha256:012345678" in row[1]
+    assert "abcdef0123456789" in html and "0.1.0" in html

@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from wijkradar.api import views
 from wijkradar.api.dependencies import Con, LevelDep, T, View, ViewDep
 from wijkradar.api.i18n import Translator
+from wijkradar.compute import disclosure
 from wijkradar.domain.methodology import Methodology
 from wijkradar.methodology import load
 from wijkradar.reports import exports, svg
@@ -321,13 +322,20 @@ def router(templates: Jinja2Templates) -> APIRouter:
 
     @pages.get("/methode", response_class=HTMLResponse)
     def method(request: Request, con: Con, t: T) -> HTMLResponse:
+        """The methodology the build used, from its YAML (wijkradar.methodology)."""
         page = Page(request, con, t, None)
+        m = page.methodology
+        groups = [
+            (c, m.indicators_for(c.id)) for c in (*m.risk_characteristics, *m.protective_factors)
+        ]
         return render(
             "method.html",
             page,
-            indicators=queries.indicators(con),
-            characteristics=queries.characteristics(con),
-            frameworks=queries.frameworks(con),
+            m=m,
+            groups=groups,
+            present={r["indicator"] for r in queries.indicators(con)},
+            suppress_below=disclosure.SUPPRESS_BELOW,
+            round_to=disclosure.ROUND_TO,
         )
 
     @pages.get("/bronnen", response_class=HTMLResponse)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sample_db import SOURCE
 
+from wijkradar.api.app import create_app
 from wijkradar.api.routers import pages
+from wijkradar.api.settings import Settings
 from wijkradar.methodology import load
 
 
@@ -171,3 +174,18 @@ def test_sources_page_lists_the_build_provenance(client: TestClient) -> None:
     assert row is not None
     assert "85618NED" in row[1] and "CC BY 4.0" in row[1] and "sha256:012345678" in row[1]
     assert "abcdef0123456789" in html and "0.1.0" in html
+
+
+def test_base_url_gives_absolute_canonical_and_language_alternates(sample_db: Path) -> None:
+    settings = Settings(db=sample_db, base_url="https://wijkradar.example.nl/")
+    with TestClient(create_app(settings)) as other:
+        html = other.get("/gebied/WK000101", params={"lang": "en", "year": 2022}).text
+    base = "https://wijkradar.example.nl/gebied/WK000101?year=2022"
+    assert f'<link rel="canonical" href="{base}&amp;lang=en">' in html
+    assert f'<link rel="alternate" hreflang="nl" href="{base}">' in html
+    assert 'rel="canonical"' not in client_default_html(sample_db)
+
+
+def client_default_html(sample_db: Path) -> str:
+    with TestClient(create_app(Settings(db=sample_db))) as plain:
+        return plain.get("/gebied/WK000101").text

@@ -15,4 +15,6 @@ class Settings(BaseSettings):
 
     db: Path = Path("var/monitor.duckdb")
     lang: Literal["nl", "en"] = "nl"
-    base_url: str = ""  # prefix for absolute links in exports and sidecars; "" = relative
+    #: public address of the site, e.g. https://wijkradar.example.nl; when set, pages name their
+    #: canonical and nl/en alternate addresses (which must be absolute); "" = leave them out
+    base_url: str = ""

@@ -88,6 +88,17 @@ class Page:
         clean = {k: v for k, v in merged.items() if v is not None and v != ""}
         return path + ("?" + urlencode(clean) if clean else "")
 
+    def alternate(self, lang: str) -> str | None:
+        """This page's absolute address in `lang` for <link rel=canonical/alternate>, or None
+        when WIJKRADAR_BASE_URL is not set (such links must be absolute)."""
+        base = self.request.app.state.settings.base_url.rstrip("/")
+        if not base:
+            return None
+        params = {k: v for k, v in self.request.query_params.items() if k != "lang"}
+        if lang != "nl":
+            params["lang"] = lang
+        return base + self.request.url.path + ("?" + urlencode(params) if params else "")
+
     def lang_switch(self) -> str:
         params = dict(self.request.query_params)
         params["lang"] = "en" if self.lang == "nl" else "nl"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,27 +15,27 @@ from fastapi.testclient import TestClient
 from wijkradar.api import models
 from wijkradar.api.app import create_app
 from wijkradar.api.settings import Settings
+from wijkradar.store.profiles import area_profile
+from wijkradar.store.reader import open_read
+
+CLI = [sys.executable, "-c", "from wijkradar.cli import main; main()"]
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("demo")
     db = tmp / "monitor.duckdb"
     subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from wijkradar.cli import main; main()",
-            "demo",
-            "--db",
-            str(db),
-            "--dir",
-            str(tmp / "files"),
-        ],
+        [*CLI, "demo", "--db", str(db), "--dir", str(tmp / "files")],
         check=True,
         capture_output=True,
     )
-    with TestClient(create_app(Settings(db=Path(db)))) as client:
+    return db
+
+
+@pytest.fixture(scope="module")
+def demo(demo_db: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(db=demo_db))) as client:
         yield client
 
 
@@ -55,3 +57,57 @@ def test_demo_drill_down_and_profile(demo: TestClient) -> None:
     map_page = demo.get(f"/kaart/{gemeente}")
     assert map_page.status_code == 200 and f'data-code="{wijk}"' in map_page.text
     assert demo.get(f"/gebied/{wijk}").status_code == 200
+
+
+def _number(text: str) -> float:
+    return float(text.strip().replace(",", "."))
+
+
+def test_page_api_cli_and_profile_agree(demo: TestClient, demo_db: Path) -> None:
+    """One area of a demo build: the profile page, the API explanation, `wijkradar show` and
+    store.profiles.area_profile give the same stacking, flags and indicator values."""
+    top = demo.get("/api/v1/rankings", params={"level": "wijk", "limit": 1}).json()
+    code = top["rows"][0]["code"]
+    con = open_read(demo_db)
+    try:
+        profile = area_profile(con, code)
+    finally:
+        con.close()
+    flagged = {c.label: c for c in profile.why_flagged}
+    assert flagged, "the top wijk of the demo has flags"
+    indicators = {i.id: i for c in profile.why_flagged for i in c.indicators if i.value is not None}
+    assert indicators, "its flags rest on indicator values"
+
+    api = models.Explanation.model_validate(demo.get(f"/api/v1/explanations/{code}").json())
+    scores = models.ScoresOut.model_validate(demo.get(f"/api/v1/scores/{code}").json())
+    assert scores.stacking.value == profile.stacking and api.year == profile.period
+    assert {c.label for c in api.flagged} == set(flagged)
+    api_inds = {i.indicator: i for c in api.flagged for i in c.indicators}
+    for ind_id, ind in indicators.items():
+        assert api_inds[ind_id].figure.value == pytest.approx(ind.value)
+        assert api_inds[ind_id].percentile == pytest.approx(ind.percentile, abs=0.05)
+
+    html = demo.get(f"/gebied/{code}").text
+    stacking = re.search(r'<dd data-figure="stacking">([^<]*)</dd>', html)
+    assert stacking is not None and _number(stacking[1]) == profile.stacking
+    why = html[html.index('id="why-h"') : html.index('id="char-h"')]
+    assert set(re.findall(r'<h3 id="why-[\w]+">([^<:]+):', why)) == set(flagged)
+    for ind_id, ind in indicators.items():
+        row = re.search(
+            rf'<tr data-indicator="{ind_id}"><th scope="row">[^<]*</th><td[^>]*>([^<]*)<', why
+        )
+        assert row is not None and _number(row[1]) == pytest.approx(ind.value, abs=0.05)
+
+    shown = subprocess.run(
+        [*CLI, "show", code, "--db", str(demo_db)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "250", "NO_COLOR": "1"},
+    ).stdout
+    cli_stacking = re.search(r"Stapeling: (\d+) / 12", shown)
+    assert cli_stacking is not None and int(cli_stacking[1]) == profile.stacking
+    assert set(re.findall(r"^  ● (.+) \(\d+\)$", shown, re.M)) == set(flagged)
+    for ind in indicators.values():
+        line = re.search(rf"^ +{re.escape(ind.label)}: ([\d.]+) ", shown, re.M)
+        assert line is not None and float(line[1]) == pytest.approx(ind.value, abs=0.05)

@@ -11,6 +11,7 @@ from wijkradar.cli import main
 
 pytest.importorskip("wijkradar.sources.cbs_kwb")
 from test_build_cbs_files import ROWS, TABLES, write_dump
+from test_build_gebieden import write_gebieden
 
 
 def run(
@@ -163,3 +164,23 @@ def test_offline_without_cache_fails_clearly(
     code, _, err = run(args, capsys, monkeypatch)
     assert code == 2 and "--offline" in err
     assert not db.exists()
+
+
+def test_from_picks_up_gebieden_dumps(
+    kwb_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A "Gebieden in Nederland" dump beside the KWB tables gives the gemeenten their province;
+    one for a year without KWB table (2024) is left out rather than emptying that year."""
+    write_gebieden(kwb_dir / "gebieden-2023", year=2023)
+    write_gebieden(kwb_dir / "gebieden-2024", year=2024)
+    db = tmp_path / "monitor.duckdb"
+    code, out, err = run(["build", "--from", str(kwb_dir), "--db", str(db)], capsys, monkeypatch)
+    assert code == 0, err
+    assert "provincie" in out and "2024" not in out
+    code, out, _ = run(
+        ["regions", "GM0363", "--year", "2023", "--db", str(db)], capsys, monkeypatch
+    )
+    assert code == 0 and "in: PV27 Noord-Holland" in out

@@ -36,3 +36,24 @@ def test_demo_builds_a_labelled_database(
     assert code == 0 and "DEMO" in out and "synthetic" in out
     code, out, _ = run(["regions", merged[0][0], "--db", str(db)], capsys, monkeypatch)
     assert code == 0 and "merged from" in out
+
+
+def test_demo_gemeenten_lie_in_the_demo_province(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, files = tmp_path / "demo.duckdb", tmp_path / "demo"
+    code, _, err = run(["demo", "--db", str(db), "--dir", str(files)], capsys, monkeypatch)
+    assert code == 0, err
+    con = duckdb.connect(str(db), read_only=True)
+    provinces = con.execute(
+        "SELECT DISTINCT provincie_code, parent_code FROM regions WHERE level = 'gemeente'"
+    ).fetchall()
+    assert provinces == [("PV98", "PV98")]
+    assert con.execute(
+        "SELECT count(*) FROM regions WHERE level = 'buurt' AND provincie_code IS NULL"
+    ).fetchone() == (0,)
+    con.close()
+    code, out, _ = run(["regions", "GM9801", "--db", str(db)], capsys, monkeypatch)
+    assert code == 0 and "in: PV98 Demo-provincie" in out
+    code, out, _ = run(["regions", "PV98", "--db", str(db)], capsys, monkeypatch)
+    assert code == 0 and "Demo-provincie (provincie)" in out and "children in 2023: 3" in out

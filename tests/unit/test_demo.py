@@ -195,8 +195,14 @@ def test_boundaries_tile_each_gemeente(demo: DemoFiles) -> None:
 def test_read_back_through_the_build_sources(demo: DemoFiles) -> None:
     results = [r for source in demo_sources(demo) for r in source.read()]
     assert all(r.provenance.publisher == PUBLISHER for r in results)
-    kwb = [r for r in results if r.provenance.table_id.startswith("DEMO")]
+    kwb = [r for r in results if r.provenance.table_id.startswith("DEMO2")]
     assert len(kwb) == 5 and all(r.suppressed > 0 for r in kwb)
+    gebieden = [r for r in results if r.provenance.table_id.startswith("DEMOGEB")]
+    assert [r.provenance.kind for r in gebieden] == ["regions"] * 5
+    links = {
+        (g.code, g.provincie_code) for r in gebieden if r.provenance.year == 2022 for g in r.regions
+    }
+    assert links == {("PV98", "PV98"), ("GM9801", "PV98"), ("GM9802", "PV98"), ("GM9805", "PV98")}
     variables = {v.key for r in kwb for v in r.variables}
     assert variables >= CANONICAL
     regions_2022 = {g.code for r in kwb if r.provenance.year == 2022 for g in r.regions}

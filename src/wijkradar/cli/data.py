@@ -133,12 +133,13 @@ def _sources(
             if not directory.is_dir():
                 raise WijkradarError(f"--from {directory}: no such directory")
             sources.append(files(directory, years=years, levels=levels))
+        sources += _gebieden_files(from_dirs, years, sources)
     else:
         online = _load_class("CbsKwbOnline", ("wijkradar.sources.cbs_kwb",), "build")
         client = _offline_client(cache) if offline else None
-        sources.append(
-            online(years or DEFAULT_ONLINE_YEARS, levels=levels, cache_dir=cache, client=client)
-        )
+        wanted = years or DEFAULT_ONLINE_YEARS
+        sources.append(online(wanted, levels=levels, cache_dir=cache, client=client))
+        sources += _gebieden_online(wanted, cache, client)
     for path in _boundary_files(boundaries):
         boundary = _load_class(
             "BoundariesFile",
@@ -155,6 +156,39 @@ def _sources(
         )
         sources.append(local_csv(Path(csv), Path(mapping)))
     return sources
+
+
+def _gebieden_files(
+    from_dirs: list[Path], years: tuple[int, ...] | None, kwb_sources: list[Any]
+) -> list[Any]:
+    """A provinces source per --from directory holding "Gebieden in Nederland" dumps.
+
+    Without --years only the years of the KWB tables found are taken: a year with gemeenten but
+    no wijken would read as every wijk and buurt disappearing.
+    """
+    try:
+        gebieden = importlib.import_module("wijkradar.sources.cbs_gebieden")
+    except ImportError:
+        return []
+    kwb_years: set[int] = set().union(*(source.years_present() for source in kwb_sources))
+    chosen = years or (tuple(sorted(kwb_years)) if kwb_years else None)
+    return [
+        gebieden.CbsGebiedenFiles(directory, years=chosen)
+        for directory in from_dirs
+        if gebieden.gebieden_dumps(directory)
+    ]
+
+
+def _gebieden_online(years: tuple[int, ...], cache: Path, client: Any) -> list[Any]:
+    """Provinces for the years built online, where a "Gebieden in Nederland" table is known."""
+    try:
+        gebieden = importlib.import_module("wijkradar.sources.cbs_gebieden")
+    except ImportError:
+        return []
+    known = [year for year in years if year in gebieden.gebieden_tables()]
+    if not known:
+        return []
+    return [gebieden.CbsGebiedenOnline(known, cache_dir=cache, client=client)]
 
 
 def _boundary_files(paths: list[Path]) -> list[Path]:

@@ -2,6 +2,7 @@
 
 from wijkradar.sources import (
     boundaries,  # noqa: F401
+    cbs_gebieden,  # noqa: F401
     cbs_kwb,  # noqa: F401
     local_csv,  # noqa: F401
 )

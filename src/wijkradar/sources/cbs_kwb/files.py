@@ -13,7 +13,13 @@ from wijkradar.sources.base import Progress, SourceResult, no_progress
 from wijkradar.sources.cbs_kwb.checksums import checksum_files, modified_at
 from wijkradar.sources.cbs_kwb.convert import to_result
 from wijkradar.sources.cbs_kwb.csv_reader import read_csv
-from wijkradar.sources.cbs_kwb.odata_dump import MARKER_FILES, dump_files, read_dump, table_info
+from wijkradar.sources.cbs_kwb.odata_dump import (
+    MARKER_FILES,
+    dump_files,
+    is_gebieden_dump,
+    read_dump,
+    table_info,
+)
 from wijkradar.sources.cbs_kwb.rawtable import RawTable, resolve_year, table_id_in
 from wijkradar.sources.cbs_kwb.xlsx_reader import read_xlsx
 from wijkradar.sources.registry import register
@@ -29,20 +35,32 @@ class Input:
 
 
 def discover(directory: Path) -> list[Input]:
-    """Every KWB input under `directory`, recursively, in a stable order."""
-    if not directory.is_dir():
-        raise InputError(directory, "directory not found", expected="a directory with KWB files")
-    folders = sorted(
-        {p.parent for p in directory.rglob("*.json") if p.name in MARKER_FILES}
-        | {p.parent for p in directory.rglob("*DataSet-[0-9]*.json")}
-    )
-    inputs = [Input("odata", folder, tuple(dump_files(folder))) for folder in folders]
+    """Every KWB input under `directory`, recursively, in a stable order.
+
+    Dumps of "Gebieden in Nederland" lying beside them are left to the cbs-gebieden source.
+    """
+    folders = dump_folders(directory)
+    inputs = [
+        Input("odata", folder, tuple(dump_files(folder)))
+        for folder in folders
+        if not is_gebieden_dump(folder)
+    ]
     for pattern, kind in (("*.csv", "csv"), ("*.xlsx", "xlsx")):
         for path in sorted(directory.rglob(pattern)):
             if path.name.startswith(("~$", ".")) or path.parent in folders:
                 continue
             inputs.append(Input(kind, path, (path,)))
     return inputs
+
+
+def dump_folders(directory: Path) -> list[Path]:
+    """Every OData dump folder under `directory` (any table), in a stable order."""
+    if not directory.is_dir():
+        raise InputError(directory, "directory not found", expected="a directory with KWB files")
+    return sorted(
+        {p.parent for p in directory.rglob("*.json") if p.name in MARKER_FILES}
+        | {p.parent for p in directory.rglob("*DataSet-[0-9]*.json")}
+    )
 
 
 def fingerprint_inputs(inputs: Iterable[Input], root: Path, options: str) -> str:
@@ -109,6 +127,11 @@ class CbsKwbFiles:
             )
         )
         return fingerprint_inputs(discover(self.directory), self.directory, options)
+
+    def years_present(self) -> set[int]:
+        """The reference years of the tables found (read from TableInfos or names, cheaply)."""
+        found = {cheap_year(item) for item in discover(self.directory)}
+        return found if self.years is None else found & self.years
 
     def read(self, progress: Progress = no_progress) -> Iterator[SourceResult]:
         inputs = discover(self.directory)

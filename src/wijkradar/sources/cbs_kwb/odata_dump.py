@@ -18,12 +18,34 @@ from wijkradar.sources.cbs_kwb.textio import json_records
 MARKER_FILES = ("TableInfos.json", "UntypedDataSet.json", "TypedDataSet.json")
 
 
+GEBIEDEN_TITLE = "Gebieden in Nederland"
+
+
+def is_gebieden_dump(folder: Path) -> bool:
+    """A dump of CBS's "Gebieden in Nederland" (gemeente -> provincie, ...), not a KWB table.
+
+    Told by the TableInfos title or by its region dimension RegioS in DataProperties (KWB's is
+    WijkenEnBuurten); both files are small, so nothing large is read.
+    """
+    title = str(table_info(folder).get("Title") or "")
+    if title.strip().startswith(GEBIEDEN_TITLE):
+        return True
+    path = folder / "DataProperties.json"
+    if not path.is_file():
+        return False
+    return any(
+        prop.get("Key") == "RegioS" and "Dimension" in str(prop.get("Type", ""))
+        for prop in json_records(path)
+    )
+
+
 def is_dump_file(path: Path) -> bool:
     stem = path.stem.split("-")[0]
     return path.suffix == ".json" and stem in (
         "TableInfos",
         "DataProperties",
         "WijkenEnBuurten",
+        "RegioS",
         "UntypedDataSet",
         "TypedDataSet",
     )

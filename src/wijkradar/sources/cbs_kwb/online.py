@@ -156,61 +156,21 @@ class CbsKwbOnline:
 
     def ensure_cached(self, year: int) -> Path:
         folder = self.cache_folder(year)
-        if _cache_intact(folder):
+        if cache_intact(folder):
             return folder
         self._fetch(year, folder)
         return folder
 
     def _fetch(self, year: int, folder: Path) -> None:
-        table_id = table_for_year(year).table_id
-        url = f"{self.base_url}/{table_id}"
-        folder.mkdir(parents=True, exist_ok=True)
-        for stale in folder.glob("*.json"):
-            stale.unlink()
-        client = self._client or httpx.Client(timeout=120.0, follow_redirects=True)
-        try:
-            fetcher = Fetcher(client, self.max_attempts, self.backoff, self.sleep)
-            json_format = {"$format": "json"}
-            for name in ("TableInfos", "DataProperties"):
-                (folder / f"{name}.json").write_bytes(fetcher.get(f"{url}/{name}", json_format))
-            self._fetch_pages(fetcher, f"{url}/WijkenEnBuurten", folder, "WijkenEnBuurten", None)
-            self._fetch_pages(
-                fetcher, f"{url}/UntypedDataSet", folder, "UntypedDataSet", self._filter(folder)
-            )
-        finally:
-            if self._client is None:
-                client.close()
-        files = dump_files(folder)
-        manifest = {
-            "url": url,
-            "retrieved_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "files": {path.name: checksum_files([path]) for path in files},
-        }
-        # Written last: a folder without a manifest is an interrupted fetch and is refetched.
-        (folder / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-
-    def _fetch_pages(
-        self, fetcher: Fetcher, url: str, folder: Path, name: str, row_filter: str | None
-    ) -> None:
-        """Page with $top/$skip; follow odata.nextLink when CBS sends one."""
-        skip = 0
-        next_url: str | None = None
-        for page in range(1, MAX_PAGES + 1):
-            if next_url is not None:
-                body = fetcher.get(next_url)
-            else:
-                params = {"$format": "json", "$top": str(self.page_size), "$skip": str(skip)}
-                if row_filter:
-                    params["$filter"] = row_filter
-                body = fetcher.get(url, params)
-            (folder / f"{name}-{page:04d}.json").write_bytes(body)
-            document = _json(body, url)
-            rows = document.get("value", [])
-            next_url = document.get("odata.nextLink")
-            if next_url is None and len(rows) < self.page_size:
-                return
-            skip += len(rows)
-        raise WijkradarError(f"CBS OData {url}: more than {MAX_PAGES} pages; stopped")
+        fetch_dump(
+            f"{self.base_url}/{table_for_year(year).table_id}",
+            folder,
+            self._client,
+            dimensions=("WijkenEnBuurten",),
+            row_filter=self._filter,
+            page_size=self.page_size,
+            fetcher_options=(self.max_attempts, self.backoff, self.sleep),
+        )
 
     def _filter(self, folder: Path) -> str | None:
         """$filter on SoortRegio for the chosen levels (its key has a table-specific suffix)."""
@@ -237,7 +197,79 @@ class CbsKwbOnline:
         log.warning(message)
 
 
-def _cache_intact(folder: Path) -> bool:
+def fetch_dump(
+    url: str,
+    folder: Path,
+    client: httpx.Client | None,
+    *,
+    dimensions: tuple[str, ...] = (),
+    row_filter: Callable[[Path], str | None] = lambda folder: None,
+    page_size: int = PAGE_SIZE,
+    fetcher_options: tuple[int, float, Callable[[float], None]] = (4, 1.0, time.sleep),
+) -> None:
+    """Fetch one OData v3 table into `folder` in the offline dump format, manifest last.
+
+    TableInfos and DataProperties whole; each of `dimensions` (region names) and UntypedDataSet
+    in pages. `row_filter(folder)` may build a $filter from the DataProperties just fetched.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.json"):
+        stale.unlink()
+    own = client or httpx.Client(timeout=120.0, follow_redirects=True)
+    try:
+        fetcher = Fetcher(own, *fetcher_options)
+        json_format = {"$format": "json"}
+        for name in ("TableInfos", "DataProperties"):
+            (folder / f"{name}.json").write_bytes(fetcher.get(f"{url}/{name}", json_format))
+        for name in dimensions:
+            _fetch_pages(fetcher, f"{url}/{name}", folder, name, None, page_size)
+        _fetch_pages(
+            fetcher,
+            f"{url}/UntypedDataSet",
+            folder,
+            "UntypedDataSet",
+            row_filter(folder),
+            page_size,
+        )
+    finally:
+        if client is None:
+            own.close()
+    files = dump_files(folder)
+    manifest = {
+        "url": url,
+        "retrieved_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "files": {path.name: checksum_files([path]) for path in files},
+    }
+    # Written last: a folder without a manifest is an interrupted fetch and is refetched.
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+
+def _fetch_pages(
+    fetcher: Fetcher, url: str, folder: Path, name: str, row_filter: str | None, page_size: int
+) -> None:
+    """Page with $top/$skip; follow odata.nextLink when CBS sends one."""
+    skip = 0
+    next_url: str | None = None
+    for page in range(1, MAX_PAGES + 1):
+        if next_url is not None:
+            body = fetcher.get(next_url)
+        else:
+            params = {"$format": "json", "$top": str(page_size), "$skip": str(skip)}
+            if row_filter:
+                params["$filter"] = row_filter
+            body = fetcher.get(url, params)
+        (folder / f"{name}-{page:04d}.json").write_bytes(body)
+        document = _json(body, url)
+        rows = document.get("value", [])
+        next_url = document.get("odata.nextLink")
+        if next_url is None and len(rows) < page_size:
+            return
+        skip += len(rows)
+    raise WijkradarError(f"CBS OData {url}: more than {MAX_PAGES} pages; stopped")
+
+
+def cache_intact(folder: Path) -> bool:
+    """True when `folder` holds a finished fetch whose files match its manifest."""
     manifest_path = folder / MANIFEST
     if not manifest_path.is_file():
         return False

@@ -15,7 +15,7 @@ import numpy as np
 from shapely.geometry.base import BaseGeometry
 
 from wijkradar.domain import Level, RegionChange
-from wijkradar.sources.demo import ggd, maps, odata
+from wijkradar.sources.demo import gebieden, ggd, maps, odata
 from wijkradar.sources.demo.figures import TINY_LIMIT, aggregate, buurt_values, draw_latent
 from wijkradar.sources.demo.geography import build_geography, buurt_cells
 
@@ -27,6 +27,7 @@ class DemoFiles:
     """What generate() wrote."""
 
     kwb_dir: Path  # one OData dump folder per year below it: DEMO2019/, DEMO2020/, ...
+    gebieden_dir: Path  # "Gebieden in Nederland" dumps: DEMOGEB2019/, ... (gemeente -> provincie)
     boundaries_dir: Path  # gemeenten_<year>.geojson, wijken_<year>.geojson, buurten_<year>.geojson
     local_csv: Path
     local_mapping: Path
@@ -50,6 +51,7 @@ def generate(
     out_dir = Path(out_dir)
     files = DemoFiles(
         kwb_dir=out_dir / "kwb",
+        gebieden_dir=out_dir / "gebieden",
         boundaries_dir=out_dir / "boundaries",
         local_csv=out_dir / "local" / "ggd_monitor_wijken.csv",
         local_mapping=out_dir / "local" / "ggd_monitor_wijken.yml",
@@ -75,6 +77,7 @@ def generate(
         people = figures[Level.BUURT]["AantalInwoners"]
         tiny = {u.code for u, n in zip(layout.buurten, people, strict=True) if n < TINY_LIMIT}
         odata.write_year(files.kwb_dir / odata.table_id(year), layout, figures, tiny, seed)
+        gebieden.write_year(files.gebieden_dir / gebieden.table_id(year), layout, geography)
         if boundaries:
             maps.write_year(files.boundaries_dir, geography, layout, cells, union_cache)
     files.boundaries_dir.mkdir(parents=True, exist_ok=True)

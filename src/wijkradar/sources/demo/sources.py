@@ -50,8 +50,9 @@ class DemoChanges:
 
 
 def demo_sources(files: DemoFiles) -> list[Source]:
-    """KWB dumps (through the CBS files reader), boundaries, the GGD CSV and the changes."""
-    sources: list[Source] = [kwb_source(files)]
+    """KWB dumps (through the CBS files reader), the demo's provinces (through the Gebieden
+    reader), boundaries, the GGD CSV and the changes."""
+    sources: list[Source] = [kwb_source(files), gebieden_source(files)]
     for path in sorted(files.boundaries_dir.glob("*.geojson")):
         sources.append(BoundariesFile(path, publisher=PUBLISHER, licence=LICENCE))
     sources.append(LocalCsv(files.local_csv, files.local_mapping))
@@ -63,4 +64,12 @@ def kwb_source(files: DemoFiles) -> Source:
     # Imported lazily: the CBS KWB reader lives in its own package and is optional here.
     module: Any = importlib.import_module("wijkradar.sources.cbs_kwb")
     source: Source = module.CbsKwbFiles(files.kwb_dir, publisher=PUBLISHER, licence=LICENCE)
+    return source
+
+
+def gebieden_source(files: DemoFiles) -> Source:
+    module: Any = importlib.import_module("wijkradar.sources.cbs_gebieden")
+    source: Source = module.CbsGebiedenFiles(
+        files.gebieden_dir, publisher=PUBLISHER, licence=LICENCE
+    )
     return source

@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from wijkradar.api import views
 from wijkradar.api.dependencies import Con, LevelDep, T, View, ViewDep
 from wijkradar.api.i18n import Translator
+from wijkradar.api.settings import Settings
 from wijkradar.compute import disclosure
 from wijkradar.domain.methodology import Methodology
 from wijkradar.methodology import load
@@ -91,7 +92,8 @@ class Page:
     def alternate(self, lang: str) -> str | None:
         """This page's absolute address in `lang` for <link rel=canonical/alternate>, or None
         when WIJKRADAR_BASE_URL is not set (such links must be absolute)."""
-        base = self.request.app.state.settings.base_url.rstrip("/")
+        settings: Settings = self.request.app.state.settings
+        base = settings.base_url.rstrip("/")
         if not base:
             return None
         params = {k: v for k, v in self.request.query_params.items() if k != "lang"}

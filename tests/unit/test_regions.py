@@ -63,6 +63,36 @@ def test_shipped_reorganisations_are_consistent() -> None:
         assert change.year_to == change.year_from + 1
 
 
+# CBS's number of gemeenten on 1 January (KWB year); the reorganisations must add up to it.
+GEMEENTEN_PER_YEAR = {2017: 388, 2018: 380, 2019: 355, 2020: 355, 2021: 352, 2022: 345, 2023: 342}
+
+
+def test_shipped_reorganisations_add_up_to_the_number_of_gemeenten() -> None:
+    changes = known_reorganisations().changes
+    count = GEMEENTEN_PER_YEAR[2017]
+    for year in range(2018, 2024):
+        these = [c for c in changes if c.year_to == year]
+        vanished = {c.code_from for c in these} - {c.code_to for c in these}
+        created = {c.code_to for c in these} - {c.code_from for c in these}
+        # A split's receivers existed already unless created by a merger the same day.
+        created -= {c.code_to for c in these if c.kind == "split"} - {
+            c.code_to for c in these if c.kind == "merged" and c.code_to != c.code_from
+        }
+        count += len(created) - len(vanished)
+        assert count == GEMEENTEN_PER_YEAR[year], year
+
+
+def test_shipped_reorganisations_fixed_codes() -> None:
+    by_target = {}
+    for c in known_reorganisations().changes:
+        by_target.setdefault(c.code_to, set()).add(c.code_from)
+    assert by_target["GM1963"] == {"GM0584", "GM0585", "GM0588", "GM0611", "GM0617"}
+    assert by_target["GM1954"] == {"GM0881", "GM0951", "GM0962"}  # Onderbanken, Nuth, Schinnen
+    # Wassenaar (GM0629) and Kerkrade (GM0928) were never merged in 2018-2025.
+    codes = {c.code_from for c in known_reorganisations().changes}
+    assert not codes & {"GM0629", "GM0928"}
+
+
 def test_detect_same_appeared_disappeared_merged_and_flagged() -> None:
     merges = parse_reorganisations(
         {

@@ -20,7 +20,15 @@ app = typer.Typer(
 )
 
 
-def _register() -> None:
+_registered = False
+
+
+def register_commands() -> None:
+    """Add every module's commands to the app (once; the docs test calls it too)."""
+    global _registered
+    if _registered:
+        return
+    _registered = True
     from wijkradar.cli import data, export, scores, web
 
     for module in (data, scores, export, web):
@@ -28,7 +36,7 @@ def _register() -> None:
 
 
 def main() -> None:
-    _register()
+    register_commands()
     try:
         app()
     except WijkradarError as error:

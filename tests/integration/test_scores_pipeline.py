@@ -13,6 +13,7 @@ from wijkradar.store.reader import open_read
 from wijkradar.store.writer import open_build
 
 YEARS = (2021, 2022)
+OLD_CODE, RECODED = "BU00020010", "BU00020099"  # the same buurt, renumbered in 2022
 SRC = "CBS/85618NED/2022@abcdefabcdef"
 PCT_VARS = (
     "PercentageZelfstandigen",
@@ -48,7 +49,8 @@ def build_db(path: Path) -> Path:
         )
         rows = []
         for year in YEARS:
-            for i, (code, gm, pv) in enumerate(_buurten()):
+            for i, (code_then, gm, pv) in enumerate(_buurten()):
+                code = RECODED if (code_then, year) == (OLD_CODE, 2022) else code_then
                 con.execute(
                     "INSERT INTO regions VALUES (?, ?, 'buurt', ?, ?, ?, ?)",
                     [code, year, f"Buurt {code[-2:]}", gm, gm, pv],
@@ -82,6 +84,10 @@ def build_db(path: Path) -> Path:
         con.execute(
             "INSERT INTO region_changes VALUES ('buurt', 2021, 'BU00020001', 2022, 'BU00020001', "
             "'changed', 1.0, 'boundary moved')"
+        )
+        con.execute(
+            "INSERT INTO region_changes VALUES ('buurt', 2021, ?, 2022, ?, 'recoded', 1.0, '')",
+            [OLD_CODE, RECODED],
         )
         version = score.run(writer)
         con.execute(
@@ -133,6 +139,13 @@ def test_stored_scores(db: Path) -> None:
         "AND reference='NL01' AND framework='tno' AND period=2022 AND base_period=2021"
     ).fetchone()
     assert ok == ("ok", 0)
+    recoded = con.execute(
+        "SELECT status, base_code, d_overall IS NOT NULL FROM area_changes "
+        "WHERE region_code=? AND framework='tno' AND period=2022 AND base_period=2021 "
+        "ORDER BY reference",
+        [RECODED],
+    ).fetchall()
+    assert recoded == [("ok", OLD_CODE, True)] * 3  # against GM0002, NL01 and PV21
 
 
 def test_profile_explains_flags(db: Path) -> None:

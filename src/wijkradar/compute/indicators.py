@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from wijkradar.compute.inputs import MISSING, OK, SUPPRESSED, TOO_SMALL, LevelYear, ObjArray
+from wijkradar.compute.inputs import MISSING, OK, SUPPRESSED, TOO_SMALL, LevelYear
 from wijkradar.domain.methodology import Derivation, Indicator, Methodology
 
 
@@ -23,15 +23,20 @@ class IndicatorMatrix:
     ids: tuple[str, ...]
     values: npt.NDArray[np.float64]  # (n, k), NaN unless status OK
     status: npt.NDArray[np.int8]  # (n, k)
-    sources: tuple[ObjArray, ...]  # per indicator: per area a tuple of source ids
+    sources: npt.NDArray[np.int32]  # (n, k) index into source_sets
+    source_sets: tuple[tuple[str, ...], ...]  # distinct source-id tuples; 0 is ()
     too_small: npt.NDArray[np.bool_]  # (n,) below the minimum population
     population_known: npt.NDArray[np.bool_]  # (n,)
 
 
+SourceIndex = npt.NDArray[np.int32]
+
+
 def derive_one(
     data: LevelYear, derivation: Derivation
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8], ObjArray]:
-    """One derivation: value, status and source ids per area."""
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8], SourceIndex]:
+    """One derivation: value, status and, per area, the source of each input variable
+    ((n, inputs) indices into data.source_ids, -1 for none)."""
     num, num_s, num_src = data.variable(derivation.numerator)
     status = num_s.copy()
     src_lists = [num_src]
@@ -53,34 +58,22 @@ def derive_one(
         any_suppressed |= data.variable(key)[1] == SUPPRESSED
     status = np.where(any_suppressed, SUPPRESSED, status).astype(np.int8)
     value = np.where(status == OK, value, np.nan)
-    return value, status, _source_tuples(src_lists)
-
-
-def _source_tuples(src_lists: list[ObjArray]) -> ObjArray:
-    first = src_lists[0]
-    if all(np.array_equal(first, other) for other in src_lists[1:]):
-        out = np.empty(first.size, dtype=object)
-        out[:] = [() if s is None else (s,) for s in first]
-        return out
-    out = np.empty(first.size, dtype=object)
-    out[:] = [
-        tuple(dict.fromkeys(s for s in row if s is not None))
-        for row in zip(*src_lists, strict=True)
-    ]
-    return out
+    return value, status, np.column_stack(src_lists).astype(np.int32)
 
 
 def derive(
     data: LevelYear, indicator: Indicator
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8], ObjArray]:
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8], SourceIndex]:
     """The first derivation valid in this year whose numerator was delivered wins."""
     candidates = indicator.derivation_for(data.period)
     for derivation in candidates:
         if derivation.numerator in data.values:
             return derive_one(data, derivation)
-    empty = np.empty(data.n, dtype=object)
-    empty[:] = [()] * data.n
-    return np.full(data.n, np.nan), np.full(data.n, MISSING, dtype=np.int8), empty
+    return (
+        np.full(data.n, np.nan),
+        np.full(data.n, MISSING, dtype=np.int8),
+        np.full((data.n, 1), -1, dtype=np.int32),
+    )
 
 
 def indicator_matrix(data: LevelYear, methodology: Methodology) -> IndicatorMatrix:
@@ -92,17 +85,32 @@ def indicator_matrix(data: LevelYear, methodology: Methodology) -> IndicatorMatr
     too_small = population_known & (pop < settings.min_population)
     values = np.full((data.n, len(inds)), np.nan)
     status = np.full((data.n, len(inds)), MISSING, dtype=np.int8)
-    sources = []
+    sources = np.zeros((data.n, len(inds)), dtype=np.int32)
+    sets: dict[tuple[str, ...], int] = {(): 0}
     for j, ind in enumerate(inds):
         v, s, src = derive(data, ind)
         values[:, j] = np.where(too_small, np.nan, v)
         status[:, j] = np.where(too_small, TOO_SMALL, s)
-        sources.append(src)
+        sources[:, j] = _source_sets(src, data.source_ids, sets)
     return IndicatorMatrix(
         ids=tuple(i.id for i in inds),
         values=values,
         status=status,
-        sources=tuple(sources),
+        sources=sources,
+        source_sets=tuple(sets),
         too_small=too_small,
         population_known=population_known,
     )
+
+
+def _source_sets(
+    src: SourceIndex, source_ids: tuple[str, ...], sets: dict[tuple[str, ...], int]
+) -> SourceIndex:
+    """Per area the index (in `sets`, extended as needed) of its distinct source ids, in input
+    order. Only the few distinct combinations are turned into strings."""
+    combos, inverse = np.unique(src, axis=0, return_inverse=True)
+    index = np.empty(len(combos), dtype=np.int32)
+    for c, combo in enumerate(combos):
+        ids = tuple(dict.fromkeys(source_ids[i] for i in combo if i >= 0))
+        index[c] = sets.setdefault(ids, len(sets))
+    return index[inverse.reshape(-1)]

@@ -21,10 +21,12 @@ min_characteristics scored risk characteristics gets insufficient_data; both wit
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from wijkradar.compute.indicators import IndicatorMatrix, indicator_matrix
 from wijkradar.compute.inputs import OK, STATUS_NAMES, UNRANKED, LevelYear, ObjArray
@@ -32,6 +34,8 @@ from wijkradar.compute.ranks import imd_exponential, percent_ranks
 from wijkradar.domain.methodology import Methodology, Polarity
 
 NATIONAL = "NL01"
+STATUS_LABELS = [str(name) for name in STATUS_NAMES]  # indexed by the compute status codes
+AREA_STATUS = ["ok", "too_small", "insufficient_data"]
 
 
 @dataclass(frozen=True)
@@ -61,23 +65,40 @@ def reference_families(data: LevelYear) -> list[ObjArray]:
     return families
 
 
-def _groups(reference: ObjArray) -> npt.NDArray[np.int64]:
-    present = np.array([r is not None and r != "" for r in reference], dtype=bool)
-    groups = np.full(reference.size, -1, dtype=np.int64)
-    if present.any():
-        _, inverse = np.unique(reference[present].astype(str), return_inverse=True)
-        groups[present] = inverse
-    return groups
+def _groups(reference: ObjArray) -> tuple[npt.NDArray[np.int64], pa.Array]:
+    """Group number per area (-1: in no reference) and the reference code of each group."""
+    encoded = pa.array(reference, pa.string()).dictionary_encode()
+    labels = encoded.dictionary
+    groups = np.asarray(
+        pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64
+    )
+    blank = [i for i, code in enumerate(labels.to_pylist()) if not code]
+    if blank:
+        groups[np.isin(groups, blank)] = -1
+    return groups, labels
+
+
+def _take(labels: pa.Array | list[str], index: npt.NDArray[np.integer[Any]]) -> pa.Array:
+    """A string column from a few labels and a position per row: no Python object per row."""
+    array = labels if isinstance(labels, pa.Array) else pa.array(labels, pa.string())
+    return pc.take(array, pa.array(index, pa.int32()))
+
+
+def _repeat(label: str, size: int) -> pa.Array:
+    return _take([label], np.zeros(size, dtype=np.int32))
 
 
 def score_level_year(data: LevelYear, methodology: Methodology) -> ScoreTables:
     """All score rows of one level and year, for every reference family."""
     matrix = indicator_matrix(data, methodology)
-    values_table = _indicator_values_table(data, matrix, methodology)
+    codes = pa.array(data.codes, pa.string())
+    values_table = _indicator_values_table(data, codes, matrix, methodology)
     parts: dict[str, list[pa.Table]] = {k: [] for k in ("ranks", "chars", "themes", "areas")}
     for reference in reference_families(data):
-        groups = _groups(reference)
-        ranks, chars, themes, areas = score_reference(data, matrix, methodology, reference, groups)
+        groups, labels = _groups(reference)
+        ranks, chars, themes, areas = score_reference(
+            data, codes, matrix, methodology, labels, groups
+        )
         parts["ranks"].append(ranks)
         parts["chars"].append(chars)
         parts["themes"].append(themes)
@@ -106,11 +127,14 @@ def oriented_percentiles(
 
 def score_reference(
     data: LevelYear,
+    codes: pa.Array,
     matrix: IndicatorMatrix,
     methodology: Methodology,
-    reference: ObjArray,
+    labels: pa.Array,
     groups: npt.NDArray[np.int64],
 ) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
+    """Score rows for one family of references: `groups` numbers each area's reference
+    population (-1: none), `labels` names the groups."""
     settings = methodology.settings
     n = data.n
     in_ref = groups >= 0
@@ -123,13 +147,13 @@ def score_reference(
     cols = np.tile(np.arange(len(matrix.ids)), int(in_ref.sum()))
     ranks = pa.table(
         {
-            "reference": reference[rows],
-            "region_code": data.codes[rows],
-            "level": np.full(rows.size, data.level, dtype=object),
+            "reference": _take(labels, groups[rows]),
+            "region_code": _take(codes, rows),
+            "level": _repeat(data.level, rows.size),
             "period": np.full(rows.size, data.period, dtype=np.int32),
-            "indicator": np.asarray(matrix.ids, dtype=object)[cols],
+            "indicator": _take(list(matrix.ids), cols),
             "percentile": pa.array(pct[rows, cols], from_pandas=True),
-            "status": STATUS_NAMES[rank_status[rows, cols]],
+            "status": _take(STATUS_LABELS, rank_status[rows, cols]),
         },
         schema=RANK_SCHEMA,
     )
@@ -157,49 +181,40 @@ def score_reference(
     risk = np.array([not ch.protective for ch in chars])
     n_scored = (~np.isnan(score[:, risk])).sum(axis=1)
     pop_unknown = ~matrix.population_known
-    area_status = np.where(
-        matrix.too_small,
-        "too_small",
-        np.where(
-            pop_unknown | (n_scored < settings.min_characteristics), "insufficient_data", "ok"
-        ),
-    ).astype(object)
-    reason = np.where(
-        matrix.too_small,
+    # Area status 0 ok, 1 too_small, 2 insufficient_data; reason 0 "", 1 too small, 2 population
+    # unknown, 3 + k: k risk characteristics scored (too few).
+    too_few = n_scored < settings.min_characteristics
+    area_code = np.where(matrix.too_small, 1, np.where(pop_unknown | too_few, 2, 0))
+    reason_code = np.where(
+        matrix.too_small, 1, np.where(pop_unknown, 2, np.where(too_few, 3 + n_scored, 0))
+    )
+    reasons = [
+        "",
         f"fewer than {settings.min_population} inhabitants",
-        np.where(
-            pop_unknown,
-            "number of inhabitants unknown",
-            np.where(
-                n_scored < settings.min_characteristics,
-                [
-                    f"{k} of {int(risk.sum())} risk characteristics scored, "
-                    f"{settings.min_characteristics} needed"
-                    for k in n_scored
-                ],
-                "",
-            ),
+        "number of inhabitants unknown",
+        *(
+            f"{k} of {int(risk.sum())} risk characteristics scored, "
+            f"{settings.min_characteristics} needed"
+            for k in range(int(risk.sum()) + 1)
         ),
-    ).astype(object)
-    ok_area = area_status == "ok"
-    char_status = np.where(
-        matrix.too_small[:, None], "too_small", np.where(np.isnan(score), "missing", "ok")
-    ).astype(object)
+    ]
+    ok_area = area_code == 0
+    char_code = np.where(matrix.too_small[:, None], 1, np.where(np.isnan(score), 2, 0))
 
     r_rows = np.repeat(np.flatnonzero(in_ref), len(chars))
     r_cols = np.tile(np.arange(len(chars)), int(in_ref.sum()))
     flag_vals = flag[r_rows, r_cols]
     char_table = pa.table(
         {
-            "reference": reference[r_rows],
-            "region_code": data.codes[r_rows],
-            "level": np.full(r_rows.size, data.level, dtype=object),
+            "reference": _take(labels, groups[r_rows]),
+            "region_code": _take(codes, r_rows),
+            "level": _repeat(data.level, r_rows.size),
             "period": np.full(r_rows.size, data.period, dtype=np.int32),
-            "characteristic": np.asarray([c.id for c in chars], dtype=object)[r_cols],
+            "characteristic": _take([c.id for c in chars], r_cols),
             "score": pa.array(score[r_rows, r_cols], from_pandas=True),
             "flagged": pa.array(flag_vals > 0.5, mask=np.isnan(flag_vals), type=pa.bool_()),
             "n_indicators": used[r_rows, r_cols],
-            "status": char_status[r_rows, r_cols],
+            "status": _take(["ok", "too_small", "missing"], char_code[r_rows, r_cols]),
         },
         schema=CHAR_SCHEMA,
     )
@@ -231,24 +246,20 @@ def score_reference(
             theme = np.where(den > 0, num / den, np.nan)
         enough = den >= settings.min_theme_weight_share * total - 1e-9
         theme = np.where(enough & ok_area[:, None], theme, np.nan)
-        t_status = np.where(
-            ok_area[:, None],
-            np.where(np.isnan(theme), "insufficient_data", "ok"),
-            area_status[:, None],
-        ).astype(object)
+        t_code = np.where(ok_area[:, None], np.where(np.isnan(theme), 2, 0), area_code[:, None])
         t_rows = np.repeat(sel, len(framework.themes))
         t_cols = np.tile(np.arange(len(framework.themes)), sel.size)
         theme_tables.append(
             pa.table(
                 {
-                    "framework": np.full(t_rows.size, framework.id, dtype=object),
-                    "reference": reference[t_rows],
-                    "region_code": data.codes[t_rows],
-                    "level": np.full(t_rows.size, data.level, dtype=object),
+                    "framework": _repeat(framework.id, t_rows.size),
+                    "reference": _take(labels, groups[t_rows]),
+                    "region_code": _take(codes, t_rows),
+                    "level": _repeat(data.level, t_rows.size),
                     "period": np.full(t_rows.size, data.period, dtype=np.int32),
-                    "theme": np.asarray([t.id for t in framework.themes], dtype=object)[t_cols],
+                    "theme": _take([t.id for t in framework.themes], t_cols),
                     "score": pa.array(theme[t_rows, t_cols], from_pandas=True),
-                    "status": t_status[t_rows, t_cols],
+                    "status": _take(AREA_STATUS, t_code[t_rows, t_cols]),
                 },
                 schema=THEME_SCHEMA,
             )
@@ -256,10 +267,10 @@ def score_reference(
         area_tables.append(
             pa.table(
                 {
-                    "framework": np.full(sel.size, framework.id, dtype=object),
-                    "reference": reference[sel],
-                    "region_code": data.codes[sel],
-                    "level": np.full(sel.size, data.level, dtype=object),
+                    "framework": _repeat(framework.id, sel.size),
+                    "reference": _take(labels, groups[sel]),
+                    "region_code": _take(codes, sel),
+                    "level": _repeat(data.level, sel.size),
                     "period": np.full(sel.size, data.period, dtype=np.int32),
                     "stacking": pa.array(stacking[sel], mask=~ok_area[sel], type=pa.int32()),
                     "toxic_mix": pa.array(
@@ -273,8 +284,8 @@ def score_reference(
                     "protective": pa.array(
                         np.where(ok_area[sel], protection[sel], np.nan), from_pandas=True
                     ),
-                    "status": area_status[sel],
-                    "status_reason": reason[sel],
+                    "status": _take(AREA_STATUS, area_code[sel]),
+                    "status_reason": _take(reasons, reason_code[sel]),
                 },
                 schema=AREA_SCHEMA,
             )
@@ -295,25 +306,23 @@ def _nanmean(block: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
 
 
 def _indicator_values_table(
-    data: LevelYear, matrix: IndicatorMatrix, methodology: Methodology
+    data: LevelYear, codes: pa.Array, matrix: IndicatorMatrix, methodology: Methodology
 ) -> pa.Table:
     k = len(matrix.ids)
     rows = np.repeat(np.arange(data.n), k)
     cols = np.tile(np.arange(k), data.n)
-    units = np.asarray([methodology.indicator(i).unit for i in matrix.ids], dtype=object)
-    sources = np.empty(rows.size, dtype=object)
-    for j in range(k):
-        sources[cols == j] = matrix.sources[j][rows[cols == j]]
+    units = [methodology.indicator(i).unit for i in matrix.ids]
+    source_sets = pa.array([list(s) for s in matrix.source_sets], type=pa.list_(pa.string()))
     return pa.table(
         {
-            "region_code": data.codes[rows],
-            "level": np.full(rows.size, data.level, dtype=object),
+            "region_code": _take(codes, rows),
+            "level": _repeat(data.level, rows.size),
             "period": np.full(rows.size, data.period, dtype=np.int32),
-            "indicator": np.asarray(matrix.ids, dtype=object)[cols],
+            "indicator": _take(list(matrix.ids), cols),
             "value": pa.array(matrix.values[rows, cols], from_pandas=True),
-            "status": STATUS_NAMES[matrix.status[rows, cols]],
-            "unit": units[cols],
-            "source_ids": pa.array([list(s) for s in sources], type=pa.list_(pa.string())),
+            "status": _take(STATUS_LABELS, matrix.status[rows, cols]),
+            "unit": _take(units, cols),
+            "source_ids": pc.take(source_sets, pa.array(matrix.sources[rows, cols])),
         },
         schema=VALUE_SCHEMA,
     )

@@ -64,7 +64,9 @@ def run(
     for level in levels_done:
         progress(f"changes {level}", total, total)
         changes: pa.Table = area_changes(
-            scores.read_area_scores(con, level), scores.read_breaks(con, level)
+            scores.read_area_scores(con, level),
+            scores.read_breaks(con, level),
+            scores.read_links(con, level),
         )
         scores.write_table(con, "area_changes", changes)
     progress("scores", total, total)

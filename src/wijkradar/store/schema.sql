@@ -161,5 +161,6 @@ CREATE TABLE area_changes (
     base_period   INTEGER NOT NULL,
     d_stacking    INTEGER,
     d_overall     DOUBLE,
-    status        VARCHAR NOT NULL             -- ok | break (region changed) | missing
+    status        VARCHAR NOT NULL,            -- ok | break (region changed) | missing
+    base_code     VARCHAR                      -- code in base_period when recoded, else NULL
 );

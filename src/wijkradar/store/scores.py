@@ -62,6 +62,30 @@ def read_observations(
     ).to_arrow_table()
 
 
+def read_links(con: duckdb.DuckDBPyConnection, level: str) -> list[tuple[str, int, str, int]]:
+    """One-to-one recodings (code_from, year_from, code_to, year_to) of a level.
+
+    A "recoded" or "merged" row with weight 1 whose new code has no other predecessor and whose
+    old code has no other successor (and does not continue itself): the same area, renamed.
+    """
+    rows = con.execute(
+        """
+        WITH c AS (SELECT * FROM region_changes WHERE level = $level
+                   AND code_from <> '' AND code_to <> ''),
+             incoming AS (SELECT code_to, year_to, count(*) AS n FROM c GROUP BY ALL),
+             outgoing AS (SELECT code_from, year_from, count(*) AS n FROM c GROUP BY ALL)
+        SELECT c.code_from, c.year_from, c.code_to, c.year_to FROM c
+        JOIN incoming i USING (code_to, year_to)
+        JOIN outgoing o USING (code_from, year_from)
+        WHERE c.kind IN ('recoded', 'merged') AND c.weight = 1 AND c.code_from <> c.code_to
+          AND i.n = 1 AND o.n = 1
+        ORDER BY c.year_to, c.code_to
+        """,
+        {"level": level},
+    ).fetchall()
+    return [(str(r[0]), int(r[1]), str(r[2]), int(r[3])) for r in rows]
+
+
 def read_breaks(con: duckdb.DuckDBPyConnection, level: str) -> list[tuple[str, int]]:
     """(code, year) pairs where the region with that code changed going into that year."""
     rows = con.execute(

@@ -39,8 +39,10 @@ def make_sources(kind: str, path: str) -> list[object]:
     from wijkradar.sources.demo import DemoFiles, demo_sources
 
     fields = json.loads(Path(path).read_text(encoding="utf-8"))
-    for key in ("kwb_dir", "boundaries_dir", "local_csv", "local_mapping", "changes"):
-        fields[key] = Path(fields[key])
+    # Every DemoFiles field but years and scale is a path (the generator adds folders over time).
+    for key, value in fields.items():
+        if key not in ("years", "scale"):
+            fields[key] = Path(value)
     fields["years"] = tuple(fields["years"])
     files = DemoFiles(**fields)
     return list(demo_sources(files))

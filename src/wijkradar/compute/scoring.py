@@ -20,6 +20,7 @@ min_characteristics scored risk characteristics gets insufficient_data; both wit
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,27 +89,38 @@ def _repeat(label: str, size: int) -> pa.Array:
     return _take([label], np.zeros(size, dtype=np.int32))
 
 
-def score_level_year(data: LevelYear, methodology: Methodology) -> ScoreTables:
-    """All score rows of one level and year, for every reference family."""
+def score_parts(data: LevelYear, methodology: Methodology) -> Iterator[tuple[str, pa.Table]]:
+    """(score table name, rows) for one level and year: indicator_values, then per reference
+    family its indicator_ranks, characteristic_scores, theme_scores and area_scores.
+
+    A generator, so a caller can store each part before the next is computed and never hold a
+    whole national buurt year of score rows at once.
+    """
     matrix = indicator_matrix(data, methodology)
     codes = pa.array(data.codes, pa.string())
-    values_table = _indicator_values_table(data, codes, matrix, methodology)
-    parts: dict[str, list[pa.Table]] = {k: [] for k in ("ranks", "chars", "themes", "areas")}
+    yield "indicator_values", _indicator_values_table(data, codes, matrix, methodology)
     for reference in reference_families(data):
         groups, labels = _groups(reference)
         ranks, chars, themes, areas = score_reference(
             data, codes, matrix, methodology, labels, groups
         )
-        parts["ranks"].append(ranks)
-        parts["chars"].append(chars)
-        parts["themes"].append(themes)
-        parts["areas"].append(areas)
+        yield "indicator_ranks", ranks
+        yield "characteristic_scores", chars
+        yield "theme_scores", themes
+        yield "area_scores", areas
+
+
+def score_level_year(data: LevelYear, methodology: Methodology) -> ScoreTables:
+    """All score rows of one level and year, for every reference family."""
+    parts: dict[str, list[pa.Table]] = {}
+    for name, rows in score_parts(data, methodology):
+        parts.setdefault(name, []).append(rows)
     return ScoreTables(
-        indicator_values=values_table,
-        indicator_ranks=_concat(parts["ranks"], RANK_SCHEMA),
-        characteristic_scores=_concat(parts["chars"], CHAR_SCHEMA),
-        theme_scores=_concat(parts["themes"], THEME_SCHEMA),
-        area_scores=_concat(parts["areas"], AREA_SCHEMA),
+        indicator_values=_concat(parts.get("indicator_values", []), VALUE_SCHEMA),
+        indicator_ranks=_concat(parts.get("indicator_ranks", []), RANK_SCHEMA),
+        characteristic_scores=_concat(parts.get("characteristic_scores", []), CHAR_SCHEMA),
+        theme_scores=_concat(parts.get("theme_scores", []), THEME_SCHEMA),
+        area_scores=_concat(parts.get("area_scores", []), AREA_SCHEMA),
     )
 
 

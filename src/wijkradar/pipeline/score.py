@@ -1,18 +1,29 @@
-"""Build step: score every level and year. Load → Process → Save, per level and year."""
+"""Build step: score every level and year. Load → Process → Save, per level and year.
+
+Save runs on a background thread with its own DuckDB cursor while the next part is computed:
+inserting the score rows (~20 million at national scale) costs as much as computing them, and
+DuckDB and numpy both release the GIL. The queue is short, so at most a few parts (one reference
+family of one level-year each) are held in memory.
+"""
 
 from __future__ import annotations
 
+import queue
+import threading
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 
 from wijkradar.compute.changes import area_changes
 from wijkradar.compute.inputs import LevelYear
-from wijkradar.compute.scoring import score_level_year
+from wijkradar.compute.scoring import score_parts
 from wijkradar.methodology import load
 from wijkradar.sources.base import Progress, no_progress
 from wijkradar.store import scores
 from wijkradar.store.writer import BuildWriter
+
+PENDING_PARTS = 2  # score tables waiting to be stored; bounds memory
 
 
 def run(
@@ -34,33 +45,30 @@ def run(
     )
     total = len(work)
     levels_done: list[str] = []
-    for done, (level, period) in enumerate(work):
-        progress(f"scores {level} {period}", done, total)
-        # Load
-        areas = scores.read_areas(con, level, period)
-        observations = scores.read_observations(con, level, period, variables)
-        codes = [str(c) for c in areas["code"].to_pylist()]
-        data = LevelYear.from_long(
-            level,
-            period,
-            codes,
-            [
-                g or _gemeente_of(c)
-                for g, c in zip(areas["gemeente_code"].to_pylist(), codes, strict=True)
-            ],
-            areas["provincie_code"].to_pylist(),
-            observations,
-        )
-        # Process
-        tables = score_level_year(data, methodology)
-        # Save
-        scores.write_table(con, "indicator_values", tables.indicator_values)
-        scores.write_table(con, "indicator_ranks", tables.indicator_ranks)
-        scores.write_table(con, "characteristic_scores", tables.characteristic_scores)
-        scores.write_table(con, "theme_scores", tables.theme_scores)
-        scores.write_table(con, "area_scores", tables.area_scores)
-        if level not in levels_done:
-            levels_done.append(level)
+    with _Saver(con) as saver:
+        for done, (level, period) in enumerate(work):
+            progress(f"scores {level} {period}", done, total)
+            # Load
+            areas = scores.read_areas(con, level, period)
+            observations = scores.read_observations(con, level, period, variables)
+            codes = [str(c) for c in areas["code"].to_pylist()]
+            data = LevelYear.from_long(
+                level,
+                period,
+                codes,
+                [
+                    g or _gemeente_of(c)
+                    for g, c in zip(areas["gemeente_code"].to_pylist(), codes, strict=True)
+                ],
+                areas["provincie_code"].to_pylist(),
+                observations,
+            )
+            del observations
+            # Process and Save, part by part
+            for name, rows in score_parts(data, methodology):
+                saver.put(name, rows)
+            if level not in levels_done:
+                levels_done.append(level)
     for level in levels_done:
         progress(f"changes {level}", total, total)
         changes: pa.Table = area_changes(
@@ -71,6 +79,40 @@ def run(
         scores.write_table(con, "area_changes", changes)
     progress("scores", total, total)
     return methodology.version
+
+
+class _Saver:
+    """Writes score parts on one background thread; re-raises its error in the caller."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._cursor = con.cursor()
+        self._queue: queue.Queue[tuple[str, pa.Table] | None] = queue.Queue(PENDING_PARTS)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="wijkradar-score-save")
+
+    def __enter__(self) -> _Saver:
+        self._thread.start()
+        return self
+
+    def put(self, name: str, rows: pa.Table) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put((name, rows))
+
+    def _work(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    scores.write_table(self._cursor, *item)
+                except BaseException as error:  # handed to the main thread
+                    self._error = error
+
+    def __exit__(self, *exc: object) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        self._cursor.close()
+        if self._error is not None and exc[0] is None:
+            raise self._error
 
 
 def _gemeente_of(code: str) -> str | None:

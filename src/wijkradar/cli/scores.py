@@ -7,110 +7,116 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 
 from wijkradar.cli.data import DbOption, db_path
-from wijkradar.compute.disclosure import disclose_value, is_published_source
-from wijkradar.store.profiles import AreaProfile, IndicatorDetail, area_profile, ranking
+from wijkradar.cli.scores_text import (
+    MEASURES,
+    RANK_BY,
+    TEXT,
+    lang_of,
+    level_text,
+    reason_text,
+    status_text,
+    unit_text,
+)
+from wijkradar.compute.disclosure import SUPPRESSED_TEXT, disclose_value, is_published_source
+from wijkradar.domain import WijkradarError
+from wijkradar.methodology import load
+from wijkradar.store.profiles import (
+    AreaProfile,
+    CharacteristicDetail,
+    IndicatorDetail,
+    RankingRow,
+    area_profile,
+    ranking,
+)
 from wijkradar.store.reader import open_read
 
-TEXT = {
-    "nl": {
-        "char": "Risicokenmerk",
-        "score": "Score",
-        "flag": "Vlag",
-        "ind": "indicatoren",
-        "stack": "Stapeling",
-        "toxic": "giftige mix",
-        "index": "Index",
-        "prot": "Bescherming",
-        "themes": "Thema's",
-        "trend": "Verloop",
-        "why": "Waarom gemarkeerd",
-        "src": "Bronnen",
-        "year": "Jaar",
-        "status": "Status",
-        "none": "geen gemarkeerde kenmerken",
-        "parent": "Gemiddelde in gemeente",
-        "country": "Gemiddelde in Nederland",
-    },
-    "en": {
-        "char": "Risk characteristic",
-        "score": "Score",
-        "flag": "Flag",
-        "ind": "indicators",
-        "stack": "Stacking",
-        "toxic": "toxic mix",
-        "index": "Index",
-        "prot": "Protection",
-        "themes": "Themes",
-        "trend": "Trend",
-        "why": "Why flagged",
-        "src": "Sources",
-        "year": "Year",
-        "status": "Status",
-        "none": "no flagged characteristics",
-        "parent": "Average in gemeente",
-        "country": "Average in the Netherlands",
-    },
-}
+INDENT = 4  # explanation lines under a flagged characteristic wrap at this indent
 
 
 def _num(value: float | None, digits: int = 0) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
-def _indicator_value(ind: IndicatorDetail) -> str:
+def _indicator_value(ind: IndicatorDetail, lang: str) -> str:
+    """The value as shown: a source's secret cell, a missing one and our own small-number
+    suppression read differently."""
+    if ind.status != "ok":
+        return status_text(ind.status, lang)
     published = any(is_published_source(s) for s in ind.source_ids)
     shown = disclose_value(ind.value, ind.unit, published)
     if shown is None:
-        return ind.status if ind.status != "ok" else "< 10"
-    return f"{shown:.1f} {ind.unit}"
+        return SUPPRESSED_TEXT[lang]
+    return f"{shown:.1f} {unit_text(ind.unit, lang)}"
+
+
+def _characteristic_cell(c: CharacteristicDetail, t: dict[str, str], lang: str) -> str:
+    if c.score is not None:
+        return str(c.n_indicators)
+    text = status_text(c.status, lang)
+    return f"{text} ({t['gap']})" if c.gap else text
+
+
+def _framework_label(profile: AreaProfile, lang: str) -> str:
+    try:
+        return load(profile.methodology_version).framework(profile.framework).labels.get(lang)
+    except (WijkradarError, KeyError, ValueError, OSError):
+        return profile.framework
 
 
 def render_profile(profile: AreaProfile, lang: str, console: Console) -> None:
-    t = TEXT["en" if lang == "en" else "nl"]
+    lang = lang_of(lang)
+    t = TEXT[lang]
     console.print(
-        f"[bold]{profile.name}[/bold] ({profile.code}, {profile.level}) — {profile.period}, "
-        f"reference {profile.reference}, {profile.framework}, methodology "
+        f"[bold]{escape(profile.name)}[/bold] ({profile.code}, "
+        f"{level_text(profile.level, lang)}) — {profile.period}, {t['reference']} "
+        f"{profile.reference}, {escape(_framework_label(profile, lang))}, {t['methodology']} "
         f"{profile.methodology_version}"
     )
     if profile.status != "ok":
-        console.print(f"[yellow]{t['status']}: {profile.status} — {profile.status_reason}[/yellow]")
+        console.print(
+            f"[yellow]{t['status']}: {status_text(profile.status, lang)} — "
+            f"{escape(reason_text(profile.status_reason, lang))}[/yellow]"
+        )
     toxic = f" ([red]{t['toxic']}[/red])" if profile.toxic_mix else ""
     console.print(
         f"{t['stack']}: {_num(profile.stacking)} / 12{toxic} · {t['index']}: "
         f"{_num(profile.overall_index, 1)} · {t['prot']}: {_num(profile.protective, 1)}"
     )
-    for label, comp in ((t["parent"], profile.parent), (t["country"], profile.country)):
-        if comp is not None:
-            console.print(
-                f"  {label} {comp.name}: {t['stack']} {_num(comp.stacking)}, "
-                f"{t['index']} {_num(comp.overall_index, 1)}"
-            )
-    table = Table(title=None)
+    comparisons = []
+    if profile.parent is not None:
+        comparisons.append((t["parent"].format(name=profile.parent.name), profile.parent))
+    if profile.country is not None:
+        comparisons.append((t["country"], profile.country))
+    for label, comp in comparisons:
+        console.print(
+            f"  {escape(label)}: {t['stack']} {_num(comp.stacking)}, "
+            f"{t['index']} {_num(comp.overall_index, 1)}"
+        )
+    table = Table(title=None, caption=t["protective_mark"])
     for col in (t["char"], t["score"], t["flag"], t["ind"]):
         table.add_column(col)
     for c in profile.characteristics:
         flag = "[red]●[/red]" if c.flagged else ("" if c.flagged is not None else "—")
         label = f"{c.label} (+)" if c.protective else c.label
-        table.add_row(
-            label,
-            _num(c.score),
-            flag,
-            str(c.n_indicators)
-            if c.score is not None
-            else (c.status if not c.gap else c.status + " (gap)"),
-        )
+        table.add_row(escape(label), _num(c.score), flag, _characteristic_cell(c, t, lang))
     console.print(table)
     themes = Table(title=t["themes"])
-    themes.add_column(t["themes"])
+    themes.add_column(t["theme"])
     themes.add_column(t["score"])
     for th in profile.themes:
-        themes.add_row(th.label, _num(th.score) if th.score is not None else th.status)
+        themes.add_row(
+            escape(th.label),
+            _num(th.score) if th.score is not None else status_text(th.status, lang),
+        )
     console.print(themes)
     trend = " · ".join(
-        f"{p.period}: {_num(p.stacking)}" + ("" if p.status == "ok" else f" ({p.status})")
+        f"{p.period}: {_num(p.stacking)}"
+        + ("" if p.status == "ok" else f" ({status_text(p.status, lang)})")
         for p in profile.trend
     )
     console.print(f"{t['trend']} ({t['stack']}): {trend}")
@@ -119,16 +125,61 @@ def render_profile(profile: AreaProfile, lang: str, console: Console) -> None:
         console.print(f"  {t['none']}")
     sources: set[str] = set()
     for c in profile.why_flagged:
-        console.print(f"  [red]●[/red] {c.label} ({_num(c.score)})")
+        console.print(f"  [red]●[/red] {escape(c.label)} ({_num(c.score)})")
+        console.print(Padding(_explanation(c, t, lang), (0, 0, 0, INDENT)))
         for ind in c.indicators:
-            src = f"{ind.publisher} {ind.table_id} {ind.source_year}" if ind.publisher else "—"
-            console.print(
-                f"      {ind.label}: {_indicator_value(ind)}, percentile "
-                f"{_num(ind.percentile)} \\[{ind.measure}] — {src}"
-            )
             sources.update(ind.source_ids)
     if sources:
-        console.print(f"{t['src']}: " + ", ".join(sorted(sources)))
+        console.print(f"{t['src']}:")
+        for source in sorted(sources):
+            console.print(Padding(escape(source), (0, 0, 0, 2)))
+
+
+def _explanation(c: CharacteristicDetail, t: dict[str, str], lang: str) -> Table:
+    """One row per indicator; long labels and sources wrap inside their own column."""
+    grid = Table(box=None, show_edge=False, pad_edge=False, padding=(0, 2, 0, 0))
+    grid.add_column(t["indicator"], ratio=3, min_width=16)
+    grid.add_column(t["value"], ratio=2, min_width=8)
+    grid.add_column(t["percentile_h"], justify="right", no_wrap=True)
+    grid.add_column(t["measure"], no_wrap=True)
+    grid.add_column(t["source"], ratio=2, min_width=8)
+    for ind in c.indicators:
+        src = (
+            f"{ind.publisher} {ind.table_id} {ind.source_year}" if ind.publisher else t["no_source"]
+        )
+        grid.add_row(
+            escape(ind.label),
+            escape(_indicator_value(ind, lang)),
+            _num(ind.percentile),
+            MEASURES[lang].get(ind.measure, ind.measure),
+            escape(src),
+        )
+    return grid
+
+
+def render_ranking(
+    rows: list[RankingRow], level: str, by: str, reference: str, lang: str, console: Console
+) -> None:
+    """A ranking table; the measure ranked by is marked, and shown once."""
+    lang = lang_of(lang)
+    t = TEXT[lang]
+    kind, _, theme = by.partition(":")
+    by_label = RANK_BY[lang].get(kind, kind) + (f" {theme}" if theme else "")
+    table = Table(title=f"{level_text(level, lang)} — {by_label} ({t['reference']} {reference})")
+    columns = [t["rank"], t["code"], t["name"], t["stack"], t["index"]]
+    if kind == "theme":
+        columns.append(f"{t['theme']} {theme}")
+    columns.append(t["status"])
+    ranked = {"stacking": 3, "index": 4}.get(kind, 5)
+    for i, col in enumerate(columns):
+        table.add_column(f"{col} ▼" if i == ranked else col)
+    for r in rows:
+        cells = [str(r.rank), r.code, escape(r.name), _num(r.stacking), _num(r.overall_index, 1)]
+        if kind == "theme":
+            cells.append(_num(r.value, 1))
+        cells.append(status_text(r.status, lang))
+        table.add_row(*cells)
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:
@@ -164,6 +215,7 @@ def register(app: typer.Typer) -> None:
         framework: Annotated[str, typer.Option(help="tno or corona_dashboard.")] = "tno",
         reference: Annotated[str, typer.Option(help="Reference population.")] = "NL01",
         top: Annotated[int, typer.Option(help="How many rows.")] = 20,
+        lang: Annotated[str, typer.Option(help="nl or en.")] = "nl",
         db: DbOption = None,
     ) -> None:
         """Rank areas of a level, most vulnerable first."""
@@ -172,17 +224,4 @@ def register(app: typer.Typer) -> None:
             rows = ranking(con, level, year, within, by, framework, reference, top)
         finally:
             con.close()
-        table = Table(title=f"{level} — {by} ({reference}, {framework})")
-        for col in ("#", "code", "name", "stacking", "index", by, "status"):
-            table.add_column(col)
-        for r in rows:
-            table.add_row(
-                str(r.rank),
-                r.code,
-                r.name,
-                _num(r.stacking),
-                _num(r.overall_index, 1),
-                _num(r.value, 1),
-                r.status,
-            )
-        Console().print(table)
+        render_ranking(rows, level, by, reference, lang, Console())

@@ -8,8 +8,10 @@ family of one level-year each) are held in memory.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -18,12 +20,29 @@ import pyarrow as pa
 from wijkradar.compute.changes import area_changes
 from wijkradar.compute.inputs import LevelYear
 from wijkradar.compute.scoring import score_parts
+from wijkradar.domain.methodology import Methodology
 from wijkradar.methodology import load
 from wijkradar.sources.base import Progress, no_progress
 from wijkradar.store import scores
 from wijkradar.store.writer import BuildWriter
 
 PENDING_PARTS = 2  # score tables waiting to be stored; bounds memory
+# DuckDB's default limit is 80 % of RAM, so it keeps every block it read or wrote cached: at
+# national scale that made the build ~120 MB larger at no gain in speed. Operators that need
+# more spill to the database's temp directory.
+SCORING_MEMORY_LIMIT = "256MB"
+
+
+@contextlib.contextmanager
+def _memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
+    """DuckDB's memory_limit set to `limit` for the block, then back to what it was."""
+    row = con.execute("SELECT current_setting('memory_limit')").fetchall()
+    before = str(row[0][0])
+    con.execute(f"SET memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = '{before}'")
 
 
 def run(
@@ -43,6 +62,17 @@ def run(
         {methodology.settings.population_variable}
         | {v for ind in methodology.indicators for d in ind.derivations for v in d.variables}
     )
+    with _memory_limit(con, SCORING_MEMORY_LIMIT):
+        return _run(con, work, methodology, variables, progress)
+
+
+def _run(
+    con: duckdb.DuckDBPyConnection,
+    work: list[tuple[str, int]],
+    methodology: Methodology,
+    variables: list[str],
+    progress: Progress,
+) -> str:
     total = len(work)
     levels_done: list[str] = []
     with _Saver(con) as saver:

@@ -109,5 +109,6 @@ def test_page_api_cli_and_profile_agree(demo: TestClient, demo_db: Path) -> None
     assert cli_stacking is not None and int(cli_stacking[1]) == profile.stacking
     assert set(re.findall(r"^  ● (.+) \(\d+\)$", shown, re.M)) == set(flagged)
     for ind in indicators.values():
-        line = re.search(rf"^ +{re.escape(ind.label)}: ([\d.]+) ", shown, re.M)
+        # `show` prints each flagged characteristic's indicators as a table row: label, value.
+        line = re.search(rf"^ +{re.escape(ind.label)} +([\d.]+) ", shown, re.M)
         assert line is not None and float(line[1]) == pytest.approx(ind.value, abs=0.05)

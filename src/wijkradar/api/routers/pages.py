@@ -21,14 +21,19 @@ from wijkradar.compute import disclosure
 from wijkradar.domain.methodology import Methodology
 from wijkradar.methodology import load
 from wijkradar.reports import exports, svg
-from wijkradar.reports.outgoing import rules_summary
+from wijkradar.reports.outgoing import release, rules_summary
 from wijkradar.store import queries
 
 
-def _fmt(value: float | None, lang: str) -> str:
+def _fmt(value: float | None, lang: str, decimals: int | None = None) -> str:
+    """A number in the page's language; `decimals` fixes the precision (indexes: 1, so that
+    91.0 in one table does not read 91 in the next), else whole numbers drop the decimal."""
     if value is None:
         return ""
-    text = f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
+    if decimals is not None:
+        text = f"{value:.{decimals}f}"
+    else:
+        text = f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
     return text.replace(".", ",") if lang == "nl" else text
 
 
@@ -118,8 +123,27 @@ class Page:
         if metric.startswith("theme:"):
             return self.t("metric_theme", id=self.theme_label(metric[6:]))
         if metric.startswith("char:"):
-            return self.t("metric_char", id=self.characteristic_label(metric[5:]))
+            key = "metric_protective_factor" if self._protective(metric[5:]) else "metric_char"
+            return self.t(key, id=self.characteristic_label(metric[5:]))
         return self.t(f"metric_{metric}")
+
+    def _protective(self, characteristic: str) -> bool:
+        return any(c.id == characteristic for c in self.methodology.protective_factors)
+
+    def framework_label(self, framework: str) -> str:
+        try:
+            return self.methodology.framework(framework).labels.get(self.lang)
+        except KeyError:
+            return framework
+
+    def region_label(self, code: str) -> str:
+        """A reference area by name and code ("Nederland (NL01)"), as a visitor knows it."""
+        year = self.view.year if self.view is not None else None
+        found = queries.region(self.con, code, year) or queries.region(self.con, code)
+        if found is None and code.startswith("NL") and year is not None:
+            # NL01 and NL00 both name the country (see map_page).
+            found = queries.region(self.con, queries.land_code(self.con, year), year)
+        return f"{found['name']} ({code})" if found else code
 
     def characteristic_label(self, characteristic: str) -> str:
         try:
@@ -147,8 +171,8 @@ class Page:
             "build": self.build,
             "footer_sources": ", ".join(publishers) or "–",
             "footer_licences": ", ".join(licences) or "–",
-            "disclosure": rules_summary(),
-            "fmt": lambda v: _fmt(v, self.lang),
+            "disclosure": rules_summary(self.lang),
+            "fmt": lambda v, decimals=None: _fmt(v, self.lang, decimals),
             **extra,
         }
 
@@ -201,7 +225,11 @@ def router(templates: Jinja2Templates) -> APIRouter:
             if child_level
             else []
         )
+        unit = views.UNITS.get(view.metric, "index 0-100")
         for row in rows:
+            # Map figures leave through the same door as every other figure (scores pass).
+            out = release(row["value"], unit, row["status"])
+            row["value"], row["status"] = out.value, out.status
             row["label"] = page.value_label(row["value"], row["status"])
             target = "/gebied/" if row["level"] == "buurt" else "/kaart/"
             row["href"] = page.url(target + row["code"])

@@ -57,8 +57,10 @@ buurten.
    *insufficient_data* and stacking, index and themes are empty, never a guess.
 10. **Change** against every earlier year: `Δ stacking` and `Δ index`. When the area's code did
     not exist in the earlier year or the region changed in between (merged, split, new
-    boundary), the change is a *break* and has no value. Percentiles are relative to their own
-    year: a change means the area moved against the others.
+    boundary), the change is a *break* and has no value. A code that was only renumbered (the
+    region changes link it one-to-one to an old code) is compared with the old code's scores.
+    Percentiles are relative to their own year: a change means the area moved against the
+    others.
 
 The IMD exponential transform (option `index_transform: imd_exponential`) maps each characteristic
 score's rank `R = r / n` to `X = −23 × ln(1 − R × (1 − e^(−100/23)))` before averaging, as the

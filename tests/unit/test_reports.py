@@ -63,7 +63,12 @@ def test_every_format_writes_file_and_sidecar(con, tmp_path: Path, fmt: str) -> 
         status = dict(zip(codes, data.column("status").to_pylist(), strict=True))
         assert b"wijkradar" in (data.schema.metadata or {})
     else:
-        sheet = load_workbook(out)["data"]
+        book = load_workbook(out)
+        about = {row[0]: row[1] for row in book["metadata"].values if row and row[0]}
+        # The sheet stands on its own: demo label, the query and each column's meaning.
+        assert about["DEMO"] and "level=buurt, year=2023" in about["query"]
+        assert about["char_financial_buffer"].startswith("Small financial buffer: mean")
+        sheet = book["data"]
         values = list(sheet.values)
         header = list(values[0])
         codes = [row[header.index("code")] for row in values[1:]]

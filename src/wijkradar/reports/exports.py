@@ -12,11 +12,14 @@ import io
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from wijkradar.domain import WijkradarError
+from wijkradar.methodology import load
 from wijkradar.reports.outgoing import release, rules_summary
 from wijkradar.store import queries
 
@@ -31,7 +34,7 @@ BASE_COLUMNS: dict[str, str] = {
     "toxic_mix": "stacking at or above the toxic-mix threshold",
     "overall_index": "overall vulnerability index (0-100, higher = more vulnerable)",
     "protective": "protective-factor score (0-100)",
-    "status": "ok | too_small | insufficient_data | missing",
+    "status": "ok | too_small | insufficient_data | missing (why an area has no score)",
     "status_reason": "why there is no score",
 }
 
@@ -58,9 +61,15 @@ def export_table(
         raise ValueError("the monitor database holds no years")
     columns = dict(BASE_COLUMNS)
     chars = queries.characteristics(con)
+    names = _characteristic_names(con)
     for char in chars:
-        columns[f"char_{char}"] = f"score of characteristic {char} (0-100 percentile)"
-        columns[f"flag_{char}"] = f"{char} in the top decile"
+        name = names.get(char, char)
+        # The score is a mean of indicator percentiles, not itself a percentile: a score of 75
+        # can be flagged when few areas score higher (the flag ranks the scores of the level).
+        columns[f"char_{char}"] = (
+            f"{name}: mean of its indicators' percentiles (0-100, higher = more vulnerable)"
+        )
+        columns[f"flag_{char}"] = f"{name}: score among the top 10% of areas of this level"
     rows: list[dict[str, Any]] = []
     scores = queries.area_scores_at(con, level, year, framework, reference)
     char_scores = queries.characteristic_scores_at(con, level, year, reference)
@@ -100,6 +109,21 @@ def export_table(
             },
         ),
     )
+
+
+def _characteristic_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """English labels of the build's methodology, so a column names what it measures."""
+    build = queries.build_info(con) or {}
+    return _names_of(build.get("methodology_version"))
+
+
+@lru_cache(maxsize=4)
+def _names_of(version: str | None) -> dict[str, str]:
+    try:
+        m = load(version)
+    except WijkradarError:  # an unknown version still exports, with ids for names
+        return {}
+    return {c.id: c.labels.en for c in (*m.risk_characteristics, *m.protective_factors)}
 
 
 def _released(value: Any, unit: str, status: str) -> float | None:
@@ -191,6 +215,11 @@ def _write_xlsx(table: ExportTable, out: Path) -> None:
     for row in table.rows:
         sheet.append([row.get(col) for col in table.columns])
     about = book.create_sheet("metadata")
+    if table.metadata.get("demo"):
+        about.append(["DEMO", "synthetic data: no real figures, do not use for policy"])
+    query = table.metadata["query"]
+    about.append(["query", ", ".join(f"{k}={v}" for k, v in query.items() if v is not None)])
+    about.append([])
     about.append(["column", "meaning"])
     for name, meaning in table.columns.items():
         about.append([name, meaning])

@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from wijkradar.domain import WijkradarError
+
+
+def _check_free(host: str, port: int) -> None:
+    """Fail with the CLI's one-line error when the address is taken, before announcing it
+    (uvicorn would print the address, then a traceback-style error and exit 3)."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise WijkradarError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port"
+        ) from exc
 
 
 def register(app: typer.Typer) -> None:
@@ -30,6 +47,7 @@ def register(app: typer.Typer) -> None:
 
         settings = Settings(db=db) if db is not None else Settings()
         open_read(settings.db).close()  # fail now, with the CLI's one-line error, if there is none
+        _check_free(host, port)
         typer.echo(
             f"Wijkradar on http://{host}:{port}/ (database {settings.db}, pid {os.getpid()})"
         )

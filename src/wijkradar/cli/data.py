@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -351,34 +352,40 @@ def status_command(db: DbOption = None) -> None:
         console.print(f"Code version: {info.code_version}")
         console.print(f"Methodology: {info.methodology_version or '(no scores computed)'}")
         console.print(f"Observations: {catalog.observation_count(con):,}")
-        table = Table(title="Sources")
-        columns = (
-            "publisher",
-            "table",
-            "year",
-            "licence",
-            "checksum",
-            "retrieved",
-            "observations",
-            "suppressed",
-            "missing",
-        )
-        for column in columns:
-            table.add_column(column)
-        for row in catalog.sources(con):
+        _print_sources(catalog.sources(con))
+        _print_region_counts(catalog.region_counts(con))
+
+
+def _cell_counts(row: dict[str, Any]) -> tuple[str, str, str]:
+    """Inputs without observations (boundaries, changes) show their kind instead of zeros."""
+    if row["n_observations"] == 0 and row["kind"] != "observations":
+        return (row["kind"], "", "")
+    return (f"{row['n_observations']:,}", f"{row['n_suppressed']:,}", f"{row['n_missing']:,}")
+
+
+def _print_sources(rows: list[dict[str, Any]]) -> None:
+    """One compact table per publisher and licence, so it stays readable in 80 columns."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault((row["publisher"], row["licence"]), []).append(row)
+    for (publisher, licence), members in groups.items():
+        table = Table(title=f"{publisher} — {licence}", title_justify="left", box=box.SIMPLE_HEAD)
+        table.add_column("table", min_width=12, overflow="fold")
+        table.add_column("year")
+        table.add_column("cells", justify="right", no_wrap=True)
+        table.add_column("suppr.", justify="right")
+        table.add_column("missing", justify="right")
+        table.add_column("sha256", no_wrap=True)
+        table.add_column("retrieved", no_wrap=True)
+        for row in members:
             table.add_row(
-                row["publisher"],
                 row["table_id"],
                 "" if row["year"] is None else str(row["year"]),
-                row["licence"],
-                row["checksum"][:19],
-                row["retrieved_at"],
-                f"{row['n_observations']:,}",
-                f"{row['n_suppressed']:,}",
-                f"{row['n_missing']:,}",
+                *_cell_counts(row),
+                row["checksum"].removeprefix("sha256:")[:10],
+                row["retrieved_at"][:10],
             )
         console.print(table)
-        _print_region_counts(catalog.region_counts(con))
 
 
 def regions_command(

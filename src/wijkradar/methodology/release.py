@@ -14,7 +14,7 @@ from pathlib import Path
 from wijkradar.methodology.loader import default_root, version_files
 
 
-def _file_sums(root: Path, version: str) -> dict[str, str]:
+def file_sums(root: Path, version: str) -> dict[str, str]:
     return {
         p.relative_to(root).as_posix(): "sha256:" + hashlib.sha256(p.read_bytes()).hexdigest()
         for p in version_files(root, version)
@@ -34,7 +34,7 @@ def verify(root: Path | None = None) -> list[str]:
     root = root or default_root()
     problems = []
     for version, frozen in releases(root).items():
-        current = _file_sums(root, version)
+        current = file_sums(root, version)
         for name in sorted(set(frozen) | set(current)):
             if frozen.get(name) != current.get(name):
                 state = (
@@ -51,7 +51,7 @@ def freeze(version: str, root: Path | None = None) -> None:
     data = releases(root)
     if version in data:
         raise SystemExit(f"{version} is already released; make a new version instead")
-    data[version] = _file_sums(root, version)
+    data[version] = file_sums(root, version)
     (root / "releases.json").write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 

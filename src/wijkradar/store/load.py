@@ -19,7 +19,13 @@ from wijkradar.domain import Boundary, Provenance, Region, RegionChange, Variabl
 
 
 def insert_arrow(con: duckdb.DuckDBPyConnection, table_name: str, batch: pa.Table) -> None:
-    """Append an Arrow table whose columns are named like `table_name`'s."""
+    """Append an Arrow table whose columns are named like `table_name`'s (a subset, any order).
+
+    The one bulk insert of the store: the data part of a build and the score tables
+    (store.scores.write_table) both go through it. The Arrow table is visible to DuckDB under a
+    temporary name on this connection only, so a cursor on another thread can insert at the same
+    time.
+    """
     if batch.num_rows == 0:
         return
     con.register("_wijkradar_batch", batch)

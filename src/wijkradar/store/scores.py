@@ -7,12 +7,15 @@ from collections.abc import Sequence
 import duckdb
 import pyarrow as pa
 
+from wijkradar.store.load import insert_arrow
+
 SCORE_TABLES = (
     "indicator_values",
     "indicator_ranks",
     "characteristic_scores",
     "theme_scores",
     "area_scores",
+    "area_status_reasons",
     "area_changes",
 )
 
@@ -96,17 +99,10 @@ def read_breaks(con: duckdb.DuckDBPyConnection, level: str) -> list[tuple[str, i
 
 
 def write_table(con: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) -> None:
-    """Append Arrow rows to one of the score tables (columns in schema order)."""
+    """Append Arrow rows to one of the score tables (columns named as in the table)."""
     if name not in SCORE_TABLES:
         raise ValueError(f"not a score table: {name}")
-    if rows.num_rows == 0:
-        return
-    con.register("_score_rows", rows)
-    try:
-        columns = ", ".join(rows.column_names)
-        con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM _score_rows")
-    finally:
-        con.unregister("_score_rows")
+    insert_arrow(con, name, rows)
 
 
 def read_area_scores(con: duckdb.DuckDBPyConnection, level: str) -> pa.Table:

@@ -25,6 +25,7 @@ Theme work & income (weights buffer 3, disability 2, family 2, age 2; available 
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pyarrow as pa
 import pytest
@@ -88,7 +89,11 @@ def result() -> dict[str, dict[tuple[str, str], object]]:
         for r in tables.theme_scores.to_pylist()
         if r["framework"] == "tno"
     }
-    return {"ranks": ranks, "chars": chars, "areas": areas, "themes": themes}  # type: ignore[dict-item]
+    reasons = {
+        r["region_code"]: (r["reason_code"], json.loads(r["reason_params"]))
+        for r in tables.area_status_reasons.to_pylist()
+    }
+    return {"ranks": ranks, "chars": chars, "areas": areas, "themes": themes, "reasons": reasons}  # type: ignore[dict-item]
 
 
 def test_indicator_percentiles(result: dict) -> None:  # type: ignore[type-arg]
@@ -123,6 +128,17 @@ def test_stacking_index_and_status(result: dict) -> None:  # type: ignore[type-a
     assert a["overall_index"] == pytest.approx(25.0)
     assert b["overall_index"] == pytest.approx(137.5 / 3)
     assert d["overall_index"] == pytest.approx(87.5)
+
+
+def test_reason_codes(result: dict) -> None:  # type: ignore[type-arg]
+    """Only areas without a score get a reason; its code and parameters, not a sentence."""
+    reasons = result["reasons"]
+    assert set(reasons) == {C, E}
+    assert reasons[C] == ("insufficient_characteristics", {"scored": 3, "total": 12, "needed": 4})
+    assert reasons[E][0] == "too_small" and reasons[E][1]["min_population"] > 0
+    # The English sentence kept in area_scores is the same reason worded.
+    area_c = result["areas"][(C, "tno")]
+    assert area_c["status_reason"] == "3 of 12 risk characteristics scored, 4 needed"
 
 
 def test_theme_weights(result: dict) -> None:  # type: ignore[type-arg]

@@ -15,13 +15,14 @@ For each reference (NL01, a provincie or a gemeente: its areas of this level for
 7. protection            P = 100 − mean over protective factors of S_f (their indicators are
    oriented so higher = less protection), so higher P = better protected.
 An area below the minimum population gets status too_small; one with fewer than
-min_characteristics scored risk characteristics gets insufficient_data; both with NULL scores.
+min_characteristics scored risk characteristics gets insufficient_data; both with NULL scores and
+a reason (compute.reasons: a code with parameters, plus its English wording in status_reason).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from wijkradar.compute import reasons
 from wijkradar.compute.indicators import IndicatorMatrix, indicator_matrix
 from wijkradar.compute.inputs import OK, STATUS_NAMES, UNRANKED, LevelYear, ObjArray
 from wijkradar.compute.ranks import imd_exponential, percent_ranks
@@ -37,6 +39,17 @@ from wijkradar.domain.methodology import Methodology, Polarity
 NATIONAL = "NL01"
 STATUS_LABELS = [str(name) for name in STATUS_NAMES]  # indexed by the compute status codes
 AREA_STATUS = ["ok", "too_small", "insufficient_data"]
+
+REASON_SCHEMA = pa.schema(
+    [
+        ("reference", pa.string()),
+        ("region_code", pa.string()),
+        ("level", pa.string()),
+        ("period", pa.int32()),
+        ("reason_code", pa.string()),
+        ("reason_params", pa.string()),
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,7 @@ class ScoreTables:
     characteristic_scores: pa.Table
     theme_scores: pa.Table
     area_scores: pa.Table
+    area_status_reasons: pa.Table = field(default_factory=lambda: REASON_SCHEMA.empty_table())
 
 
 def reference_families(data: LevelYear) -> list[ObjArray]:
@@ -101,13 +115,14 @@ def score_parts(data: LevelYear, methodology: Methodology) -> Iterator[tuple[str
     yield "indicator_values", _indicator_values_table(data, codes, matrix, methodology)
     for reference in reference_families(data):
         groups, labels = _groups(reference)
-        ranks, chars, themes, areas = score_reference(
+        ranks, chars, themes, areas, why = _score_reference(
             data, codes, matrix, methodology, labels, groups
         )
         yield "indicator_ranks", ranks
         yield "characteristic_scores", chars
         yield "theme_scores", themes
         yield "area_scores", areas
+        yield "area_status_reasons", why
 
 
 def score_level_year(data: LevelYear, methodology: Methodology) -> ScoreTables:
@@ -121,6 +136,7 @@ def score_level_year(data: LevelYear, methodology: Methodology) -> ScoreTables:
         characteristic_scores=_concat(parts.get("characteristic_scores", []), CHAR_SCHEMA),
         theme_scores=_concat(parts.get("theme_scores", []), THEME_SCHEMA),
         area_scores=_concat(parts.get("area_scores", []), AREA_SCHEMA),
+        area_status_reasons=_concat(parts.get("area_status_reasons", []), REASON_SCHEMA),
     )
 
 
@@ -146,7 +162,20 @@ def score_reference(
     groups: npt.NDArray[np.int64],
 ) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
     """Score rows for one family of references: `groups` numbers each area's reference
-    population (-1: none), `labels` names the groups."""
+    population (-1: none), `labels` names the groups. Rows of indicator_ranks,
+    characteristic_scores, theme_scores and area_scores."""
+    return _score_reference(data, codes, matrix, methodology, labels, groups)[:4]
+
+
+def _score_reference(
+    data: LevelYear,
+    codes: pa.Array,
+    matrix: IndicatorMatrix,
+    methodology: Methodology,
+    labels: pa.Array,
+    groups: npt.NDArray[np.int64],
+) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table, pa.Table]:
+    """score_reference's tables, then the area_status_reasons rows (areas without a score)."""
     settings = methodology.settings
     n = data.n
     in_ref = groups >= 0
@@ -200,16 +229,20 @@ def score_reference(
     reason_code = np.where(
         matrix.too_small, 1, np.where(pop_unknown, 2, np.where(too_few, 3 + n_scored, 0))
     )
-    reasons = [
-        "",
-        f"fewer than {settings.min_population} inhabitants",
-        "number of inhabitants unknown",
+    n_risk = int(risk.sum())
+    why: list[tuple[str, dict[str, int]]] = [
+        ("", {}),
+        (reasons.TOO_SMALL, {"min_population": settings.min_population}),
+        (reasons.POPULATION_UNKNOWN, {}),
         *(
-            f"{k} of {int(risk.sum())} risk characteristics scored, "
-            f"{settings.min_characteristics} needed"
-            for k in range(int(risk.sum()) + 1)
+            (
+                reasons.INSUFFICIENT_CHARACTERISTICS,
+                {"scored": k, "total": n_risk, "needed": settings.min_characteristics},
+            )
+            for k in range(n_risk + 1)
         ),
     ]
+    reason_en = [reasons.text(code, params, "en") if code else "" for code, params in why]
     ok_area = area_code == 0
     char_code = np.where(matrix.too_small[:, None], 1, np.where(np.isnan(score), 2, 0))
 
@@ -297,16 +330,31 @@ def score_reference(
                         np.where(ok_area[sel], protection[sel], np.nan), from_pandas=True
                     ),
                     "status": _take(AREA_STATUS, area_code[sel]),
-                    "status_reason": _take(reasons, reason_code[sel]),
+                    "status_reason": _take(reason_en, reason_code[sel]),
                 },
                 schema=AREA_SCHEMA,
             )
         )
+    no_score = sel[reason_code[sel] > 0]
+    reason_table = pa.table(
+        {
+            "reference": _take(labels, groups[no_score]),
+            "region_code": _take(codes, no_score),
+            "level": _repeat(data.level, no_score.size),
+            "period": np.full(no_score.size, data.period, dtype=np.int32),
+            "reason_code": _take([code for code, _ in why], reason_code[no_score]),
+            "reason_params": _take(
+                [reasons.encode_params(params) for _, params in why], reason_code[no_score]
+            ),
+        },
+        schema=REASON_SCHEMA,
+    )
     return (
         ranks,
         char_table,
         pa.concat_tables(theme_tables) if theme_tables else THEME_SCHEMA.empty_table(),
         pa.concat_tables(area_tables) if area_tables else AREA_SCHEMA.empty_table(),
+        reason_table,
     )
 
 

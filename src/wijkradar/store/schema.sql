@@ -152,6 +152,18 @@ CREATE TABLE area_scores (
     status_reason VARCHAR NOT NULL DEFAULT ''
 );
 
+-- Why an area has no score (status too_small / insufficient_data), as a code with parameters
+-- (wijkradar.compute.reasons words them per language). One row per such area and reference; a
+-- table of its own so rows written into area_scores by position stay valid.
+CREATE TABLE area_status_reasons (
+    reference     VARCHAR NOT NULL,
+    region_code   VARCHAR NOT NULL,
+    level         VARCHAR NOT NULL,
+    period        INTEGER NOT NULL,
+    reason_code   VARCHAR NOT NULL,            -- too_small | population_unknown | insufficient_characteristics
+    reason_params VARCHAR NOT NULL DEFAULT '{}'  -- JSON object of integers, e.g. {"min_population": 100}
+);
+
 CREATE TABLE area_changes (
     framework     VARCHAR NOT NULL,
     reference     VARCHAR NOT NULL,

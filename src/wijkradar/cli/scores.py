@@ -18,13 +18,12 @@ from wijkradar.cli.scores_text import (
     TEXT,
     lang_of,
     level_text,
-    reason_text,
     status_text,
     unit_text,
 )
 from wijkradar.compute.disclosure import SUPPRESSED_TEXT, disclose_value, is_published_source
 from wijkradar.domain import WijkradarError
-from wijkradar.methodology import load
+from wijkradar.methodology import load_cached
 from wijkradar.store.profiles import (
     AreaProfile,
     CharacteristicDetail,
@@ -63,7 +62,9 @@ def _characteristic_cell(c: CharacteristicDetail, t: dict[str, str], lang: str) 
 
 def _framework_label(profile: AreaProfile, lang: str) -> str:
     try:
-        return load(profile.methodology_version).framework(profile.framework).labels.get(lang)
+        return (
+            load_cached(profile.methodology_version).framework(profile.framework).labels.get(lang)
+        )
     except (WijkradarError, KeyError, ValueError, OSError):
         return profile.framework
 
@@ -80,7 +81,7 @@ def render_profile(profile: AreaProfile, lang: str, console: Console) -> None:
     if profile.status != "ok":
         console.print(
             f"[yellow]{t['status']}: {status_text(profile.status, lang)} — "
-            f"{escape(reason_text(profile.status_reason, lang))}[/yellow]"
+            f"{escape(profile.status_reason_text)}[/yellow]"
         )
     toxic = f" ([red]{t['toxic']}[/red])" if profile.toxic_mix else ""
     console.print(
@@ -163,19 +164,21 @@ def render_ranking(
     """A ranking table; the measure ranked by is marked, and shown once."""
     lang = lang_of(lang)
     t = TEXT[lang]
-    kind, _, theme = by.partition(":")
-    by_label = RANK_BY[lang].get(kind, kind) + (f" {theme}" if theme else "")
+    kind, _, item = by.partition(":")
+    by_label = RANK_BY[lang].get(kind, kind) + (f" {item}" if item else "")
     table = Table(title=f"{level_text(level, lang)} — {by_label} ({t['reference']} {reference})")
     columns = [t["rank"], t["code"], t["name"], t["stack"], t["index"]]
-    if kind == "theme":
-        columns.append(f"{t['theme']} {theme}")
+    # Stacking and index have their own columns; any other measure gets one after them.
+    extra = kind not in ("stacking", "index")
+    if extra:
+        columns.append(by_label[:1].upper() + by_label[1:])
     columns.append(t["status"])
     ranked = {"stacking": 3, "index": 4}.get(kind, 5)
     for i, col in enumerate(columns):
         table.add_column(f"{col} ▼" if i == ranked else col)
     for r in rows:
         cells = [str(r.rank), r.code, escape(r.name), _num(r.stacking), _num(r.overall_index, 1)]
-        if kind == "theme":
+        if extra:
             cells.append(_num(r.value, 1))
         cells.append(status_text(r.status, lang))
         table.add_row(*cells)
@@ -211,7 +214,9 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option(help="Only areas in this gemeente or provincie.")
         ] = None,
         year: Annotated[int | None, typer.Option(help="Year (default: the latest).")] = None,
-        by: Annotated[str, typer.Option(help="stacking, index or theme:<id>.")] = "stacking",
+        by: Annotated[
+            str, typer.Option(help="stacking, index, protective, theme:<id> or char:<id>.")
+        ] = "stacking",
         framework: Annotated[str, typer.Option(help="tno or corona_dashboard.")] = "tno",
         reference: Annotated[str, typer.Option(help="Reference population.")] = "NL01",
         top: Annotated[int, typer.Option(help="How many rows.")] = 20,

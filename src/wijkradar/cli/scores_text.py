@@ -1,13 +1,12 @@
 """The words of `wijkradar show` and `wijkradar rank`, in Dutch and English.
 
 Labels of indicators, characteristics and themes come from the methodology; everything else the
-two commands print is here, so a language is complete in one place. Stored status reasons are
-English sentences from compute.scoring; REASONS turns them into the chosen language.
+two commands print is here, so a language is complete in one place. Why an area has no score is
+worded by compute.reasons (a stored code with parameters), which the profile already carries in
+its language.
 """
 
 from __future__ import annotations
-
-import re
 
 LANGS = ("nl", "en")
 
@@ -133,28 +132,21 @@ UNITS: dict[str, dict[str, str]] = {
 }
 
 RANK_BY: dict[str, dict[str, str]] = {
-    "nl": {"stacking": "stapeling", "index": "index", "theme": "thema"},
-    "en": {"stacking": "stacking", "index": "index", "theme": "theme"},
+    "nl": {
+        "stacking": "stapeling",
+        "index": "index",
+        "theme": "thema",
+        "protective": "bescherming (laagste eerst)",
+        "char": "kenmerk",
+    },
+    "en": {
+        "stacking": "stacking",
+        "index": "index",
+        "theme": "theme",
+        "protective": "protection (lowest first)",
+        "char": "characteristic",
+    },
 }
-
-# compute.scoring's status reasons (pattern) and their wording per language.
-REASONS: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = (
-    (
-        re.compile(r"fewer than (?P<n>\d+) inhabitants"),
-        {"nl": "minder dan {n} inwoners", "en": "fewer than {n} inhabitants"},
-    ),
-    (
-        re.compile(r"number of inhabitants unknown"),
-        {"nl": "aantal inwoners onbekend", "en": "number of inhabitants unknown"},
-    ),
-    (
-        re.compile(r"(?P<k>\d+) of (?P<n>\d+) risk characteristics scored, (?P<m>\d+) needed"),
-        {
-            "nl": "{k} van {n} risicokenmerken gescoord, {m} nodig",
-            "en": "{k} of {n} risk characteristics scored, {m} needed",
-        },
-    ),
-)
 
 
 def lang_of(lang: str) -> str:
@@ -172,12 +164,3 @@ def unit_text(unit: str, lang: str) -> str:
 
 def level_text(level: str, lang: str) -> str:
     return LEVELS[lang].get(level, level)
-
-
-def reason_text(reason: str, lang: str) -> str:
-    """A stored status reason in `lang` (unknown reasons pass unchanged)."""
-    for pattern, wording in REASONS:
-        found = pattern.fullmatch(reason.strip())
-        if found:
-            return wording[lang].format(**found.groupdict())
-    return reason

@@ -6,14 +6,16 @@ callers show them through wijkradar.compute.disclosure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 
+from wijkradar.compute import reasons
 from wijkradar.domain import WijkradarError
 from wijkradar.domain.methodology import Methodology
-from wijkradar.methodology import load
+from wijkradar.methodology import load_cached
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,11 @@ class AreaProfile:
     trend: tuple[TrendPoint, ...]
     parent: Comparison | None
     country: Comparison | None
+    # Why there is no score, as a code with parameters (compute.reasons) and worded in the
+    # profile's language; empty for an area with status ok (or a build from before the codes).
+    status_reason_code: str = ""
+    status_reason_params: Mapping[str, int] = field(default_factory=dict)
+    status_reason_text: str = ""
 
     @property
     def why_flagged(self) -> tuple[CharacteristicDetail, ...]:
@@ -115,12 +122,16 @@ class RankingRow:
 
 
 def build_methodology(con: duckdb.DuckDBPyConnection) -> Methodology:
-    """The methodology the build used (the latest on disk if the build recorded none)."""
+    """The methodology the build used (the latest on disk if the build recorded none).
+
+    Cached per methodology folder and version (methodology.load_cached): a released version
+    does not change, and validating its YAML took most of a profile request.
+    """
     row = con.execute(
         "SELECT methodology_version FROM build ORDER BY created_at DESC LIMIT 1"
     ).fetchone()
     version = None if row is None else row[0]
-    return load(version)
+    return load_cached(version)
 
 
 def _latest_year(con: duckdb.DuckDBPyConnection, code: str | None, level: str | None) -> int:
@@ -142,14 +153,70 @@ def _region(con: duckdb.DuckDBPyConnection, code: str, year: int) -> tuple[str, 
         [code, year],
     ).fetchone()
     if row is None:
-        from wijkradar.domain import Level
-
-        try:
-            level = Level.from_code(code).value
-        except ValueError:
-            raise WijkradarError(f"unknown region code {code!r}") from None
-        return code, level, None
+        return code, _level_of(code), None
     return str(row[0]), str(row[1]), None if row[2] is None else str(row[2])
+
+
+def _level_of(code: str) -> str:
+    from wijkradar.domain import Level
+
+    try:
+        return Level.from_code(code).value
+    except ValueError:
+        raise WijkradarError(f"unknown region code {code!r}") from None
+
+
+@dataclass(frozen=True)
+class _RegionRow:
+    year: int
+    name: str
+    level: str
+    parent: str | None
+    parent_name: str | None
+
+
+def _region_rows(con: duckdb.DuckDBPyConnection, code: str) -> list[_RegionRow]:
+    """Every year's row of the region, with its gemeente (or parent) and that one's name."""
+    rows = con.execute(
+        "SELECT r.year, r.name, r.level, coalesce(r.gemeente_code, r.parent_code), p.name "
+        "FROM regions r LEFT JOIN regions p "
+        "ON p.code = coalesce(r.gemeente_code, r.parent_code) AND p.year = r.year "
+        "WHERE r.code = ?",
+        [code],
+    ).fetchall()
+    return [_RegionRow(int(r[0]), str(r[1]), str(r[2]), r[3], r[4]) for r in rows]
+
+
+def _averages(
+    con: duckdb.DuckDBPyConnection, level: str, year: int, framework: str, gemeente: str | None
+) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """(mean stacking, mean index, n) over the level's areas with status ok against NL01:
+    nationally, and within `gemeente` (n = 0 when None). One scan for both."""
+    row = con.execute(
+        """
+        SELECT avg(a.stacking), avg(a.overall_index), count(*),
+               avg(a.stacking) FILTER (WHERE g.gemeente_code = $gemeente),
+               avg(a.overall_index) FILTER (WHERE g.gemeente_code = $gemeente),
+               count(*) FILTER (WHERE g.gemeente_code = $gemeente)
+        FROM area_scores a
+        LEFT JOIN (SELECT code, gemeente_code FROM regions WHERE level = $level AND year = $year)
+             g ON g.code = a.region_code
+        WHERE a.level = $level AND a.period = $year AND a.framework = $framework
+          AND a.reference = 'NL01' AND a.status = 'ok'
+        """,
+        {"level": level, "year": year, "framework": framework, "gemeente": gemeente},
+    ).fetchone()
+    if row is None:
+        return (None, None, 0), (None, None, 0)
+    return tuple(row[:3]), tuple(row[3:])
+
+
+def _comparison(code: str, name: str, level: str, mean: tuple[Any, ...]) -> Comparison | None:
+    """Mean stacking is rounded to a whole number of characteristics."""
+    if not mean[2]:
+        return None
+    stacking = None if mean[0] is None else round(float(mean[0]))
+    return Comparison(code, name, level, stacking, mean[1], "ok")
 
 
 def _average(
@@ -164,19 +231,39 @@ def _average(
     Mean stacking (rounded to a whole number of characteristics) and mean overall index over the
     areas with status ok, so a buurt is compared with buurten, not with a gemeente's own score.
     """
-    code = gemeente or "NL01"
-    row = con.execute(
-        "SELECT avg(a.stacking), avg(a.overall_index), count(*) FROM area_scores a "
-        "LEFT JOIN regions g ON g.code = a.region_code AND g.year = a.period "
-        "WHERE a.level = ? AND a.period = ? AND a.framework = ? AND a.reference = 'NL01' "
-        "AND a.status = 'ok' AND (? IS NULL OR g.gemeente_code = ?)",
-        [level, year, framework, gemeente, gemeente],
-    ).fetchone()
-    if row is None or not row[2]:
-        return None
-    name = _region(con, code, year)[0] if gemeente else "Nederland"
-    stacking = None if row[0] is None else round(float(row[0]))
-    return Comparison(code, name, level, stacking, row[1], "ok")
+    country, within = _averages(con, level, year, framework, gemeente)
+    if gemeente is None:
+        return _comparison("NL01", "Nederland", level, country)
+    return _comparison(gemeente, _region(con, gemeente, year)[0], level, within)
+
+
+def _area_rows(
+    con: duckdb.DuckDBPyConnection, code: str, level: str, reference: str, framework: str
+) -> list[tuple[Any, ...]]:
+    """(period, stacking, toxic_mix, overall_index, protective, status, status_reason,
+    reason_code, reason_params) for every year of the area, oldest first."""
+    params = {"code": code, "level": level, "reference": reference, "framework": framework}
+    where = (
+        "WHERE a.region_code = $code AND a.level = $level AND a.reference = $reference "
+        "AND a.framework = $framework ORDER BY a.period"
+    )
+    columns = (
+        "a.period, a.stacking, a.toxic_mix, a.overall_index, a.protective, a.status, "
+        "a.status_reason"
+    )
+    try:
+        return con.execute(
+            f"SELECT {columns}, s.reason_code, s.reason_params FROM area_scores a "
+            "LEFT JOIN (SELECT period, reason_code, reason_params FROM area_status_reasons "
+            "WHERE region_code = $code AND level = $level AND reference = $reference) s "
+            "ON s.period = a.period " + where,
+            params,
+        ).fetchall()
+    except duckdb.CatalogException:
+        # A build from before reason codes: its English status_reason is all there is.
+        return con.execute(
+            f"SELECT {columns}, NULL, NULL FROM area_scores a " + where, params
+        ).fetchall()
 
 
 def area_profile(
@@ -189,27 +276,34 @@ def area_profile(
 ) -> AreaProfile:
     """Everything known about one area in one year against one reference population.
 
-    Raises WijkradarError when the area has no stored scores for that reference and year.
+    One query per score table, each filtered on level and period as well as the area, so DuckDB
+    can skip the row groups of other levels and years (the tables are written level by level,
+    year by year). Raises WijkradarError when the area has no stored scores for that reference
+    and year.
     """
     m = build_methodology(con)
-    year = year or _latest_year(con, code, None)
-    name, level, gemeente = _region(con, code, year)
-    area = con.execute(
-        "SELECT stacking, toxic_mix, overall_index, protective, status, status_reason "
-        "FROM area_scores WHERE region_code=? AND period=? AND reference=? AND framework=?",
-        [code, year, reference, framework],
-    ).fetchone()
+    regions = _region_rows(con, code)
+    level = regions[0].level if regions else _level_of(code)
+    # All years of the area at once: the trend, the latest year and the year asked for.
+    area_rows = _area_rows(con, code, level, reference, framework)
+    year = year or (int(area_rows[-1][0]) if area_rows else _latest_year(con, code, None))
+    area = next((r for r in area_rows if r[0] == year), None)
     if area is None:
         raise WijkradarError(
             f"no scores for {code} in {year} against {reference} ({framework}); "
             "try another --year or --reference"
         )
+    nearest = min(regions, key=lambda r: abs(r.year - year), default=None)
+    name = code if nearest is None else nearest.name
+    gemeente = None if nearest is None else nearest.parent
+    where = {"code": code, "level": level, "year": year, "reference": reference}
     chars = {
         r[0]: r[1:]
         for r in con.execute(
             "SELECT characteristic, score, flagged, status, n_indicators FROM "
-            "characteristic_scores WHERE region_code=? AND period=? AND reference=?",
-            [code, year, reference],
+            "characteristic_scores WHERE region_code = $code AND level = $level "
+            "AND period = $year AND reference = $reference",
+            where,
         ).fetchall()
     }
     indicator_rows = con.execute(
@@ -218,11 +312,12 @@ def area_profile(
                v.source_ids, s.publisher, s.table_id, s.year
         FROM indicator_values v
         LEFT JOIN indicator_ranks r ON r.region_code = v.region_code AND r.period = v.period
-             AND r.indicator = v.indicator AND r.reference = ?
+             AND r.indicator = v.indicator AND r.reference = $reference
+             AND r.region_code = $code AND r.level = $level AND r.period = $year
         LEFT JOIN sources s ON s.source_id = v.source_ids[1]
-        WHERE v.region_code = ? AND v.period = ?
+        WHERE v.region_code = $code AND v.level = $level AND v.period = $year
         """,
-        [reference, code, year],
+        where,
     ).fetchall()
     by_indicator = {r[0]: r for r in indicator_rows}
     details = []
@@ -265,27 +360,27 @@ def area_profile(
     theme_rows = {
         r[0]: r[1:]
         for r in con.execute(
-            "SELECT theme, score, status FROM theme_scores WHERE region_code=? AND period=? "
-            "AND reference=? AND framework=?",
-            [code, year, reference, framework],
+            "SELECT theme, score, status FROM theme_scores WHERE region_code = $code "
+            "AND level = $level AND period = $year AND reference = $reference "
+            "AND framework = $framework",
+            {**where, "framework": framework},
         ).fetchall()
     }
     themes = tuple(
         ThemeScore(t.id, t.labels.get(lang), *theme_rows.get(t.id, (None, "missing")))
         for t in fw.themes
     )
-    trend = tuple(
-        TrendPoint(int(r[0]), r[1], r[2], str(r[3]))
-        for r in con.execute(
-            "SELECT period, stacking, overall_index, status FROM area_scores WHERE region_code=? "
-            "AND reference=? AND framework=? ORDER BY period",
-            [code, reference, framework],
-        ).fetchall()
-    )
+    trend = tuple(TrendPoint(int(r[0]), r[1], r[3], str(r[5])) for r in area_rows)
+    with_parent = gemeente is not None and level in ("wijk", "buurt")
+    country, within = _averages(con, level, year, framework, gemeente if with_parent else None)
     parent = None
-    if gemeente and level in ("wijk", "buurt"):
-        parent = _average(con, level, year, framework, gemeente)
-    country = _average(con, level, year, framework, None)
+    if with_parent and gemeente is not None:
+        parent_name = nearest.parent_name if nearest is not None else None
+        parent = _comparison(
+            gemeente, parent_name or _region(con, gemeente, year)[0], level, within
+        )
+    reason_code = "" if area[7] is None else str(area[7])
+    reason_params = reasons.decode_params(area[8])
     return AreaProfile(
         code=code,
         name=name,
@@ -294,18 +389,23 @@ def area_profile(
         reference=reference,
         framework=framework,
         methodology_version=m.version,
-        status=str(area[4]),
-        status_reason=str(area[5]),
-        stacking=area[0],
-        toxic_mix=area[1],
+        status=str(area[5]),
+        status_reason=str(area[6]),
+        stacking=area[1],
+        toxic_mix=area[2],
         toxic_mix_threshold=m.settings.toxic_mix_threshold,
-        overall_index=area[2],
-        protective=area[3],
+        overall_index=area[3],
+        protective=area[4],
         characteristics=tuple(details),
         themes=themes,
         trend=trend,
         parent=parent,
-        country=country,
+        country=_comparison("NL01", "Nederland", level, country),
+        status_reason_code=reason_code,
+        status_reason_params=reason_params,
+        status_reason_text=(
+            reasons.text(reason_code, reason_params, lang) if reason_code else str(area[6])
+        ),
     )
 
 
@@ -321,30 +421,60 @@ def ranking(
 ) -> list[RankingRow]:
     """Areas of a level, most vulnerable first.
 
-    by: "stacking" (ties broken by the overall index), "index", or "theme:<id>". within: a
-    gemeente or provincie code limiting the rows (the ranking population stays `reference`).
-    Areas without a score (too small, insufficient data) come last.
+    by (the exact values):
+    - "stacking": number of flagged risk characteristics, ties broken by the overall index;
+    - "index": the overall index;
+    - "theme:<id>": a theme score of `framework` (e.g. "theme:work_income");
+    - "protective": the protection score P = 100 − mean protective-factor score, *lowest* first
+      (least protected = most vulnerable);
+    - "char:<id>": one characteristic's score S_c (mean oriented percentile of its indicators),
+      highest first; for a protective factor a higher S means less protection, so also highest
+      first (e.g. "char:financial_buffer"). An id the build's methodology lacks is refused.
+    RankingRow.value holds the value ranked by. within: a gemeente or provincie code limiting the
+    rows (the ranking population stays `reference`). Areas without that value (too small,
+    insufficient data, no score) come last.
     """
     year = year or _latest_year(con, None, level)
     params: list[Any] = [framework, reference, level, year]
+    join = ""
     if by == "stacking":
         value = "a.stacking"
         order = "a.stacking DESC NULLS LAST, a.overall_index DESC NULLS LAST"
-        join = ""
     elif by == "index":
         value = "a.overall_index"
         order = "a.overall_index DESC NULLS LAST"
-        join = ""
+    elif by == "protective":
+        value = "a.protective"
+        order = "a.protective ASC NULLS LAST"
     elif by.startswith("theme:"):
         value = "t.score"
         order = "t.score DESC NULLS LAST"
         join = (
             "LEFT JOIN theme_scores t ON t.region_code = a.region_code AND t.period = a.period "
-            "AND t.reference = a.reference AND t.framework = a.framework AND t.theme = ?"
+            "AND t.level = a.level AND t.reference = a.reference AND t.framework = a.framework "
+            "AND t.theme = ?"
         )
         params.insert(0, by.split(":", 1)[1])
+    elif by.startswith("char:"):
+        characteristic = by.split(":", 1)[1]
+        known = [c.id for c in build_methodology(con).characteristics]
+        if characteristic not in known:
+            raise WijkradarError(
+                f"cannot rank by {by!r}: no characteristic {characteristic!r}; "
+                f"use one of {', '.join(known)}"
+            )
+        value = "c.score"
+        order = "c.score DESC NULLS LAST"
+        join = (
+            "LEFT JOIN characteristic_scores c ON c.region_code = a.region_code "
+            "AND c.period = a.period AND c.level = a.level AND c.reference = a.reference "
+            "AND c.characteristic = ?"
+        )
+        params.insert(0, characteristic)
     else:
-        raise WijkradarError(f"cannot rank by {by!r}; use stacking, index or theme:<id>")
+        raise WijkradarError(
+            f"cannot rank by {by!r}; use stacking, index, protective, theme:<id> or char:<id>"
+        )
     where = ""
     if within:
         where = (

@@ -1,8 +1,9 @@
-"""Display boundaries from a GeoJSON FeatureCollection (CBS wijk- en buurtkaart or similar).
+"""Display boundaries from a GeoJSON FeatureCollection or a GeoPackage (CBS wijk- en buurtkaart).
 
 Load → Process → Save:
-- load the file; the CRS comes from its "crs" member, else from the coordinate ranges
-  (RD New metres or WGS84 lon/lat);
+- load the file; the CRS comes from a GeoJSON "crs" member or the GeoPackage's srs_id, else from
+  the coordinate ranges (RD New metres or WGS84 lon/lat); a GeoPackage's feature layers
+  (gemeenten, wijken, buurten) are read together;
 - per feature: the code (statcode/buurtcode/wijkcode/gemeentecode, BU_CODE-style, or the given
   property), the level from the code, the year (argument, "jaar" property, or a year in the file
   name); invalid geometry is repaired with make_valid;
@@ -26,7 +27,7 @@ from shapely.geometry.base import BaseGeometry
 
 from wijkradar.domain import Boundary, InputError, Level, Provenance, Region
 from wijkradar.domain.provenance import sha256_bytes
-from wijkradar.sources import geo
+from wijkradar.sources import geo, geopackage
 from wijkradar.sources.base import Progress, SourceResult, no_progress
 from wijkradar.sources.registry import register
 
@@ -54,7 +55,7 @@ _YEAR_IN_NAME = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
 
 @register("boundaries")
 class BoundariesFile:
-    """One GeoJSON file of boundaries; see the module docstring."""
+    """One GeoJSON or GeoPackage file of boundaries; see the module docstring."""
 
     name = "boundaries"
 
@@ -82,7 +83,10 @@ class BoundariesFile:
 
     def read(self, progress: Progress = no_progress) -> Iterator[SourceResult]:
         raw = self.path.read_bytes()
-        features, crs = self._load(raw)
+        if self.path.suffix.lower() == ".gpkg":
+            features, crs = geopackage.read_layers(self.path)
+        else:
+            features, crs = self._load(raw)
         total = len(features)
         parsed: list[tuple[str, Level, BaseGeometry, str]] = []
         years: set[int] = set()

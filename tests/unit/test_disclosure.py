@@ -11,8 +11,8 @@ from wijkradar.compute.disclosure import (
     ROUND_TO,
     SUPPRESS_BELOW,
     disclose_count,
-    disclose_rate,
     disclose_value,
+    is_published,
 )
 
 
@@ -30,8 +30,14 @@ def test_values_by_unit_and_origin() -> None:
     assert disclose_value(7.0, "aantal", published=False) is None
     assert disclose_value(7.0, "aantal", published=True) == 7.0  # CBS controlled it already
     assert disclose_value(7.0, "%", published=False) == 7.0
-    assert disclose_rate(50.0, 8) is None
-    assert disclose_rate(50.0, 20) == 50.0
+
+
+def test_published_is_decided_by_kind() -> None:
+    assert is_published(["observations"])
+    assert is_published(["observations", "observations"])
+    assert not is_published([])
+    assert not is_published(["observations", "local"])
+    assert not is_published(["local"])
 
 
 @given(st.floats(min_value=0, max_value=1e7, allow_nan=False))

@@ -124,3 +124,23 @@ def test_bare_numbers_need_a_gemeente(fixtures: Path, tmp_path: Path) -> None:
 )  # fmt: skip
 def test_parse_number(text: str, value: float | None) -> None:
     assert parse_number(text) == value
+
+
+def test_a_mapping_naming_cbs_still_makes_a_local_unpublished_source(
+    fixtures: Path, tmp_path: Path
+) -> None:
+    """The publisher is the mapping's word; the kind ("local") decides disclosure."""
+    from wijkradar.compute.disclosure import is_published
+    from wijkradar.reports.outgoing import release
+
+    csv, mapping = _copy(fixtures, tmp_path)
+    text = mapping.read_text(encoding="utf-8")
+    mapping.write_text(
+        text.replace("Gemeente Voorbeeldstad (testbestand)", "CBS"), encoding="utf-8"
+    )
+    (result,) = LocalCsv(csv, mapping).read()
+    provenance = result.provenance
+    assert provenance.publisher == "CBS" and provenance.source_id.startswith("CBS/")
+    assert provenance.kind == "local" and not is_published([provenance.kind])
+    kinds = {provenance.source_id: provenance.kind}
+    assert release(7.0, "aantal", "ok", [provenance.source_id], kinds).status == "suppressed"

@@ -86,6 +86,52 @@ def test_release_applies_small_number_rules() -> None:
     local = ["Gemeente X/ggd/2023@000000000000"]
     assert release(7.0, "aantal", "ok", local).status == "suppressed"
     assert release(12.0, "aantal", "ok", local).value == 10.0
-    assert release(7.0, "aantal", "ok", [SOURCE]).value == 7.0  # CBS published it already
+    kinds = {SOURCE: "observations", local[0]: "local"}
+    assert release(7.0, "aantal", "ok", [SOURCE], kinds).value == 7.0  # CBS published it already
+    assert release(7.0, "aantal", "ok", [SOURCE]).status == "suppressed"  # kind unknown
     assert release(7.0, "%", "ok", local).value == 7.0
     assert release(None, "%", "missing").status == "missing"
+
+
+def test_a_local_file_naming_cbs_as_publisher_is_still_suppressed() -> None:
+    """Published is the kind of source (sources.kind), not the publisher in its id."""
+    fake = "CBS/telling/2023@abc"
+    assert release(7, "aantal", "ok", [fake]).value is None
+    assert release(7, "aantal", "ok", [fake], {fake: "local"}).status == "suppressed"
+    assert (
+        release(7, "aantal", "ok", [fake, SOURCE], {fake: "local", SOURCE: "observations"}).value
+        is None
+    )
+
+
+def test_xlsx_names_a_source_without_year_not_none(tmp_path: Path) -> None:
+    import duckdb
+
+    path = build_sample(tmp_path / "monitor.duckdb")
+    with duckdb.connect(str(path)) as writable:
+        writable.execute(
+            "INSERT INTO sources (source_id, publisher, table_id, title, year, retrieved_at, "
+            "licence, checksum, url, kind) VALUES ('Gemeente X/telling@abcabcabcabc', "
+            "'Gemeente X', 'telling', 'Telling', NULL, '2024-05-01T12:00:00Z', 'eigen', ?, "
+            "NULL, 'local')",
+            ["sha256:" + "ab" * 32],
+        )
+    con = open_read(path)
+    try:
+        table = exports.export_table(con, "buurt", 2023)
+        out, sidecar = exports.write(table, "xlsx", tmp_path / "b.xlsx", con)
+    finally:
+        con.close()
+    about = [
+        [c for c in row if c is not None]
+        for row in load_workbook(out)["metadata"].iter_rows(values_only=True)
+    ]
+    sources = [row[1] for row in about if row and row[0] == "source"]
+    assert "Gemeente X telling n/a (eigen)" in sources
+    assert not any("None" in str(cell) for row in about for cell in row)
+    meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    assert {s["table_id"]: s["year"] for s in meta["sources"]}["telling"] is None
+    # stacking leaves through release as a whole number; toxic mix only beside it
+    rows = {r["code"]: r for r in table.rows}
+    assert rows["BU00010101"]["stacking"] == 3 and rows["BU00010101"]["toxic_mix"] is True
+    assert rows["BU00010201"]["stacking"] is None and rows["BU00010201"]["toxic_mix"] is None

@@ -21,7 +21,7 @@ from wijkradar.cli.scores_text import (
     status_text,
     unit_text,
 )
-from wijkradar.compute.disclosure import SUPPRESSED_TEXT, disclose_value, is_published_source
+from wijkradar.compute.disclosure import SUPPRESSED_TEXT, disclose_value
 from wijkradar.domain import WijkradarError
 from wijkradar.methodology import load_cached
 from wijkradar.store.profiles import (
@@ -46,7 +46,7 @@ def _indicator_value(ind: IndicatorDetail, lang: str) -> str:
     suppression read differently."""
     if ind.status != "ok":
         return status_text(ind.status, lang)
-    published = any(is_published_source(s) for s in ind.source_ids)
+    published = ind.published  # every source of a published kind (store.profiles)
     shown = disclose_value(ind.value, ind.unit, published)
     if shown is None:
         return SUPPRESSED_TEXT[lang]

@@ -6,27 +6,34 @@ https://docs.opensafely.org/outputs/sdc/ , made stricter in the spirit of CBS's 
 microdata, which require enough units behind every published cell):
 - A count of persons or households below SUPPRESS_BELOW is not shown (None, with the reason).
 - Other counts are rounded to the nearest multiple of ROUND_TO.
-- A rate or percentage that Wijkradar computes itself from counts is not shown when its
-  denominator is below SUPPRESS_BELOW.
+- A rate or percentage that Wijkradar computes itself from counts is not shown for an area
+  below the methodology's minimum population: compute.indicators gives it status too_small
+  (no value). The stored indicator values do not carry their denominator, so this module has
+  no rate rule of its own at the boundary.
 
 What it applies to:
 - counts from local and operational sources (GGD files, partner signals, arrears, registers) and
   counts Wijkradar derives from them;
 - counts of areas are not about persons and pass unchanged (e.g. "12 buurten flagged").
 What it does not apply to:
-- figures that CBS already published as open data (CBS applied its own disclosure control: it
-  rounds and hides cells, which arrive here as status 'suppressed'); re-rounding them would only
-  make them disagree with StatLine. Percentages of published CBS figures, percentiles and scores
+- figures that CBS already published as open data, i.e. whose sources are all of a kind in
+  PUBLISHED_KINDS (what the CBS readers record in Provenance.kind; never decided from a
+  publisher name). CBS applied its own disclosure control: it rounds and hides cells, which
+  arrive here as status 'suppressed'; re-rounding them would only make them disagree with
+  StatLine. Percentages of published CBS figures, percentiles and scores
   (0-100, relative ranks) pass unchanged.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 SUPPRESS_BELOW = 10
 ROUND_TO = 5
 COUNT_UNITS = frozenset({"aantal", "count", "personen", "huishoudens"})
+#: Provenance.kind of the CBS open-data readers (cbs_kwb files/online); local files are "local".
+PUBLISHED_KINDS = frozenset({"observations"})
 SUPPRESSED_TEXT = {"nl": "< 10 (niet getoond)", "en": "< 10 (not shown)"}
 
 
@@ -43,13 +50,6 @@ def disclose_count(count: float | None) -> int | None:
     return math.floor(count / ROUND_TO + 0.5) * ROUND_TO
 
 
-def disclose_rate(value: float | None, denominator: float | None) -> float | None:
-    """A rate Wijkradar computed from counts: shown only when its denominator is large enough."""
-    if value is None or denominator is None or denominator < SUPPRESS_BELOW:
-        return None
-    return value
-
-
 def disclose_value(value: float | None, unit: str, published: bool) -> float | None:
     """The one entry point for a stored indicator value on its way out.
 
@@ -64,6 +64,17 @@ def disclose_value(value: float | None, unit: str, published: bool) -> float | N
     return None if disclosed is None else float(disclosed)
 
 
-def is_published_source(source_id: str) -> bool:
-    """Open data of CBS is disclosure-controlled by CBS; source ids start with the publisher."""
-    return source_id.startswith("CBS/")
+def is_published(kinds: Iterable[str]) -> bool:
+    """Whether a figure is open data CBS already published: every one of its sources (at least
+    one) is of a kind in PUBLISHED_KINDS.
+
+    Decided by the kind a source reader records (Provenance.kind, the sources table's `kind`),
+    never by the publisher in the source id: a local file's mapping may name any publisher,
+    "CBS" included, and would otherwise skip the small-number rules.
+    """
+    seen = False
+    for kind in kinds:
+        if kind not in PUBLISHED_KINDS:
+            return False
+        seen = True
+    return seen

@@ -76,13 +76,15 @@ def export_table(
     for region in queries.regions_at(con, level, year, within):
         score = scores.get(region["code"], {})
         status = score.get("status", "missing")
+        stacking = _released_count(score.get("stacking"), status)
         row: dict[str, Any] = {
             "code": region["code"],
             "name": region["name"],
             "level": level,
             "year": year,
-            "stacking": score.get("stacking"),
-            "toxic_mix": score.get("toxic_mix"),
+            "stacking": stacking,
+            # The flag restates the stacking: shown only with it.
+            "toxic_mix": score.get("toxic_mix") if stacking is not None else None,
             "overall_index": _released(score.get("overall_index"), "index", status),
             "protective": _released(score.get("protective"), "index", status),
             "status": status,
@@ -129,6 +131,21 @@ def _names_of(version: str | None) -> dict[str, str]:
 def _released(value: Any, unit: str, status: str) -> float | None:
     out = release(None if value is None else float(value), unit, status)
     return None if out.value is None else round(out.value, 2)
+
+
+def _released_count(value: Any, status: str) -> int | None:
+    """Stacking (a number of characteristics, not of persons) through the same door."""
+    out = release(None if value is None else float(value), "aantal kenmerken", status)
+    return None if out.value is None else int(out.value)
+
+
+#: The metadata sheet is in English (as are the column meanings); pages say "n.v.t." in Dutch.
+NO_YEAR = "n/a"
+
+
+def _year_text(year: Any) -> str:
+    """A source's year; a source without one (a local file over several years) says so."""
+    return NO_YEAR if year is None else str(year)
 
 
 def metadata(con: duckdb.DuckDBPyConnection, *, query: dict[str, Any]) -> dict[str, Any]:
@@ -225,12 +242,12 @@ def _write_xlsx(table: ExportTable, out: Path) -> None:
         about.append([name, meaning])
     about.append([])
     for key in ("method_version", "build_id", "code_version", "demo", "disclosure"):
-        about.append([key, str(table.metadata.get(key))])
+        value = table.metadata.get(key)
+        about.append([key, "" if value is None else str(value)])
     about.append(["licence", ", ".join(table.metadata["licence"])])
     for src in table.metadata["sources"]:
-        about.append(
-            ["source", f"{src['publisher']} {src['table_id']} {src['year']} ({src['licence']})"]
-        )
+        year = _year_text(src["year"])
+        about.append(["source", f"{src['publisher']} {src['table_id']} {year} ({src['licence']})"])
     book.save(out)
 
 

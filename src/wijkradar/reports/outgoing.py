@@ -7,7 +7,7 @@ note saying which rule was applied, so each figure on a page or in the API can c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from wijkradar.compute import disclosure
@@ -34,18 +34,25 @@ def rules_summary(lang: str = "nl") -> str:
 
 
 def release(
-    value: float | None, unit: str, status: str, source_ids: Sequence[str] = ()
+    value: float | None,
+    unit: str,
+    status: str,
+    source_ids: Sequence[str] = (),
+    kinds: Mapping[str, str] | None = None,
 ) -> Released:
     """Pass one figure through disclosure.disclose_value.
 
     A figure counts as published when all its sources are published open data (CBS applied its
-    own disclosure control). A value the rules withhold gets status 'suppressed' (value None); a
-    non-'ok' status always keeps value None.
+    own disclosure control): `kinds` maps a source id to its kind (the sources table, see
+    store.queries.source_kinds) and disclosure.is_published decides. A source id missing from
+    `kinds` is not published, whatever publisher its id names. A value the rules withhold gets
+    status 'suppressed' (value None); a non-'ok' status always keeps value None.
     """
     note = rules_summary()
     if status != "ok" or value is None:
         return Released(None, "missing" if status == "ok" else status, note)
-    published = bool(source_ids) and all(disclosure.is_published_source(s) for s in source_ids)
+    known = kinds or {}
+    published = disclosure.is_published(known.get(s, "") for s in source_ids)
     shown = disclosure.disclose_value(float(value), unit, published)
     if shown is None:
         return Released(None, "suppressed", note)

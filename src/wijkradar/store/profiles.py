@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from wijkradar.compute import reasons
+from wijkradar.compute import disclosure, reasons
 from wijkradar.domain import WijkradarError
 from wijkradar.domain.methodology import Methodology
 from wijkradar.methodology import load_cached
@@ -31,6 +31,9 @@ class IndicatorDetail:
     publisher: str | None
     table_id: str | None
     source_year: int | None
+    # Every source is published open data (its kind, compute.disclosure.is_published): such a
+    # figure passes the small-number rules unchanged.
+    published: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,8 @@ class RankingRow:
     overall_index: float | None
     value: float | None  # the value ranked by
     status: str
+    gemeente_code: str | None = None  # the area's gemeente: buurt names repeat across gemeenten
+    gemeente_name: str | None = None
 
 
 def build_methodology(con: duckdb.DuckDBPyConnection) -> Methodology:
@@ -219,24 +224,6 @@ def _comparison(code: str, name: str, level: str, mean: tuple[Any, ...]) -> Comp
     return Comparison(code, name, level, stacking, mean[1], "ok")
 
 
-def _average(
-    con: duckdb.DuckDBPyConnection,
-    level: str,
-    year: int,
-    framework: str,
-    gemeente: str | None,
-) -> Comparison | None:
-    """The average area of this level nationally, or within one gemeente (reference NL01).
-
-    Mean stacking (rounded to a whole number of characteristics) and mean overall index over the
-    areas with status ok, so a buurt is compared with buurten, not with a gemeente's own score.
-    """
-    country, within = _averages(con, level, year, framework, gemeente)
-    if gemeente is None:
-        return _comparison("NL01", "Nederland", level, country)
-    return _comparison(gemeente, _region(con, gemeente, year)[0], level, within)
-
-
 def _area_rows(
     con: duckdb.DuckDBPyConnection, code: str, level: str, reference: str, framework: str
 ) -> list[tuple[Any, ...]]:
@@ -320,6 +307,7 @@ def area_profile(
         where,
     ).fetchall()
     by_indicator = {r[0]: r for r in indicator_rows}
+    kinds = dict(con.execute("SELECT source_id, kind FROM sources").fetchall())
     details = []
     for c in (*m.risk_characteristics, *m.protective_factors):
         inds = []
@@ -340,6 +328,7 @@ def area_profile(
                     publisher=r[6],
                     table_id=r[7],
                     source_year=r[8],
+                    published=disclosure.is_published(kinds.get(x, "") for x in r[5] or ()),
                 )
             )
         score, flagged, status, n_used = chars.get(c.id, (None, None, "missing", 0))
@@ -484,10 +473,11 @@ def ranking(
         params += [within, within, within, _prefix(within, level)]
     sql = f"""
         SELECT a.region_code, coalesce(g.name, a.region_code), a.level, a.period, a.stacking,
-               a.toxic_mix, a.overall_index, {value}, a.status
+               a.toxic_mix, a.overall_index, {value}, a.status, g.gemeente_code, gm.name
         FROM area_scores a
         {join}
         LEFT JOIN regions g ON g.code = a.region_code AND g.year = a.period
+        LEFT JOIN regions gm ON gm.code = g.gemeente_code AND gm.year = a.period
         WHERE a.framework = ? AND a.reference = ? AND a.level = ? AND a.period = ? {where}
         ORDER BY {order}, a.region_code
         {"LIMIT " + str(int(limit)) if limit else ""}
@@ -495,7 +485,18 @@ def ranking(
     rows = con.execute(sql, params).fetchall()
     return [
         RankingRow(
-            i + 1, str(r[0]), str(r[1]), str(r[2]), int(r[3]), r[4], r[5], r[6], r[7], str(r[8])
+            i + 1,
+            str(r[0]),
+            str(r[1]),
+            str(r[2]),
+            int(r[3]),
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            str(r[8]),
+            gemeente_code=r[9],
+            gemeente_name=r[10],
         )
         for i, r in enumerate(rows)
     ]

@@ -42,6 +42,12 @@ def sources(con: duckdb.DuckDBPyConnection) -> list[Row]:
     return _rows(con, "SELECT * FROM sources ORDER BY publisher, table_id, year")
 
 
+def source_kinds(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """source_id -> kind (Provenance.kind): what decides whether a figure is published open data
+    (compute.disclosure.is_published)."""
+    return {r["source_id"]: r["kind"] for r in _rows(con, "SELECT source_id, kind FROM sources")}
+
+
 def years(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Years that have regions, newest first."""
     return [r["year"] for r in _rows(con, "SELECT DISTINCT year FROM regions ORDER BY year DESC")]

@@ -95,6 +95,35 @@ def test_ranking_orders_by_metric_and_filters(client: TestClient) -> None:
     assert by_index.json()["rows"][0]["figure"]["value"] == 81.25
 
 
+def test_ranking_by_protection_characteristic_and_ties(client: TestClient) -> None:
+    def codes(metric: str, level: str = "wijk") -> list[str]:
+        params = {"level": level, "metric": metric}
+        response = client.get("/api/v1/rankings", params=params)
+        assert response.status_code == 200, response.text
+        return [r["code"] for r in response.json()["rows"]]
+
+    # protective: the least protected first (WK000101 30, WK000201 50, WK000102 70).
+    assert codes("protective") == ["WK000101", "WK000201", "WK000102"]
+    # char:age: the highest score first; WK000102's age is suppressed, so last and unranked.
+    assert codes("char:age") == ["WK000201", "WK000101", "WK000102"]
+    out = models.RankingOut.model_validate(
+        client.get("/api/v1/rankings", params={"level": "wijk", "metric": "char:age"}).json()
+    )
+    assert out.rows[-1].rank is None and out.rows[0].figure.value == 93.0
+    # Every row names its gemeente and carries the index beside the stacking.
+    buurten = models.RankingOut.model_validate(
+        client.get("/api/v1/rankings", params={"level": "buurt"}).json()
+    )
+    first = buurten.rows[0]
+    assert (first.code, first.gemeente_name, first.stacking, first.overall_index) == (
+        "BU00010101",
+        "Demodorp",
+        3,
+        90.0,
+    )
+    assert {r.gemeente_code for r in buurten.rows} == {"GM0001", "GM0002"}
+
+
 def test_values_and_indicators(client: TestClient) -> None:
     out = models.ValuesOut.model_validate(client.get("/api/v1/values/WK000102").json())
     assert {v.indicator: v.figure.status for v in out.values} == {
@@ -129,7 +158,8 @@ def test_bad_parameters_are_rejected(client: TestClient) -> None:
     assert client.get("/api/v1/rankings", params={"level": "provincie"}).status_code == 422
     assert client.get("/api/v1/rankings", params={"level": "wijk", "year": 1999}).status_code == 404
     assert client.get("/api/v1/rankings", params={"metric": "nonsense"}).status_code == 422
-    assert client.get("/api/v1/rankings", params={"metric": "char:age"}).status_code == 422
+    bad_char = client.get("/api/v1/rankings", params={"metric": "char:no_such_thing"})
+    assert bad_char.status_code == 422 and "no_such_thing" in bad_char.json()["detail"]
     assert client.get("/api/v1/exports/wijk.pdf").status_code == 404
 
 

@@ -177,8 +177,15 @@ def test_every_reachable_page_is_whole_and_in_one_language(site: TestClient, lan
     cats = _catalogues()
     # Strings of the other language that differ from this one and are long enough to be telling.
     foreign = {
-        s for k, s in cats[other].items() if s != cats[lang][k] and len(s) > 12 and "{" not in s
+        s
+        for k, s in cats[other].items()
+        if isinstance(s, str) and s != cats[lang][k] and len(s) > 12 and "{" not in s
     }
+    # Units are a map of their own: the methodology's units are Dutch, so English pages must not
+    # show them untranslated (Dutch pages may quote the English definitions, marked lang="en").
+    if lang == "en":
+        units = cats[other]["units"].items()
+        foreign |= {s for k, s in units if s != cats[lang]["units"][k] and len(s) > 12}
     keys = {k for k in cats[lang] if "_" in k}
     raw = _raw_ids()
     problems: list[str] = []

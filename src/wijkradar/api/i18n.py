@@ -12,10 +12,20 @@ WEB = Path(__file__).resolve().parents[1] / "web"
 
 
 @cache
-def catalogue(lang: str) -> dict[str, str]:
-    text = (WEB / "i18n" / f"{lang}.json").read_text(encoding="utf-8")
-    data: dict[str, str] = json.loads(text)
+def _data(lang: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((WEB / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
     return data
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    return {k: v for k, v in _data(lang).items() if isinstance(v, str)}
+
+
+@cache
+def units(lang: str) -> dict[str, str]:
+    """The "units" map: the methodology's (Dutch) units as this language writes them."""
+    return {str(k): str(v) for k, v in _data(lang).get("units", {}).items()}
 
 
 class Translator:
@@ -24,7 +34,12 @@ class Translator:
     def __init__(self, lang: str) -> None:
         self.lang = lang if lang in LANGS else LANGS[0]
         self._strings = catalogue(self.lang)
+        self._units = units(self.lang)
 
     def __call__(self, key: str, **values: Any) -> str:
         text = self._strings.get(key, key)
         return text.format(**values) if values else text
+
+    def unit(self, unit: str) -> str:
+        """A unit in this language; units the map lacks ("%", "km") read the same in both."""
+        return self._units.get(unit, unit)

@@ -113,7 +113,10 @@ class ScoresOut(BaseModel):
     reference: str
     method_version: str
     status: str
-    status_reason: str
+    status_reason: str = Field(description="why there is no score, in the asked language")
+    status_reason_code: str = Field(
+        "", description="the reason as a stable code (compute.reasons); empty when scored"
+    )
     stacking: Figure
     toxic_mix: bool | None
     toxic_mix_threshold: int
@@ -140,8 +143,11 @@ class RankingRow(BaseModel):
     rank: int | None = Field(description="null for areas without a score (listed last)")
     code: str
     name: str
+    gemeente_code: str | None = Field(None, description="the area's gemeente (names repeat)")
+    gemeente_name: str | None = None
     figure: Figure
     stacking: int | None
+    overall_index: float | None = Field(None, description="orders areas of equal stacking")
     toxic_mix: bool | None
 
 

@@ -6,6 +6,7 @@ Every outgoing number passes reports.outgoing.release.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import duckdb
@@ -20,15 +21,35 @@ from wijkradar.store import profiles, queries
 UNITS = {"stacking": "aantal kenmerken", "index": "index 0-100", "protective": "index 0-100"}
 
 
+def released_count(value: Any, unit: str = UNITS["stacking"], status: str = "ok") -> int | None:
+    """A whole number (stacking, a mean stacking) through reports.outgoing.release."""
+    out = release(None if value is None else float(value), unit, status)
+    return None if out.value is None else int(out.value)
+
+
+def released_index(value: Any, status: str = "ok") -> float | None:
+    """An index 0-100 through reports.outgoing.release, to one decimal."""
+    out = release(None if value is None else float(value), UNITS["index"], status)
+    return None if out.value is None else round(out.value, 1)
+
+
 def method_version(con: duckdb.DuckDBPyConnection) -> str | None:
     build = queries.build_info(con)
     return None if build is None else build.get("methodology_version")
 
 
 def figure(
-    value: Any, status: str, unit: str, year: int, source_ids: list[str], method: str | None
+    value: Any,
+    status: str,
+    unit: str,
+    year: int,
+    source_ids: list[str],
+    method: str | None,
+    kinds: Mapping[str, str] | None = None,
 ) -> models.Figure:
-    out = release(None if value is None else float(value), unit, status, source_ids)
+    """One figure through reports.outgoing.release; `kinds` (queries.source_kinds) tells which
+    sources are published open data."""
+    out = release(None if value is None else float(value), unit, status, source_ids, kinds)
     return models.Figure(
         value=out.value,
         status=out.status,
@@ -69,11 +90,18 @@ def indicator_values(
     con: duckdb.DuckDBPyConnection, code: str, view: View
 ) -> list[models.IndicatorValue]:
     method = method_version(con)
+    kinds = queries.source_kinds(con)
     return [
         models.IndicatorValue(
             indicator=v["indicator"],
             figure=figure(
-                v["value"], v["status"], v["unit"], v["period"], list(v["source_ids"] or []), method
+                v["value"],
+                v["status"],
+                v["unit"],
+                v["period"],
+                list(v["source_ids"] or []),
+                method,
+                kinds,
             ),
             percentile=_pct(v["percentile"]),
         )
@@ -82,15 +110,18 @@ def indicator_values(
 
 
 def _pct(value: float | None) -> float | None:
-    return None if value is None else round(float(value), 1)
+    out = release(None if value is None else float(value), "percentiel", "ok")
+    return None if out.value is None else round(out.value, 1)
 
 
-def _indicator(ind: profiles.IndicatorDetail, year: int, method: str) -> models.IndicatorDetail:
+def _indicator(
+    ind: profiles.IndicatorDetail, year: int, method: str, kinds: Mapping[str, str]
+) -> models.IndicatorDetail:
     return models.IndicatorDetail(
         indicator=ind.id,
         label=ind.label,
         measure=ind.measure,
-        figure=figure(ind.value, ind.status, ind.unit, year, list(ind.source_ids), method),
+        figure=figure(ind.value, ind.status, ind.unit, year, list(ind.source_ids), method, kinds),
         percentile=_pct(ind.percentile),
         source=models.SourceRef(
             publisher=ind.publisher, table_id=ind.table_id, year=ind.source_year
@@ -99,17 +130,17 @@ def _indicator(ind: profiles.IndicatorDetail, year: int, method: str) -> models.
 
 
 def _characteristic(
-    c: profiles.CharacteristicDetail, year: int, method: str
+    c: profiles.CharacteristicDetail, year: int, method: str, kinds: Mapping[str, str]
 ) -> models.CharacteristicOut:
     srcs = sorted({s for ind in c.indicators for s in ind.source_ids})
     return models.CharacteristicOut(
         characteristic=c.id,
         label=c.label,
         protective=c.protective,
-        score=figure(c.score, c.status, "percentiel", year, srcs, method),
+        score=figure(c.score, c.status, "percentiel", year, srcs, method, kinds),
         flagged=c.flagged,
         n_indicators=c.n_indicators,
-        indicators=[_indicator(i, year, method) for i in c.indicators],
+        indicators=[_indicator(i, year, method, kinds) for i in c.indicators],
     )
 
 
@@ -142,6 +173,7 @@ def scores(
             method_version=method,
             status="missing",
             status_reason="",
+            status_reason_code="",
             stacking=empty,
             toxic_mix=None,
             toxic_mix_threshold=0,
@@ -154,14 +186,17 @@ def scores(
             comparison=[],
         )
     srcs = sorted({s for c in prof.characteristics for i in c.indicators for s in i.source_ids})
+    kinds = queries.source_kinds(con)
 
     def fig(value: Any, unit: str) -> models.Figure:
         status = prof.status if prof.status != "ok" or value is not None else "missing"
-        return figure(value, status, unit, prof.period, srcs, prof.methodology_version)
+        return figure(value, status, unit, prof.period, srcs, prof.methodology_version, kinds)
 
     chars = [
-        _characteristic(c, prof.period, prof.methodology_version) for c in prof.characteristics
+        _characteristic(c, prof.period, prof.methodology_version, kinds)
+        for c in prof.characteristics
     ]
+    stacking = fig(prof.stacking, UNITS["stacking"])
     return models.ScoresOut(
         region=region_out(reg),
         year=prof.period,
@@ -169,9 +204,11 @@ def scores(
         reference=prof.reference,
         method_version=prof.methodology_version,
         status=prof.status,
-        status_reason=prof.status_reason,
-        stacking=fig(prof.stacking, UNITS["stacking"]),
-        toxic_mix=prof.toxic_mix,
+        status_reason=prof.status_reason_text,
+        status_reason_code=prof.status_reason_code,
+        stacking=stacking,
+        # The flag restates the stacking: shown only with it.
+        toxic_mix=prof.toxic_mix if stacking.value is not None else None,
         toxic_mix_threshold=prof.toxic_mix_threshold,
         overall_index=fig(prof.overall_index, UNITS["index"]),
         protective=fig(prof.protective, UNITS["protective"]),
@@ -181,15 +218,15 @@ def scores(
             models.ThemeOut(
                 theme=t.id,
                 label=t.label,
-                score=figure(t.score, t.status, "index 0-100", prof.period, srcs, method),
+                score=figure(t.score, t.status, "index 0-100", prof.period, srcs, method, kinds),
             )
             for t in prof.themes
         ],
         trend=[
             models.TrendPoint(
                 year=p.period,
-                stacking=p.stacking,
-                overall_index=None if p.overall_index is None else round(p.overall_index, 1),
+                stacking=released_count(p.stacking, status=p.status),
+                overall_index=released_index(p.overall_index, p.status),
                 status=p.status,
             )
             for p in prof.trend
@@ -199,8 +236,8 @@ def scores(
                 code=c.code,
                 name=c.name,
                 level=c.level,
-                stacking=c.stacking,
-                overall_index=None if c.overall_index is None else round(c.overall_index, 1),
+                stacking=released_count(c.stacking, status=c.status),
+                overall_index=released_index(c.overall_index, c.status),
             )
             for c in (prof.parent, prof.country)
             if c is not None
@@ -242,12 +279,18 @@ def explain(result: models.ScoresOut, lang: str = "nl") -> models.Explanation:
     )
 
 
-#: Metrics a ranking can order by (store.profiles.ranking); maps also show protective and char:.
-RANKING_METRICS = ("stacking", "index")
+#: Metrics a ranking can order by (store.profiles.ranking), besides "theme:<id>" and "char:<id>".
+RANKING_METRICS = ("stacking", "index", "protective")
+RANKING_HELP = "use stacking, index, protective, theme:<id> or char:<id>"
 
 
 def ranking_metric_ok(metric: str) -> bool:
-    return metric in RANKING_METRICS or metric.startswith("theme:")
+    return metric in RANKING_METRICS or metric.startswith(("theme:", "char:"))
+
+
+def metric_unit(metric: str) -> str:
+    """The unit of a metric's values: a characteristic's score is a mean of percentiles."""
+    return "percentiel" if metric.startswith("char:") else UNITS.get(metric, "index 0-100")
 
 
 def ranking(
@@ -257,40 +300,51 @@ def ranking(
     within: str | None,
     limit: int | None,
 ) -> models.RankingOut:
-    """Areas ordered by store.profiles.ranking; areas without a score last, without a rank."""
+    """Areas ordered by store.profiles.ranking; areas without a score last, without a rank.
+
+    "protective" orders the least protected first; ties in stacking are ordered by the index.
+    """
     if not ranking_metric_ok(view.metric):
-        raise HTTPException(
-            422, f"cannot rank by {view.metric!r}; use stacking, index or theme:<id>"
-        )
+        raise HTTPException(422, f"cannot rank by {view.metric!r}; {RANKING_HELP}")
     method = method_version(con)
-    rows = profiles.ranking(
-        con,
-        level,
-        view.year,
-        within=within,
-        by=view.metric,
-        framework=view.framework,
-        reference=view.reference,
-        limit=limit,
-    )
-    unit = UNITS.get(view.metric, "index 0-100")
+    try:
+        rows = profiles.ranking(
+            con,
+            level,
+            view.year,
+            within=within,
+            by=view.metric,
+            framework=view.framework,
+            reference=view.reference,
+            limit=limit,
+        )
+    except WijkradarError as error:  # e.g. char:<id> the build's methodology lacks
+        raise HTTPException(422, str(error)) from None
+    unit = metric_unit(view.metric)
+    out_rows = []
+    for r in rows:
+        shown = figure(r.value, r.status, unit, r.period, [], method)
+        stacking = released_count(r.stacking, status=r.status)
+        out_rows.append(
+            models.RankingRow(
+                rank=r.rank if shown.value is not None else None,
+                code=r.code,
+                name=r.name,
+                gemeente_code=r.gemeente_code,
+                gemeente_name=r.gemeente_name,
+                figure=shown,
+                stacking=stacking,
+                overall_index=released_index(r.overall_index, r.status),
+                toxic_mix=r.toxic_mix if stacking is not None else None,
+            )
+        )
     return models.RankingOut(
         level=level,
         by=view.metric,
         framework=view.framework,
         reference=view.reference,
         within=within,
-        rows=[
-            models.RankingRow(
-                rank=r.rank if r.value is not None else None,
-                code=r.code,
-                name=r.name,
-                figure=figure(r.value, r.status, unit, r.period, [], method),
-                stacking=r.stacking,
-                toxic_mix=r.toxic_mix,
-            )
-            for r in rows
-        ],
+        rows=out_rows,
     )
 
 

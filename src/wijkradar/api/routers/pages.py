@@ -119,6 +119,19 @@ class Page:
             _fmt(value, self.lang) if value is not None and status == "ok" else self.status(status)
         )
 
+    def unit(self, unit: str) -> str:
+        """A unit as the page's language writes it (the web's i18n "units" map)."""
+        return self.t.unit(unit)
+
+    def year_label(self, year: int | None) -> str:
+        return self.t("no_year") if year is None else str(year)
+
+    def ranking_metric_label(self, metric: str) -> str:
+        """As metric_label, saying which end comes first where that is the lowest."""
+        if metric == "protective":
+            return self.t("metric_protective_ranking")
+        return self.metric_label(metric)
+
     def metric_label(self, metric: str) -> str:
         if metric.startswith("theme:"):
             return self.t("metric_theme", id=self.theme_label(metric[6:]))
@@ -321,6 +334,7 @@ def router(templates: Jinja2Templates) -> APIRouter:
         level: LevelDep,
         within: Annotated[str | None, Query(max_length=12)] = None,
         format: Annotated[str, Query(pattern="^(html|csv)$")] = "html",
+        pagina: Annotated[int, Query(ge=1)] = 1,
     ) -> Response:
         within = within.strip().upper() if within else None
         if format == "csv":
@@ -339,20 +353,33 @@ def router(templates: Jinja2Templates) -> APIRouter:
                 headers={"Content-Disposition": f'attachment; filename="{name}"'},
             )
         if not views.ranking_metric_ok(view.metric):
-            # Maps also colour by protection or one characteristic; a ranking cannot order by
-            # those, so a link carried over from a map shows the default order instead.
+            # A link carried over from a map with a metric a ranking lacks shows the default.
             view = replace(view, metric="stacking")
         page = Page(request, con, t, view)
         result = views.ranking(con, level, view, within or None, None)
+        n_rows = len(result.rows)
+        n_pages = max(1, math.ceil(n_rows / ROWS_PER_PAGE))
+        pagina = min(pagina, n_pages)
+        first = (pagina - 1) * ROWS_PER_PAGE
+        pager = [
+            (n, page.url("/ranglijst", level=level, within=within, pagina=n) + "#ranking-table")
+            for n in range(1, n_pages + 1)
+        ]
         gemeenten = queries.regions_at(con, "gemeente", view.year)
         metrics = [
             *views.RANKING_METRICS,
             *(f"theme:{x}" for x in queries.themes(con, view.framework)),
+            *(f"char:{x}" for x in queries.characteristics(con)),
         ]
         return render(
             "ranking.html",
             page,
             result=result,
+            rows=result.rows[first : first + ROWS_PER_PAGE],
+            n_rows=n_rows,
+            first_row=first + 1,
+            pagina=pagina,
+            pager=pager if n_pages > 1 else [],
             level=level,
             within=within,
             gemeenten=gemeenten,

@@ -110,6 +110,9 @@ def test_profile_gives_the_reason_in_the_page_language(site: TestClient) -> None
     assert "fewer than 50 inhabitants" in en and "minder dan" not in en
     api = site.get("/api/v1/scores/BU00010201").json()
     assert api["status_reason_code"] == "too_small"
+    assert api["status_reason"] == "minder dan 50 inwoners"
+    api_en = site.get("/api/v1/scores/BU00010201", params={"lang": "en"}).json()
+    assert api_en["status_reason"] == "fewer than 50 inhabitants"
 
 
 def test_units_are_translated_on_english_pages(site: TestClient) -> None:

@@ -59,9 +59,15 @@ def router() -> APIRouter:
         )
 
     @api.get("/scores/{code}", response_model=models.ScoresOut)
-    def scores(con: Con, code: str, view: ViewDep) -> models.ScoresOut:
-        """Stacking, toxic mix, index, characteristics, themes and trend of one area."""
-        return views.scores(con, code, view)
+    def scores(
+        con: Con,
+        code: str,
+        view: ViewDep,
+        lang: Annotated[str, Query(pattern="^(nl|en)$")] = "nl",
+    ) -> models.ScoresOut:
+        """Stacking, toxic mix, index, characteristics, themes and trend of one area; labels and
+        the status reason in `lang`."""
+        return views.scores(con, code, view, lang)
 
     @api.get("/explanations/{code}", response_model=models.Explanation)
     def explanation(

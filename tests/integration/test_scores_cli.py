@@ -56,8 +56,10 @@ def test_rank_shows_the_ranked_measure_once(db: Path) -> None:
     out = _run("rank", "--level", "buurt", "--year", "2022", "--db", str(db))
     header = next(line for line in out.splitlines() if "Code" in line)
     assert header.count("Stapeling") == 1 and "▼" in header
+    assert "Gemeente" in header  # buurt names repeat across gemeenten
     first = next(line for line in out.splitlines() if "BU000" in line)
     assert "BU00010000" in first  # the most vulnerable buurt first
+    assert "GM0001" in first  # its gemeente (no gemeente row in this build: the code)
     theme = _run(
         "rank",
         "--level",

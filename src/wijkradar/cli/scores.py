@@ -167,17 +167,26 @@ def render_ranking(
     kind, _, item = by.partition(":")
     by_label = RANK_BY[lang].get(kind, kind) + (f" {item}" if item else "")
     table = Table(title=f"{level_text(level, lang)} — {by_label} ({t['reference']} {reference})")
-    columns = [t["rank"], t["code"], t["name"], t["stack"], t["index"]]
+    # Wijk and buurt names repeat across gemeenten ("Wijk 01 Centrum"): name the gemeente too.
+    with_gemeente = level in ("wijk", "buurt")
+    columns = [t["rank"], t["code"], t["name"]]
+    if with_gemeente:
+        columns.append(t["gemeente"])
+    first_measure = len(columns)
+    columns += [t["stack"], t["index"]]
     # Stacking and index have their own columns; any other measure gets one after them.
     extra = kind not in ("stacking", "index")
     if extra:
         columns.append(by_label[:1].upper() + by_label[1:])
     columns.append(t["status"])
-    ranked = {"stacking": 3, "index": 4}.get(kind, 5)
+    ranked = first_measure + {"stacking": 0, "index": 1}.get(kind, 2)
     for i, col in enumerate(columns):
         table.add_column(f"{col} ▼" if i == ranked else col)
     for r in rows:
-        cells = [str(r.rank), r.code, escape(r.name), _num(r.stacking), _num(r.overall_index, 1)]
+        cells = [str(r.rank), r.code, escape(r.name)]
+        if with_gemeente:
+            cells.append(escape(r.gemeente_name or r.gemeente_code or ""))
+        cells += [_num(r.stacking), _num(r.overall_index, 1)]
         if extra:
             cells.append(_num(r.value, 1))
         cells.append(status_text(r.status, lang))

@@ -175,3 +175,19 @@ def test_ranking(db: Path) -> None:
     assert len(rows) == 3
     assert all(r.code.startswith("BU0001") for r in rows)
     assert rows[0].stacking is not None and rows[0].stacking >= (rows[1].stacking or 0)
+
+
+def test_profile_trend_follows_a_renumbered_code(db: Path) -> None:
+    """The years before a one-to-one renumbering are shown under the old code, marked as such;
+    the area's own years carry no code."""
+    con = open_read(db)
+    profile = area_profile(con, RECODED, 2022)
+    old_year, new_year = profile.trend
+    assert (old_year.period, old_year.code) == (2021, OLD_CODE)
+    assert (new_year.period, new_year.code) == (2022, None)
+    stored = con.execute(
+        "SELECT stacking FROM area_scores WHERE region_code = ? AND period = 2021 "
+        "AND reference = 'NL01' AND framework = 'tno'",
+        [OLD_CODE],
+    ).fetchone()
+    assert stored is not None and old_year.stacking == stored[0]

@@ -94,6 +94,8 @@ class TrendPoint(BaseModel):
     stacking: int | None
     overall_index: float | None
     status: str
+    #: the area's code that year when it has been renumbered since; null = its own code
+    code: str | None = None
 
 
 class Comparison(BaseModel):

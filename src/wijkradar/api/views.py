@@ -228,6 +228,7 @@ def scores(
                 stacking=released_count(p.stacking, status=p.status),
                 overall_index=released_index(p.overall_index, p.status),
                 status=p.status,
+                code=p.code,
             )
             for p in prof.trend
         ],

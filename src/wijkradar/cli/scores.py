@@ -118,6 +118,7 @@ def render_profile(profile: AreaProfile, lang: str, console: Console) -> None:
     trend = " · ".join(
         f"{p.period}: {_num(p.stacking)}"
         + ("" if p.status == "ok" else f" ({status_text(p.status, lang)})")
+        + ("" if p.code is None else f" [{p.code}]")
         for p in profile.trend
     )
     console.print(f"{t['trend']} ({t['stack']}): {trend}")

@@ -63,6 +63,9 @@ class TrendPoint:
     stacking: int | None
     overall_index: float | None
     status: str
+    # The code the area had that year, when it was renumbered since (a one-to-one recode or
+    # merger, see area_changes.base_code); None when it is the area's own code.
+    code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -224,6 +227,39 @@ def _comparison(code: str, name: str, level: str, mean: tuple[Any, ...]) -> Comp
     return Comparison(code, name, level, stacking, mean[1], "ok")
 
 
+def _predecessor_points(
+    con: duckdb.DuckDBPyConnection,
+    code: str,
+    level: str,
+    reference: str,
+    framework: str,
+    first_period: int,
+) -> tuple[TrendPoint, ...]:
+    """The years before the area had its code, scored under its predecessor's code.
+
+    Only where the build linked the two without a series break (area_changes status 'ok' with a
+    base_code: a renumbering or a one-to-one merger); a real boundary change leaves the trend
+    starting at the new code.
+    """
+    rows = con.execute(
+        "SELECT c.base_period, s.stacking, s.overall_index, s.status, c.base_code "
+        "FROM area_changes c JOIN area_scores s ON s.region_code = c.base_code "
+        "AND s.period = c.base_period AND s.level = c.level AND s.reference = c.reference "
+        "AND s.framework = c.framework "
+        "WHERE c.region_code = $code AND c.level = $level AND c.reference = $reference "
+        "AND c.framework = $framework AND c.period = $first AND c.status = 'ok' "
+        "AND c.base_code IS NOT NULL AND c.base_code <> $code ORDER BY c.base_period",
+        {
+            "code": code,
+            "level": level,
+            "reference": reference,
+            "framework": framework,
+            "first": first_period,
+        },
+    ).fetchall()
+    return tuple(TrendPoint(int(r[0]), r[1], r[2], str(r[3]), str(r[4])) for r in rows)
+
+
 def _area_rows(
     con: duckdb.DuckDBPyConnection, code: str, level: str, reference: str, framework: str
 ) -> list[tuple[Any, ...]]:
@@ -359,7 +395,8 @@ def area_profile(
         ThemeScore(t.id, t.labels.get(lang), *theme_rows.get(t.id, (None, "missing")))
         for t in fw.themes
     )
-    trend = tuple(TrendPoint(int(r[0]), r[1], r[3], str(r[5])) for r in area_rows)
+    trend = _predecessor_points(con, code, level, reference, framework, int(area_rows[0][0]))
+    trend += tuple(TrendPoint(int(r[0]), r[1], r[3], str(r[5])) for r in area_rows)
     with_parent = gemeente is not None and level in ("wijk", "buurt")
     country, within = _averages(con, level, year, framework, gemeente if with_parent else None)
     parent = None

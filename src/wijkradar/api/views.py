@@ -11,10 +11,12 @@ from typing import Any
 
 import duckdb
 from fastapi import HTTPException
+from fastapi.responses import Response
 
 from wijkradar.api import models
 from wijkradar.api.dependencies import View
 from wijkradar.domain import WijkradarError
+from wijkradar.reports import exports
 from wijkradar.reports.outgoing import release
 from wijkradar.store import profiles, queries
 
@@ -346,6 +348,31 @@ def ranking(
         reference=view.reference,
         within=within,
         rows=out_rows,
+    )
+
+
+def export_table(
+    con: duckdb.DuckDBPyConnection, level: str, view: View, within: str | None
+) -> exports.ExportTable:
+    """All scores of one level in the view's year, framework and reference."""
+    return exports.export_table(
+        con,
+        level,
+        view.year,
+        within=within,
+        framework=view.framework,
+        reference=view.reference,
+    )
+
+
+def download(
+    body: bytes, name: str, media_type: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    """A response the browser saves as the file `name`."""
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"', **(headers or {})},
     )
 
 

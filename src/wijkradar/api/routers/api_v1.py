@@ -98,25 +98,15 @@ def router() -> APIRouter:
         """All scores of one level as CSV or GeoJSON (metadata in the GeoJSON and a header)."""
         if level not in ("gemeente", "wijk", "buurt") or fmt not in ("csv", "geojson"):
             raise HTTPException(404, "use /api/v1/exports/{gemeente|wijk|buurt}.{csv|geojson}")
-        table = exports.export_table(
-            con,
-            level,
-            view.year,
-            within=within,
-            framework=view.framework,
-            reference=view.reference,
-        )
+        table = views.export_table(con, level, view, within)
         name = f"wijkradar-{level}-{within or 'NL'}-{view.year}.{fmt}"
         headers = {
-            "Content-Disposition": f'attachment; filename="{name}"',
             "X-Wijkradar-Method-Version": str(table.metadata.get("method_version")),
             "X-Wijkradar-Build": str(table.metadata.get("build_id")),
         }
         if fmt == "csv":
-            return Response(
-                exports.to_csv(table), media_type="text/csv; charset=utf-8", headers=headers
-            )
+            return views.download(exports.to_csv(table), name, "text/csv; charset=utf-8", headers)
         body = exports.to_geojson(table, con, level, view.year)
-        return Response(body, media_type="application/geo+json", headers=headers)
+        return views.download(body, name, "application/geo+json", headers)
 
     return api

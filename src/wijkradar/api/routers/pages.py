@@ -338,20 +338,9 @@ def router(templates: Jinja2Templates) -> APIRouter:
     ) -> Response:
         within = within.strip().upper() if within else None
         if format == "csv":
-            table = exports.export_table(
-                con,
-                level,
-                view.year,
-                within=within,
-                framework=view.framework,
-                reference=view.reference,
-            )
+            table = views.export_table(con, level, view, within)
             name = f"wijkradar-ranglijst-{level}-{within or 'NL'}-{view.year}.csv"
-            return Response(
-                exports.to_csv(table),
-                media_type="text/csv; charset=utf-8",
-                headers={"Content-Disposition": f'attachment; filename="{name}"'},
-            )
+            return views.download(exports.to_csv(table), name, "text/csv; charset=utf-8")
         if not views.ranking_metric_ok(view.metric):
             # A link carried over from a map with a metric a ranking lacks shows the default.
             view = replace(view, metric="stacking")

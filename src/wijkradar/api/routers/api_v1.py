@@ -13,6 +13,7 @@ from wijkradar.reports import exports
 from wijkradar.store import queries
 
 Within = Annotated[str | None, Query(max_length=12, description="a GM/PV/WK code")]
+Lang = Annotated[str, Query(pattern="^(nl|en)$")]
 
 
 def router() -> APIRouter:
@@ -63,7 +64,7 @@ def router() -> APIRouter:
         con: Con,
         code: str,
         view: ViewDep,
-        lang: Annotated[str, Query(pattern="^(nl|en)$")] = "nl",
+        lang: Lang = "nl",
     ) -> models.ScoresOut:
         """Stacking, toxic mix, index, characteristics, themes and trend of one area; labels and
         the status reason in `lang`."""
@@ -74,7 +75,7 @@ def router() -> APIRouter:
         con: Con,
         code: str,
         view: ViewDep,
-        lang: Annotated[str, Query(pattern="^(nl|en)$")] = "nl",
+        lang: Lang = "nl",
     ) -> models.Explanation:
         """Why an area is flagged: flagged characteristics and the indicator values behind them."""
         return views.explanation(con, code, view, lang)

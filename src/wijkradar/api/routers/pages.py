@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 from typing import Annotated, Any
@@ -18,7 +19,7 @@ from wijkradar.api.dependencies import Con, LevelDep, T, View, ViewDep
 from wijkradar.api.i18n import Translator
 from wijkradar.api.settings import Settings
 from wijkradar.compute import disclosure
-from wijkradar.domain.methodology import Methodology
+from wijkradar.domain.methodology import Characteristic, Framework, Methodology
 from wijkradar.methodology import load
 from wijkradar.reports import exports, svg
 from wijkradar.reports.outgoing import release, rules_summary
@@ -144,10 +145,14 @@ class Page:
         return any(c.id == characteristic for c in self.methodology.protective_factors)
 
     def framework_label(self, framework: str) -> str:
+        return self._label(self.methodology.framework, framework)
+
+    def _label(self, find: Callable[[str], Framework | Characteristic], key: str) -> str:
+        """The item's label in the page's language; its id when the build's methodology lacks it."""
         try:
-            return self.methodology.framework(framework).labels.get(self.lang)
+            return find(key).labels.get(self.lang)
         except KeyError:
-            return framework
+            return key
 
     def region_label(self, code: str) -> str:
         """A reference area by name and code ("Nederland (NL01)"), as a visitor knows it."""
@@ -159,10 +164,7 @@ class Page:
         return f"{found['name']} ({code})" if found else code
 
     def characteristic_label(self, characteristic: str) -> str:
-        try:
-            return self.methodology.characteristic(characteristic).labels.get(self.lang)
-        except KeyError:
-            return characteristic
+        return self._label(self.methodology.characteristic, characteristic)
 
     def theme_label(self, theme: str) -> str:
         framework = self.view.framework if self.view is not None else "tno"

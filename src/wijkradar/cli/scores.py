@@ -195,18 +195,23 @@ def render_ranking(
     console.print(table)
 
 
+YearOption = Annotated[int | None, typer.Option(help="Year (default: the latest).")]
+FrameworkOption = Annotated[str, typer.Option(help="tno or corona_dashboard.")]
+LangOption = Annotated[str, typer.Option(help="nl or en.")]
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
 
     @app.command()
     def show(
         code: Annotated[str, typer.Argument(help="Region code, e.g. GM0363 or BU03630000.")],
-        year: Annotated[int | None, typer.Option(help="Year (default: the latest).")] = None,
+        year: YearOption = None,
         reference: Annotated[
             str, typer.Option(help="Reference population: NL01, a PVxx or a GMxxxx.")
         ] = "NL01",
-        framework: Annotated[str, typer.Option(help="tno or corona_dashboard.")] = "tno",
-        lang: Annotated[str, typer.Option(help="nl or en.")] = "nl",
+        framework: FrameworkOption = "tno",
+        lang: LangOption = "nl",
         db: DbOption = None,
     ) -> None:
         """Show an area's profile: characteristics, stacking, themes, trend and why flagged."""
@@ -223,14 +228,14 @@ def register(app: typer.Typer) -> None:
         within: Annotated[
             str | None, typer.Option(help="Only areas in this gemeente or provincie.")
         ] = None,
-        year: Annotated[int | None, typer.Option(help="Year (default: the latest).")] = None,
+        year: YearOption = None,
         by: Annotated[
             str, typer.Option(help="stacking, index, protective, theme:<id> or char:<id>.")
         ] = "stacking",
-        framework: Annotated[str, typer.Option(help="tno or corona_dashboard.")] = "tno",
+        framework: FrameworkOption = "tno",
         reference: Annotated[str, typer.Option(help="Reference population.")] = "NL01",
         top: Annotated[int, typer.Option(help="How many rows.")] = 20,
-        lang: Annotated[str, typer.Option(help="nl or en.")] = "nl",
+        lang: LangOption = "nl",
         db: DbOption = None,
     ) -> None:
         """Rank areas of a level, most vulnerable first."""

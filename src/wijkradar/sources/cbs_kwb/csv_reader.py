@@ -10,7 +10,7 @@ import io
 from pathlib import Path
 
 from wijkradar.domain import InputError
-from wijkradar.sources.cbs_kwb.rawtable import RawTable, table_id_in
+from wijkradar.sources.cbs_kwb.rawtable import RawTable, from_rows
 from wijkradar.sources.cbs_kwb.textio import decode_utf8
 
 
@@ -43,17 +43,7 @@ def read_csv(path: Path, encoding: str = "utf-8") -> RawTable:
         raise InputError(
             path, f"broken CSV: {error}", row=reader.line_num, expected="well-formed CSV"
         ) from None
-    columns = [list(column) for column in zip(*rows, strict=True)] if rows else []
-    cells: dict[str, list[object]] = {
-        name: (columns[i] if columns else []) for i, name in enumerate(header)
-    }
-    return RawTable(
-        path=path,
-        columns=header,
-        cells=cells,
-        row_numbers=row_numbers,
-        table_id=table_id_in(path.name),
-    )
+    return from_rows(path, header, rows, row_numbers)
 
 
 def _delimiter(header_line: str) -> str:

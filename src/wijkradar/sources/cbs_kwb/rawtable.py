@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,19 @@ class RawTable:
     @property
     def n_rows(self) -> int:
         return len(self.row_numbers)
+
+
+def from_rows(
+    path: Path, header: list[str], rows: Sequence[Sequence[object]], row_numbers: list[int]
+) -> RawTable:
+    """A table from a header and rows of equal width (a CSV or a spreadsheet sheet)."""
+    return RawTable(
+        path=path,
+        columns=header,
+        cells={name: [row[i] for row in rows] for i, name in enumerate(header)},
+        row_numbers=row_numbers,
+        table_id=table_id_in(path.name),
+    )
 
 
 def table_id_in(name: str) -> str | None:

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from wijkradar.domain import InputError
-from wijkradar.sources.cbs_kwb.rawtable import RawTable, table_id_in
+from wijkradar.sources.cbs_kwb.rawtable import RawTable, from_rows
 
 
 def read_xlsx(path: Path) -> RawTable:
@@ -41,13 +41,4 @@ def read_xlsx(path: Path) -> RawTable:
             continue
         data.append(tuple(row[:width]) + (None,) * (width - len(row)))
         row_numbers.append(offset)
-    cells: dict[str, list[object]] = {
-        name: [row[i] for row in data] for i, name in enumerate(header)
-    }
-    return RawTable(
-        path=path,
-        columns=header,
-        cells=cells,
-        row_numbers=row_numbers,
-        table_id=table_id_in(path.name),
-    )
+    return from_rows(path, header, data, row_numbers)

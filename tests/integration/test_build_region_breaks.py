@@ -7,12 +7,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from cli_run import Cli
+from kwb_dump import ROWS, write_dump
 
 from wijkradar.pipeline import build
 
 pytest.importorskip("wijkradar.sources.cbs_kwb")
-from test_build_cbs_files import ROWS, write_dump
-from test_cli_data import run
 
 from wijkradar.sources.cbs_kwb import CbsKwbFiles
 
@@ -49,25 +49,17 @@ def test_flagged_wijk_becomes_a_series_break(flagged_dir: Path, tmp_path: Path) 
     assert ("WK036300", "same", 2022, 2023) not in found
 
 
-def test_unflagged_dump_has_no_break(tmp_path: Path) -> None:
-    root = tmp_path / "kwb"
-    for year, rows in ROWS.items():
-        write_dump(root, year, rows)
+def test_unflagged_dump_has_no_break(kwb_dir: Path, tmp_path: Path) -> None:
     db = tmp_path / "monitor.duckdb"
-    build([CbsKwbFiles(root)], db)
+    build([CbsKwbFiles(kwb_dir)], db)
     assert not any(kind == "changed" for _, kind, _, _ in changes(db))
 
 
-def test_regions_command_shows_the_break(
-    flagged_dir: Path,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_regions_command_shows_the_break(flagged_dir: Path, tmp_path: Path, cli: Cli) -> None:
     db = tmp_path / "monitor.duckdb"
-    code, _, err = run(["build", "--from", str(flagged_dir), "--db", str(db)], capsys, monkeypatch)
+    code, _, err = cli(["build", "--from", str(flagged_dir), "--db", str(db)])
     assert code == 0, err
-    code, out, err = run(["regions", "WK036300", "--db", str(db)], capsys, monkeypatch)
+    code, out, err = cli(["regions", "WK036300", "--db", str(db)])
     assert code == 0, err
     assert "series break 2022-2023: CBS flag 3: boundary changed" in out
     assert out.count("series break") == 1  # once, not as a 'changed from' and 'into' pair

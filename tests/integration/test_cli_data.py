@@ -2,94 +2,61 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-
-from wijkradar.cli import main
+from cli_run import Cli
+from kwb_dump import TABLES
 
 pytest.importorskip("wijkradar.sources.cbs_kwb")
-from test_build_cbs_files import ROWS, TABLES, write_dump
 from test_build_gebieden import write_gebieden
 
 
-def run(
-    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, str, str]:
-    """Run the real entry point (including its error handling) and capture its output."""
-    monkeypatch.setattr(sys, "argv", ["wijkradar", *args])
-    monkeypatch.setenv("COLUMNS", "200")
-    try:
-        main()
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code if isinstance(exit_.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def kwb_dir(tmp_path: Path) -> Path:
-    root = tmp_path / "kwb"
-    for year, rows in ROWS.items():
-        write_dump(root, year, rows)
-    return root
-
-
-def test_build_status_regions_and_up_to_date(
-    kwb_dir: Path,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_build_status_regions_and_up_to_date(kwb_dir: Path, tmp_path: Path, cli: Cli) -> None:
     db = tmp_path / "monitor.duckdb"
-    code, out, err = run(["build", "--from", str(kwb_dir), "--db", str(db)], capsys, monkeypatch)
+    code, out, err = cli(["build", "--from", str(kwb_dir), "--db", str(db)])
     assert code == 0, err
     assert "Built" in out and "observations" in out
     assert "85618NED" in out  # per-source counts
-    code, out, _ = run(["build", "--from", str(kwb_dir), "--db", str(db)], capsys, monkeypatch)
+    code, out, _ = cli(["build", "--from", str(kwb_dir), "--db", str(db)])
     assert code == 0 and "up to date" in out
 
-    code, out, _ = run(["status", "--db", str(db)], capsys, monkeypatch)
+    code, out, _ = cli(["status", "--db", str(db)])
     assert code == 0
     assert "CBS" in out and "CC BY 4.0" in out and "85318NED" in out
     assert "DEMO" not in out
 
-    code, out, _ = run(["regions", "GM0363", "--db", str(db)], capsys, monkeypatch)
+    code, out, _ = cli(["regions", "GM0363", "--db", str(db)])
     assert code == 0
     assert "Amsterdam" in out and "merged from: GM0457 (2022)" in out
     assert "2022-2023" in out
 
-    code, out, _ = run(["regions", "Zeedijk", "--db", str(db)], capsys, monkeypatch)
+    code, out, _ = cli(["regions", "Zeedijk", "--db", str(db)])
     assert code == 0 and "BU03630000" in out and "WK036300" in out
 
 
 def test_database_from_environment(
     kwb_dir: Path,
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     db = tmp_path / "env.duckdb"
     monkeypatch.setenv("WIJKRADAR_DB", str(db))
-    code, _, err = run(["build", "--from", str(kwb_dir), "--years", "2023"], capsys, monkeypatch)
+    code, _, err = cli(["build", "--from", str(kwb_dir), "--years", "2023"])
     assert code == 0, err
     assert db.is_file()
 
 
 def test_bad_value_names_file_and_row_and_keeps_database(
-    kwb_dir: Path,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    kwb_dir: Path, tmp_path: Path, cli: Cli
 ) -> None:
     db = tmp_path / "monitor.duckdb"
-    assert run(["build", "--from", str(kwb_dir), "--db", str(db)], capsys, monkeypatch)[0] == 0
+    assert cli(["build", "--from", str(kwb_dir), "--db", str(db)])[0] == 0
     before = db.read_bytes()
     data = kwb_dir / TABLES[2023] / "UntypedDataSet.json"
     data.write_text(data.read_text().replace("918117", "91x117"), encoding="utf-8")
-    code, _, err = run(["build", "--from", str(kwb_dir), "--db", str(db)], capsys, monkeypatch)
+    code, _, err = cli(["build", "--from", str(kwb_dir), "--db", str(db)])
     assert code == 2
     assert err.startswith("error: ") and "UntypedDataSet.json" in err and "row" in err
     assert db.read_bytes() == before
@@ -110,46 +77,32 @@ def test_bad_options_exit_2(
     message: str,
     kwb_dir: Path,
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    cli: Cli,
 ) -> None:
     db = tmp_path / "monitor.duckdb"
-    code, _, err = run(
-        ["build", "--from", str(kwb_dir), "--db", str(db), *args], capsys, monkeypatch
-    )
+    code, _, err = cli(["build", "--from", str(kwb_dir), "--db", str(db), *args])
     assert code == 2 and message in err
     assert not db.exists()
 
 
-def test_missing_directory_and_database(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_missing_directory_and_database(tmp_path: Path, cli: Cli) -> None:
     db = tmp_path / "none.duckdb"
-    code, _, err = run(
-        ["build", "--from", str(tmp_path / "nope"), "--db", str(db)], capsys, monkeypatch
-    )
+    code, _, err = cli(["build", "--from", str(tmp_path / "nope"), "--db", str(db)])
     assert code == 2 and "nope" in err
-    code, _, err = run(["status", "--db", str(db)], capsys, monkeypatch)
+    code, _, err = cli(["status", "--db", str(db)])
     assert code == 2 and "no monitor database" in err
-    code, _, err = run(["regions", "GM0363", "--db", str(db)], capsys, monkeypatch)
+    code, _, err = cli(["regions", "GM0363", "--db", str(db)])
     assert code == 2
 
 
-def test_unknown_region(
-    kwb_dir: Path,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_unknown_region(kwb_dir: Path, tmp_path: Path, cli: Cli) -> None:
     db = tmp_path / "monitor.duckdb"
-    run(["build", "--from", str(kwb_dir), "--db", str(db)], capsys, monkeypatch)
-    code, _, err = run(["regions", "Atlantis", "--db", str(db)], capsys, monkeypatch)
+    cli(["build", "--from", str(kwb_dir), "--db", str(db)])
+    code, _, err = cli(["regions", "Atlantis", "--db", str(db)])
     assert code == 2 and "no region matches 'Atlantis'" in err
 
 
-def test_offline_without_cache_fails_clearly(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_offline_without_cache_fails_clearly(tmp_path: Path, cli: Cli) -> None:
     db = tmp_path / "monitor.duckdb"
     args = [
         "build",
@@ -161,26 +114,19 @@ def test_offline_without_cache_fails_clearly(
         "--db",
         str(db),
     ]
-    code, _, err = run(args, capsys, monkeypatch)
+    code, _, err = cli(args)
     assert code == 2 and "--offline" in err
     assert not db.exists()
 
 
-def test_from_picks_up_gebieden_dumps(
-    kwb_dir: Path,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_from_picks_up_gebieden_dumps(kwb_dir: Path, tmp_path: Path, cli: Cli) -> None:
     """A "Gebieden in Nederland" dump beside the KWB tables gives the gemeenten their province;
     one for a year without KWB table (2024) is left out rather than emptying that year."""
     write_gebieden(kwb_dir / "gebieden-2023", year=2023)
     write_gebieden(kwb_dir / "gebieden-2024", year=2024)
     db = tmp_path / "monitor.duckdb"
-    code, out, err = run(["build", "--from", str(kwb_dir), "--db", str(db)], capsys, monkeypatch)
+    code, out, err = cli(["build", "--from", str(kwb_dir), "--db", str(db)])
     assert code == 0, err
     assert "provincie" in out and "2024" not in out
-    code, out, _ = run(
-        ["regions", "GM0363", "--year", "2023", "--db", str(db)], capsys, monkeypatch
-    )
+    code, out, _ = cli(["regions", "GM0363", "--year", "2023", "--db", str(db)])
     assert code == 0 and "in: PV27 Noord-Holland" in out

@@ -6,16 +6,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from cli_run import Cli
 
 pytest.importorskip("wijkradar.sources.demo")
-from test_cli_data import run
 
 
-def test_demo_builds_a_labelled_database(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_demo_builds_a_labelled_database(tmp_path: Path, cli: Cli) -> None:
     db, files = tmp_path / "demo.duckdb", tmp_path / "demo"
-    code, out, err = run(["demo", "--db", str(db), "--dir", str(files)], capsys, monkeypatch)
+    code, out, err = cli(["demo", "--db", str(db), "--dir", str(files)])
     assert code == 0, err
     assert "DEMO" in out and any(files.iterdir())
     con = duckdb.connect(str(db), read_only=True)
@@ -32,17 +30,15 @@ def test_demo_builds_a_labelled_database(
     assert summed is not None and summed[0] > 0
     con.close()
 
-    code, out, _ = run(["status", "--db", str(db)], capsys, monkeypatch)
+    code, out, _ = cli(["status", "--db", str(db)])
     assert code == 0 and "DEMO" in out and "synthetic" in out
-    code, out, _ = run(["regions", merged[0][0], "--db", str(db)], capsys, monkeypatch)
+    code, out, _ = cli(["regions", merged[0][0], "--db", str(db)])
     assert code == 0 and "merged from" in out
 
 
-def test_demo_gemeenten_lie_in_the_demo_province(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_demo_gemeenten_lie_in_the_demo_province(tmp_path: Path, cli: Cli) -> None:
     db, files = tmp_path / "demo.duckdb", tmp_path / "demo"
-    code, _, err = run(["demo", "--db", str(db), "--dir", str(files)], capsys, monkeypatch)
+    code, _, err = cli(["demo", "--db", str(db), "--dir", str(files)])
     assert code == 0, err
     con = duckdb.connect(str(db), read_only=True)
     provinces = con.execute(
@@ -53,7 +49,7 @@ def test_demo_gemeenten_lie_in_the_demo_province(
         "SELECT count(*) FROM regions WHERE level = 'buurt' AND provincie_code IS NULL"
     ).fetchone() == (0,)
     con.close()
-    code, out, _ = run(["regions", "GM9801", "--db", str(db)], capsys, monkeypatch)
+    code, out, _ = cli(["regions", "GM9801", "--db", str(db)])
     assert code == 0 and "in: PV98 Demo-provincie" in out
-    code, out, _ = run(["regions", "PV98", "--db", str(db)], capsys, monkeypatch)
+    code, out, _ = cli(["regions", "PV98", "--db", str(db)])
     assert code == 0 and "Demo-provincie (provincie)" in out and "children in 2023: 3" in out

@@ -40,20 +40,18 @@ def to_regions(raw: RawTable, year: int) -> tuple[Region, ...]:
         province = _text(raw.cells[pv_code][i])
         name = _text(raw.cells[pv_name][i]) or province
         if not province.startswith("PV"):
-            raise InputError(
-                raw.path,
+            raise raw.error(
+                i,
+                pv_code,
                 f"gemeente {code} has no provincie",
-                row=raw.row_numbers[i],
-                column=pv_code,
                 expected="a provincie code like PV26",
                 found=province,
             )
         if provinces.setdefault(province, name) != name:
-            raise InputError(
-                raw.path,
+            raise raw.error(
+                i,
+                pv_name,
                 f"provincie {province} has two names",
-                row=raw.row_numbers[i],
-                column=pv_name,
                 expected=provinces[province],
                 found=name,
             )

@@ -68,11 +68,10 @@ def to_result(
         try:
             parsed = parse_column(cells, typed=raw.typed)
         except NotNumeric as error:
-            raise InputError(
-                raw.path,
+            raise raw.error(
+                keep[error.index],
+                column,
                 "value is not a number",
-                row=raw.row_numbers[keep[error.index]],
-                column=column,
                 expected="a number or a CBS marker ('.', 'x', '-', empty)",
                 found=error.found,
             ) from None
@@ -143,11 +142,10 @@ def _levels(
         try:
             level = Level.from_code(code)
         except ValueError:
-            raise InputError(
-                raw.path,
+            raise raw.error(
+                i,
+                code_column,
                 "not a CBS region code",
-                row=raw.row_numbers[i],
-                column=code_column,
                 expected="a code like NL00, GM0363, WK036300 or BU03630000",
                 found=code,
             ) from None
@@ -156,11 +154,10 @@ def _levels(
             stated = _KINDS.get(text.lower())
             if stated is not level:
                 assert kind_column is not None
-                raise InputError(
-                    raw.path,
+                raise raw.error(
+                    i,
+                    kind_column,
                     f"region kind and code disagree for {code}",
-                    row=raw.row_numbers[i],
-                    column=kind_column,
                     expected=level.value.capitalize(),
                     found=text,
                 )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from wijkradar.domain import InputError, Level, RegionChange
+from wijkradar.domain import Level, RegionChange
 from wijkradar.regions.changes import FLAGGED
 from wijkradar.sources.cbs_kwb.rawtable import RawTable
 
@@ -70,11 +70,10 @@ def _flag(raw: RawTable, column: str, index: int, cell: object) -> int | None:
     except ValueError:
         number = float("nan")
     if number != number or number != int(number):
-        raise InputError(
-            raw.path,
+        raise raw.error(
+            index,
+            column,
             "not an Indelingswijziging code",
-            row=raw.row_numbers[index],
-            column=column,
             expected="1, 2 or 3 (or '.' where it does not apply)",
             found=text,
         )

@@ -33,6 +33,19 @@ class RawTable:
     def n_rows(self) -> int:
         return len(self.row_numbers)
 
+    def error(
+        self, index: int, column: str, problem: str, *, expected: str, found: str
+    ) -> InputError:
+        """Bad input in data row `index` (0-based), pointed at by the row number the file shows."""
+        return InputError(
+            self.path,
+            problem,
+            row=self.row_numbers[index],
+            column=column,
+            expected=expected,
+            found=found,
+        )
+
 
 def from_rows(
     path: Path, header: list[str], rows: Sequence[Sequence[object]], row_numbers: list[int]

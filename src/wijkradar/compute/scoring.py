@@ -352,8 +352,8 @@ def _score_reference(
     return (
         ranks,
         char_table,
-        pa.concat_tables(theme_tables) if theme_tables else THEME_SCHEMA.empty_table(),
-        pa.concat_tables(area_tables) if area_tables else AREA_SCHEMA.empty_table(),
+        _concat(theme_tables, THEME_SCHEMA),
+        _concat(area_tables, AREA_SCHEMA),
         reason_table,
     )
 

@@ -189,3 +189,19 @@ def test_base_url_gives_absolute_canonical_and_language_alternates(sample_db: Pa
 def client_default_html(sample_db: Path) -> str:
     with TestClient(create_app(Settings(db=sample_db))) as plain:
         return plain.get("/gebied/WK000101").text
+
+
+def test_reference_menu_names_each_area(client: TestClient, sample_db: Path) -> None:
+    """Reference options read "name (code)"; the names come from one query per page."""
+    from wijkradar.store import queries
+    from wijkradar.store.reader import open_read
+
+    con = open_read(sample_db)
+    year = queries.latest_year(con)
+    names = queries.reference_names(con, year)
+    assert names["GM0001"] == "Demodorp" and names["GM0002"] == "Voorbeeldstad"
+    assert names["NL00"] == names["NL01"]  # the country under both of its codes
+    assert "WK000101" not in names  # wijken are never a reference
+    html = client.get("/kaart/GM0001").text
+    option = re.search(r'<option value="NL01"[^>]*>([^<]*)</option>', html)
+    assert option is not None and option.group(1) == f"{names['NL01']} (NL01)"

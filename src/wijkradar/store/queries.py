@@ -70,6 +70,26 @@ def region(con: duckdb.DuckDBPyConnection, code: str, year: int | None = None) -
     return _one(con, "SELECT * FROM regions WHERE code = ? AND year = ?", [code, year])
 
 
+def reference_names(con: duckdb.DuckDBPyConnection, year: int | None) -> dict[str, str]:
+    """Names of every area that can be a reference (land, provincie, gemeente), in one query.
+
+    A code takes its name in `year` when it existed then, else its latest name. The country is
+    also listed under both NL00 and NL01 (CBS KWB writes NL00, other sources NL01).
+    """
+    rows = _rows(
+        con,
+        "SELECT code, name, level, year FROM regions "
+        "WHERE level IN ('land', 'provincie', 'gemeente') ORDER BY year",
+    )
+    names = {r["code"]: r["name"] for r in rows}  # later years overwrite earlier ones
+    names.update({r["code"]: r["name"] for r in rows if r["year"] == year})
+    land = [r["name"] for r in rows if r["level"] == "land" and r["year"] == year]
+    for code in ("NL00", "NL01"):
+        if land and code not in names:
+            names[code] = land[0]
+    return names
+
+
 def ancestors(con: duckdb.DuckDBPyConnection, code: str, year: int) -> list[Row]:
     """The chain from the country down to (excluding) `code`, for breadcrumbs."""
     chain: list[Row] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -156,12 +156,13 @@ class Page:
 
     def region_label(self, code: str) -> str:
         """A reference area by name and code ("Nederland (NL01)"), as a visitor knows it."""
-        year = self.view.year if self.view is not None else None
-        found = queries.region(self.con, code, year) or queries.region(self.con, code)
-        if found is None and code.startswith("NL") and year is not None:
-            # NL01 and NL00 both name the country (see map_page).
-            found = queries.region(self.con, queries.land_code(self.con, year), year)
-        return f"{found['name']} ({code})" if found else code
+        name = self._reference_names.get(code)
+        return f"{name} ({code})" if name else code
+
+    @cached_property
+    def _reference_names(self) -> dict[str, str]:
+        # One query per page: the reference menu lists every gemeente (hundreds of options).
+        return queries.reference_names(self.con, self.view.year if self.view else None)
 
     def characteristic_label(self, characteristic: str) -> str:
         return self._label(self.methodology.characteristic, characteristic)

@@ -283,6 +283,11 @@ def router(templates: Jinja2Templates) -> APIRouter:
             *(f"theme:{x}" for x in queries.themes(con, view.framework)),
             *(f"char:{x}" for x in queries.characteristics(con)),
         ]
+        crumbs = queries.ancestors(con, area["code"], view.year)
+        # Only references that rank the areas on this map: the country and the areas this one
+        # lies in (or is); a national list of every gemeente would be hundreds of options.
+        chain = {area["code"], *(c["code"] for c in crumbs)}
+        references = {r for r in queries.references(con) if r.startswith("NL") or r in chain}
         return render(
             "map.html",
             page,
@@ -295,11 +300,11 @@ def router(templates: Jinja2Templates) -> APIRouter:
             pagina=pagina,
             pager=pager if n_pages > 1 else [],
             map_svg=map_svg,
-            crumbs=queries.ancestors(con, area["code"], view.year),
+            crumbs=crumbs,
             metrics=metrics,
             years=queries.score_years(con),
             frameworks=queries.frameworks(con) or ["tno"],
-            references=sorted({view.reference, *queries.references(con)}),
+            references=sorted({view.reference, *references}),
         )
 
     @pages.get("/gebied/{code}", response_class=HTMLResponse)

@@ -31,8 +31,11 @@ def cell(result: SourceResult, code: str, variable: str) -> tuple[float | None, 
 
 
 @pytest.fixture
-def cbs(fixtures: Path) -> Path:
-    return fixtures / "cbs"
+def cbs(fixtures: Path, tmp_path: Path) -> Path:
+    # The published-layout fixtures have their own tests (test_cbs_published.py).
+    copy = tmp_path / "fixtures-cbs"
+    shutil.copytree(fixtures / "cbs", copy, ignore=shutil.ignore_patterns("published"))
+    return copy
 
 
 def test_finds_every_format(cbs: Path) -> None:

@@ -2,13 +2,14 @@
 
 OData keys lose their numeric suffix: "AantalInwoners_5" -> "AantalInwoners". The short codes of
 CBS's kwb-YYYY.csv/.xlsx files ("a_inw") map through aliases.yml. Short codes are matched before
-suffix stripping because several end in digits themselves ("a_00_14", "gwb_code_10").
+suffix stripping because several end in digits themselves ("a_00_14", "gwb_code_10"). OData keys
+CBS renamed between years (aliases.yml `odata`, e.g. BasisonderwijsVmboMbo1) map to one key.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -31,6 +32,7 @@ class Aliases:
     short: dict[str, str]  # lower-case short code -> canonical key
     variables: dict[str, Known]  # canonical key -> fallback title and unit
     other_short: frozenset[str]
+    renamed: dict[str, str] = field(default_factory=dict)  # other OData key -> canonical key
 
     def normalise(self, column: str) -> str:
         """The canonical key of a column name as it appears in a file."""
@@ -40,7 +42,8 @@ class Aliases:
             return self.short[lower]
         if lower in self.other_short or lower in self.roles:
             return lower
-        return _SUFFIX.sub("", name)
+        stripped = _SUFFIX.sub("", name)
+        return self.renamed.get(stripped, stripped)
 
     def role(self, key: str) -> str | None:
         """Identifier role of a normalised key, or None for a variable."""
@@ -62,6 +65,7 @@ def parse_aliases(data: Any) -> Aliases:
             roles[str(name).lower()] = role
     short: dict[str, str] = {}
     variables: dict[str, Known] = {}
+    renamed: dict[str, str] = {}
     for key, entry in (data.get("variables") or {}).items():
         if not isinstance(entry, dict) or not {"title", "unit"} <= entry.keys():
             raise ValueError(f"aliases.yml: {key}: expected title and unit")
@@ -71,10 +75,16 @@ def parse_aliases(data: Any) -> Aliases:
             if code in short:
                 raise ValueError(f"aliases.yml: short code {code} maps to {short[code]} and {key}")
             short[code] = key
+        for old in entry.get("odata", []):
+            if str(old) in renamed or str(old) in variables:
+                raise ValueError(f"aliases.yml: OData key {old} is listed twice")
+            renamed[str(old)] = key
     other = frozenset(str(code).lower() for code in data.get("other_short_codes") or [])
     if clash := other & short.keys():
         raise ValueError(f"aliases.yml: short codes listed twice: {sorted(clash)}")
-    return Aliases(roles, short, variables, other)
+    if both := renamed.keys() & variables.keys():
+        raise ValueError(f"aliases.yml: OData keys both canonical and renamed: {sorted(both)}")
+    return Aliases(roles, short, variables, other, renamed)
 
 
 @cache

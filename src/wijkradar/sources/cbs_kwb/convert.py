@@ -36,6 +36,11 @@ def to_result(
         raise ValueError("a KWB table needs a reference year")
     names = aliases()
     roles, variables = _classify(raw, names)
+    if text := [column for column, key in variables if _is_text(raw, names, key)]:
+        # Postcode and coverage codes (MeestVoorkomendePostcode, Dekkingspercentage) are labels,
+        # not measures; a String Topic listed in aliases.yml (MateVanStedelijkheid) is still read.
+        variables = [(column, key) for column, key in variables if column not in text]
+        warn(f"{raw.path}: text column(s) not read as figures: {', '.join(text)}")
     code_column = roles.get("code") or roles.get("codering")
     if code_column is None:
         raise InputError(
@@ -131,6 +136,10 @@ def _classify(raw: RawTable, names: Aliases) -> tuple[dict[str, str], list[tuple
         seen[key] = column
         variables.append((column, key))
     return roles, variables
+
+
+def _is_text(raw: RawTable, names: Aliases, key: str) -> bool:
+    return key in raw.text_keys and key not in names.variables
 
 
 def _levels(

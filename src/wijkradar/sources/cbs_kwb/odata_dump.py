@@ -91,6 +91,7 @@ def read_dump(folder: Path) -> RawTable:
         records.extend(page)
     columns = list(records[0]) if records else []
     cells = _pivot(first_path, records, columns)
+    properties, text_keys = _properties(folder)
     return RawTable(
         path=first_path,
         columns=columns,
@@ -100,24 +101,32 @@ def read_dump(folder: Path) -> RawTable:
         table_id=_text(info.get("Identifier")),
         title=_text(info.get("Title")),
         period=_text(info.get("Period")),
-        properties=_properties(folder),
+        properties=properties,
         names=_names(folder),
+        text_keys=text_keys,
     )
 
 
-def _properties(folder: Path) -> dict[str, Known]:
+def _properties(folder: Path) -> tuple[dict[str, Known], frozenset[str]]:
+    """Title and unit per Topic, and the Topics whose Datatype is "String".
+
+    CBS's Datatype is one of Double, Float, Integer, Long (numbers) or String.
+    """
     path = folder / "DataProperties.json"
     if not path.is_file():
-        return {}
+        return {}, frozenset()
     names = aliases()
     known: dict[str, Known] = {}
+    text: set[str] = set()
     for prop in json_records(path):
         if prop.get("Type") != "Topic" or not prop.get("Key"):
             continue
         key = names.normalise(str(prop["Key"]))
         title = str(prop.get("Title") or key).strip()
         known[key] = Known(title=title, unit=str(prop.get("Unit") or "").strip())
-    return known
+        if str(prop.get("Datatype") or "").strip() == "String":
+            text.add(key)
+    return known, frozenset(text)
 
 
 def _names(folder: Path) -> dict[str, str]:

@@ -28,6 +28,8 @@ class RawTable:
     period: str | None = None  # TableInfos "Period"
     properties: dict[str, Known] = field(default_factory=dict)  # canonical key -> title, unit
     names: dict[str, str] = field(default_factory=dict)  # region code -> name
+    # Canonical keys of Topics whose DataProperties Datatype is "String" (postcodes, codes)
+    text_keys: frozenset[str] = frozenset()
 
     @property
     def n_rows(self) -> int:

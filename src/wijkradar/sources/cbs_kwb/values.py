@@ -50,6 +50,10 @@ def parse_column(cells: Sequence[object], typed: bool = False) -> Parsed:
     Raises NotNumeric with the index of the first cell that is not a number or a marker.
     """
     texts: pa.Array | None = None
+    if typed and any(isinstance(cell, str) for cell in cells):
+        # Some typed-set Topics come as text (MateVanStedelijkheid "1", padded codes): read them
+        # as untyped cells, markers included.
+        typed = False
     if not typed:
         try:
             texts = pa.array(cells, pa.string())  # the common case: all text, built in C

@@ -112,3 +112,18 @@ def test_page_api_cli_and_profile_agree(demo: TestClient, demo_db: Path) -> None
         # `show` prints each flagged characteristic's indicators as a table row: label, value.
         line = re.search(rf"^ +{re.escape(ind.label)} +([\d.]+) ", shown, re.M)
         assert line is not None and float(line[1]) == pytest.approx(ind.value, abs=0.05)
+
+
+def test_reference_menu_offers_the_areas_the_map_lies_in(demo: TestClient) -> None:
+    """On a gemeente's map: the country, its province and the gemeente itself; never the other
+    gemeenten (each is a stored reference too, for its own wijken and buurten)."""
+
+    def offered(url: str) -> list[str]:
+        html = demo.get(url).text
+        menu = re.search(r'<select id="f-reference".*?</select>', html, re.S)
+        assert menu is not None, url
+        return re.findall(r'<option value="([^"]+)"', menu.group(0))
+
+    assert offered("/kaart/GM9801") == ["GM9801", "NL01", "PV98"]
+    assert "GM9802" not in offered("/kaart/WK980101")
+    assert offered("/") == ["NL01"]

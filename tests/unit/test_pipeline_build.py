@@ -210,3 +210,27 @@ def test_build_row_records_versions_and_demo_flag(tmp_path: Path) -> None:
     assert input_hash == report.input_hash and build_id == input_hash.removeprefix("sha256:")[:16]
     assert code_version.startswith("0.")
     assert demo is True
+
+
+def test_scores_with_the_methodology_folder_it_hashed(tmp_path: Path) -> None:
+    """options.methodology_dir decides both the input hash and the scoring, never two folders."""
+    import shutil
+
+    repo_methodology = Path(__file__).resolve().parents[2] / "methodology"
+    own = tmp_path / "methodology"
+    shutil.copytree(repo_methodology, own)
+    released = sorted(p.name for p in own.iterdir() if (p / "methodology.yml").is_file())
+    unreleased = own / "2099.1"
+    shutil.copytree(own / released[-1], unreleased)
+    settings = unreleased / "methodology.yml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace(f'"{released[-1]}"', '"2099.1"', 1), encoding="utf-8")
+
+    target = tmp_path / "m.duckdb"
+    report = build([two_years()], target, options=BuildOptions(methodology_dir=own))
+    stored = (
+        duckdb.connect(str(target), read_only=True)
+        .execute("SELECT methodology_version FROM build")
+        .fetchone()
+    )
+    assert report.methodology_version == "2099.1" and stored == ("2099.1",)

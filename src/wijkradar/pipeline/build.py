@@ -7,8 +7,6 @@ at a time; checks that span sources (duplicates, counts) run as SQL on what was 
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from wijkradar.domain import InputError, Level, Region, RegionChange
-from wijkradar.pipeline import hashing
+from wijkradar.pipeline import hashing, score
 from wijkradar.pipeline.merge import RegionBook
 from wijkradar.regions import complete_year, detect_changes, harmonise_gemeenten
 from wijkradar.regions.changes import (
@@ -106,7 +104,7 @@ def build(
         book = _load(writer, sources, options, progress)
         _check_years(options, book.periods_held)
         _process(writer, book, options, progress)
-        version = _score(writer, progress)
+        version = _score(writer, progress, methodology_dir)
         load.insert_build(
             writer.con,
             input_hash=digest,
@@ -244,13 +242,9 @@ def _unique(changes: Iterable[RegionChange]) -> list[RegionChange]:
     return list(seen.values())
 
 
-def _score(writer: BuildWriter, progress: Progress) -> str | None:
-    """Run pipeline/score.py when it is installed; its absence means a data-only build."""
-    if importlib.util.find_spec("wijkradar.pipeline.score") is None:
-        return None
-    score = importlib.import_module("wijkradar.pipeline.score")
-    version: str | None = score.run(writer, progress)
-    return version
+def _score(writer: BuildWriter, progress: Progress, methodology_dir: Path | None) -> str | None:
+    """Score with the same methodology folder whose content went into the input hash."""
+    return score.run(writer, progress, methodology_dir)
 
 
 # --- Report ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from wijkradar.methodology import latest_version
 from wijkradar.pipeline import score
 from wijkradar.store.profiles import area_profile, ranking
 from wijkradar.store.reader import open_read
@@ -104,7 +105,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_stored_scores(db: Path) -> None:
     con = open_read(db)
     version = con.execute("SELECT methodology_version FROM build").fetchone()
-    assert version is not None and version[0] == "2026.1"
+    assert version is not None and version[0] == latest_version() == "2026.2"
     # The deliberately worst buurt tops every CBS-based characteristic nationally.
     row = con.execute(
         "SELECT stacking, toxic_mix, status FROM area_scores WHERE region_code='BU00010000' "

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from wijkradar.methodology import default_root, load, load_cached
+from wijkradar.methodology import default_root, latest_version, load, load_cached
 from wijkradar.methodology.cache import clear
 
 
@@ -34,7 +34,8 @@ def _relabel(root: Path, new: str) -> None:
 def test_a_release_is_loaded_once_and_equals_load(copy: Path) -> None:
     first = load_cached("2026.1", copy)
     assert load_cached("2026.1", copy) is first
-    assert load_cached(None, copy) is first  # the latest version is the same entry
+    newest = load_cached(None, copy)  # the latest version is cached like any other
+    assert newest is load_cached(latest_version(copy), copy)
     assert first == load("2026.1", copy)
     assert load_cached("2026.1", default_root()) is not first  # keyed by folder too
 

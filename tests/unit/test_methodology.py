@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from wijkradar.domain import InputError
-from wijkradar.methodology import default_root, load
+from wijkradar.methodology import default_root, latest_version, load
 from wijkradar.methodology.docs import render
 from wijkradar.methodology.release import releases, verify
 
@@ -95,3 +95,63 @@ def test_editing_a_released_version_is_detected(copy: Path) -> None:
 def test_docs_are_generated_from_the_yaml() -> None:
     page = (REPO / "docs" / "methodology.md").read_text(encoding="utf-8")
     assert page == render(load()), "run: python -m wijkradar.methodology.docs > docs/methodology.md"
+
+
+# The checksum of 2026.1 as released (docs/methodology.md showed it): 2026.2 must not touch it.
+RELEASED_2026_1 = "sha256:ab910afe093b4e508efcdae113960200ac60a9d15e7bf57fcc523208c1e2b587"
+
+
+def test_2026_1_is_unchanged_by_the_next_release() -> None:
+    old = load("2026.1")
+    assert old.checksum == RELEASED_2026_1
+    assert "armoede" not in {i.id for i in old.indicators}
+    low = next(i for i in old.indicators if i.id == "laag_inkomen")
+    assert [(d.from_year, d.to_year) for d in low.derivations] == [(2014, None)]
+
+
+def test_2026_2_takes_the_poverty_measure_from_kwb_2024() -> None:
+    m = load("2026.2")
+    assert "2026.2" in releases()
+    by_id = {i.id: i for i in m.indicators}
+    expected = {
+        "laag_inkomen": [(2014, 2023, "HuishoudensMetEenLaagInkomen")],
+        "sociaal_minimum": [(2014, 2023, "HuishOnderOfRondSociaalMinimum")],
+        "armoede": [(2024, None, "PersonenInArmoede")],
+        "rond_armoedegrens": [(2024, None, "PersonenTot25BovenArmoedegrens")],
+    }
+    for ind_id, derivations in expected.items():
+        ind = by_id[ind_id]
+        assert ind.serves == "financial_buffer" and ind.measure == "direct", ind_id
+        assert ind.polarity == "higher_is_worse" and ind.unit == "%", ind_id
+        assert [(d.from_year, d.to_year, d.numerator) for d in ind.derivations] == derivations
+        assert "not comparable across 2023 -> 2024" in ind.definition, ind_id
+    assert by_id["armoede"].labels.nl == "Personen in armoede"
+
+    def buffer(year: int) -> list[str]:
+        return [i.id for i in m.indicators_for("financial_buffer") if i.derivation_for(year)]
+
+    assert buffer(2023) == ["laag_inkomen", "sociaal_minimum", "bijstand", "inkomen_per_inwoner"]
+    assert buffer(2024) == ["armoede", "rond_armoedegrens", "bijstand", "inkomen_per_inwoner"]
+
+
+def test_2026_2_differs_from_2026_1_only_in_the_financial_buffer() -> None:
+    old, new = load("2026.1"), load("2026.2")
+    assert new.settings == old.settings
+    assert new.characteristics == old.characteristics
+    assert new.frameworks == old.frameworks
+    others = [i for i in new.indicators if i.serves != "financial_buffer"]
+    assert others == [i for i in old.indicators if i.serves != "financial_buffer"]
+    old_dir, new_dir = default_root() / "2026.1", default_root() / "2026.2"
+    changed = {"methodology.yml", "indicators/work_income.yml"}
+    names = {p.relative_to(old_dir).as_posix() for p in old_dir.rglob("*.yml")}
+    assert names == {p.relative_to(new_dir).as_posix() for p in new_dir.rglob("*.yml")}
+    for name in sorted(names - changed):
+        assert (new_dir / name).read_bytes() == (old_dir / name).read_bytes(), name
+
+
+def test_the_default_for_new_builds_is_the_newest_release() -> None:
+    """load() without a version takes the newest version folder; in the repository that folder
+    must be released (frozen), so a default build never scores with an unfrozen draft."""
+    newest = max(releases(), key=lambda v: tuple(int(x) for x in v.split(".")))
+    assert newest == "2026.2"
+    assert latest_version() == newest and load().version == newest

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 from cli_run import Cli
 from kwb_dump import TABLES
@@ -130,3 +131,29 @@ def test_from_picks_up_gebieden_dumps(kwb_dir: Path, tmp_path: Path, cli: Cli) -
     assert "provincie" in out and "2024" not in out
     code, out, _ = cli(["regions", "GM0363", "--year", "2023", "--db", str(db)])
     assert code == 0 and "in: PV27 Noord-Holland" in out
+
+
+def test_unknown_column_refused_unless_kept(tmp_path: Path, fixtures: Path, cli: Cli) -> None:
+    """A CBS file with a column Wijkradar does not know: a clear refusal naming the column and
+    the option; with --keep-unknown-columns the build goes through and keeps it."""
+    source = (fixtures / "cbs" / "published" / "kwb2023.csv").read_text(encoding="utf-8")
+    lines = source.splitlines()
+    lines[0] += ",x_nieuw"
+    lines[1:] = [line + ",7" for line in lines[1:]]
+    folder = tmp_path / "kwb"
+    folder.mkdir()
+    (folder / "kwb2023.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "m.duckdb"
+
+    code, _, err = cli(["build", "--from", str(folder), "--db", str(db)])
+    assert code == 2 and not db.exists()
+    assert "x_nieuw" in err and "--keep-unknown-columns" in err and "kwb2023.csv" in err
+
+    code, _, err = cli(["build", "--from", str(folder), "--db", str(db), "--keep-unknown-columns"])
+    assert code == 0, err
+    kept = (
+        duckdb.connect(str(db), read_only=True)
+        .execute("SELECT count(*) FROM observations WHERE variable = 'x_nieuw' AND value = 7")
+        .fetchone()
+    )
+    assert kept is not None and kept[0] == 4

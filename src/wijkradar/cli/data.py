@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -106,18 +105,6 @@ def progress_bars() -> Iterator[RichProgress]:
         yield RichProgress(bars)
 
 
-def _load_class(name: str, modules: tuple[str, ...], option: str) -> Callable[..., Any]:
-    """A source class from its module, imported only when the option that needs it is used."""
-    for module in modules:
-        try:
-            found = getattr(importlib.import_module(module), name, None)
-        except ImportError:
-            continue
-        if found is not None:
-            return found  # type: ignore[no-any-return]
-    raise WijkradarError(f"{option} needs the {name} source, which is not installed")
-
-
 def _sources(
     from_dirs: list[Path],
     years: tuple[int, ...] | None,
@@ -126,36 +113,32 @@ def _sources(
     local: list[str],
     cache: Path,
     offline: bool,
+    keep_unknown: bool = False,
 ) -> list[Any]:
+    from wijkradar.sources.boundaries import BoundariesFile
+    from wijkradar.sources.cbs_kwb import CbsKwbFiles, CbsKwbOnline
+    from wijkradar.sources.local_csv import LocalCsv
+
     sources: list[Any] = []
     if from_dirs:
-        files = _load_class("CbsKwbFiles", ("wijkradar.sources.cbs_kwb",), "--from")
         for directory in from_dirs:
             if not directory.is_dir():
                 raise WijkradarError(f"--from {directory}: no such directory")
-            sources.append(files(directory, years=years, levels=levels))
+            sources.append(
+                CbsKwbFiles(directory, years=years, levels=levels, strict=not keep_unknown)
+            )
         sources += _gebieden_files(from_dirs, years, sources)
     else:
-        online = _load_class("CbsKwbOnline", ("wijkradar.sources.cbs_kwb",), "build")
         client = _offline_client(cache) if offline else None
         wanted = years or DEFAULT_ONLINE_YEARS
-        sources.append(online(wanted, levels=levels, cache_dir=cache, client=client))
+        sources.append(CbsKwbOnline(wanted, levels=levels, cache_dir=cache, client=client))
         sources += _gebieden_online(wanted, cache, client)
-    for path in _boundary_files(boundaries):
-        boundary = _load_class(
-            "BoundariesFile",
-            ("wijkradar.sources.boundaries", "wijkradar.sources.boundaries_file"),
-            "--boundaries",
-        )
-        sources.append(boundary(path))
+    sources += [BoundariesFile(path) for path in _boundary_files(boundaries)]
     for item in local:
         csv, sep, mapping = item.partition("=")
         if not sep or not csv or not mapping:
             raise WijkradarError(f"--local {item!r}: expected CSV=MAPPING (two file paths)")
-        local_csv = _load_class(
-            "LocalCsv", ("wijkradar.sources.local", "wijkradar.sources.local_csv"), "--local"
-        )
-        sources.append(local_csv(Path(csv), Path(mapping)))
+        sources.append(LocalCsv(Path(csv), Path(mapping)))
     return sources
 
 
@@ -167,10 +150,8 @@ def _gebieden_files(
     Without --years only the years of the KWB tables found are taken: a year with gemeenten but
     no wijken would read as every wijk and buurt disappearing.
     """
-    try:
-        gebieden = importlib.import_module("wijkradar.sources.cbs_gebieden")
-    except ImportError:
-        return []
+    from wijkradar.sources import cbs_gebieden as gebieden
+
     kwb_years: set[int] = set().union(*(source.years_present() for source in kwb_sources))
     chosen = years or (tuple(sorted(kwb_years)) if kwb_years else None)
     return [
@@ -182,10 +163,8 @@ def _gebieden_files(
 
 def _gebieden_online(years: tuple[int, ...], cache: Path, client: Any) -> list[Any]:
     """Provinces for the years built online, where a "Gebieden in Nederland" table is known."""
-    try:
-        gebieden = importlib.import_module("wijkradar.sources.cbs_gebieden")
-    except ImportError:
-        return []
+    from wijkradar.sources import cbs_gebieden as gebieden
+
     known = [year for year in years if year in gebieden.gebieden_tables()]
     if not known:
         return []
@@ -290,6 +269,14 @@ def build_command(
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild even when nothing changed.")
     ] = False,
+    keep_unknown_columns: Annotated[
+        bool,
+        typer.Option(
+            "--keep-unknown-columns",
+            help="Keep columns of CBS files that Wijkradar does not know, under their own name "
+            "(default: refuse the file and name them).",
+        ),
+    ] = False,
 ) -> None:
     """Build the monitor database from CBS data (files with --from, else CBS online)."""
     from wijkradar.pipeline import BuildOptions, build
@@ -297,7 +284,14 @@ def build_command(
     target = db_path(db)
     year_list, level_list = parse_years(years), parse_levels(levels)
     sources = _sources(
-        from_dirs or [], year_list, level_list, boundaries or [], local or [], cache, offline
+        from_dirs or [],
+        year_list,
+        level_list,
+        boundaries or [],
+        local or [],
+        cache,
+        offline,
+        keep_unknown_columns,
     )
     options = BuildOptions(years=year_list, levels=level_list, force=force)
     with progress_bars() as progress:
@@ -314,12 +308,8 @@ def demo_command(
 ) -> None:
     """Generate synthetic demo data and build it into the database (labelled DEMO)."""
     from wijkradar.pipeline import BuildOptions, build
+    from wijkradar.sources.demo import demo_sources, generate
 
-    try:
-        demo = importlib.import_module("wijkradar.sources.demo")
-        generate, demo_sources = demo.generate, demo.demo_sources
-    except (ImportError, AttributeError):
-        raise WijkradarError("the demo generator is not installed") from None
     target = db_path(db)
     with progress_bars() as progress:
         progress("generating demo files", 0, 1)

@@ -205,7 +205,8 @@ def _check_unknown(
             f"unknown column(s): {', '.join(unknown)}",
             column=unknown[0],
             expected=f"KWB columns from DataProperties.json or aliases.yml ({len(known)} known, "
-            f"e.g. {', '.join(known[:5])}); strict=False keeps unknown columns",
+            f"e.g. {', '.join(known[:5])}); `wijkradar build --keep-unknown-columns` "
+            "(strict=False) keeps them",
             found=", ".join(unknown),
         )
     warn(f"{raw.path}: kept unknown column(s) under their own key: {', '.join(unknown)}")

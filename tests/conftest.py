@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Speed is measured in benchmarks/, not in tests: no per-example deadline, which on a loaded
+# 2-core CI machine would only make property tests flaky.
+settings.register_profile("wijkradar", deadline=None)
+settings.load_profile("wijkradar")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cached_property, lru_cache
 from typing import Annotated, Any
@@ -71,6 +71,21 @@ def _outlines(
 def methodology_of(version: str | None) -> Methodology:
     """The build's methodology, loaded once per version (labels for metrics and the method page)."""
     return load(version)
+
+
+def _paginate(rows: Sequence[Any], pagina: int, link: Callable[[int], str]) -> dict[str, Any]:
+    """One page of a long table for a template: its rows, where it starts, and a link to every
+    page (none when everything fits on one), so the table works without JavaScript."""
+    n_pages = max(1, math.ceil(len(rows) / ROWS_PER_PAGE))
+    pagina = min(pagina, n_pages)
+    first = (pagina - 1) * ROWS_PER_PAGE
+    return {
+        "rows": rows[first : first + ROWS_PER_PAGE],
+        "n_rows": len(rows),
+        "first_row": first + 1,
+        "pagina": pagina,
+        "pager": [(n, link(n)) for n in range(1, n_pages + 1)] if n_pages > 1 else [],
+    }
 
 
 class Page:
@@ -270,14 +285,10 @@ def router(templates: Jinja2Templates) -> APIRouter:
                         "missing": t("status_missing"),
                     },
                 )
-        n_pages = max(1, math.ceil(len(rows) / ROWS_PER_PAGE))
-        pagina = min(pagina, n_pages)
-        first = (pagina - 1) * ROWS_PER_PAGE
         extra = {"niveau": niveau} if niveau else {}
-        pager = [
-            (n, page.url(request.url.path, **extra, pagina=n) + "#table-h")
-            for n in range(1, n_pages + 1)
-        ]
+        paging = _paginate(
+            rows, pagina, lambda n: page.url(request.url.path, **extra, pagina=n) + "#table-h"
+        )
         metrics = [
             *queries.METRICS,
             *(f"theme:{x}" for x in queries.themes(con, view.framework)),
@@ -294,11 +305,7 @@ def router(templates: Jinja2Templates) -> APIRouter:
             area=area,
             child_level=child_level,
             niveau=niveau,
-            rows=rows[first : first + ROWS_PER_PAGE],
-            n_rows=len(rows),
-            first_row=first + 1,
-            pagina=pagina,
-            pager=pager if n_pages > 1 else [],
+            **paging,
             map_svg=map_svg,
             crumbs=crumbs,
             metrics=metrics,
@@ -354,14 +361,13 @@ def router(templates: Jinja2Templates) -> APIRouter:
             view = replace(view, metric="stacking")
         page = Page(request, con, t, view)
         result = views.ranking(con, level, view, within or None, None)
-        n_rows = len(result.rows)
-        n_pages = max(1, math.ceil(n_rows / ROWS_PER_PAGE))
-        pagina = min(pagina, n_pages)
-        first = (pagina - 1) * ROWS_PER_PAGE
-        pager = [
-            (n, page.url("/ranglijst", level=level, within=within, pagina=n) + "#ranking-table")
-            for n in range(1, n_pages + 1)
-        ]
+        paging = _paginate(
+            result.rows,
+            pagina,
+            lambda n: (
+                page.url("/ranglijst", level=level, within=within, pagina=n) + "#ranking-table"
+            ),
+        )
         gemeenten = queries.regions_at(con, "gemeente", view.year)
         metrics = [
             *views.RANKING_METRICS,
@@ -372,11 +378,7 @@ def router(templates: Jinja2Templates) -> APIRouter:
             "ranking.html",
             page,
             result=result,
-            rows=result.rows[first : first + ROWS_PER_PAGE],
-            n_rows=n_rows,
-            first_row=first + 1,
-            pagina=pagina,
-            pager=pager if n_pages > 1 else [],
+            **paging,
             level=level,
             within=within,
             gemeenten=gemeenten,

@@ -12,14 +12,13 @@ import io
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from wijkradar.domain import WijkradarError
-from wijkradar.methodology import load
+from wijkradar.methodology import load_cached
 from wijkradar.reports.outgoing import release, rules_summary
 from wijkradar.store import queries
 
@@ -119,10 +118,9 @@ def _characteristic_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return _names_of(build.get("methodology_version"))
 
 
-@lru_cache(maxsize=4)
 def _names_of(version: str | None) -> dict[str, str]:
     try:
-        m = load(version)
+        m = load_cached(version)
     except WijkradarError:  # an unknown version still exports, with ids for names
         return {}
     return {c.id: c.labels.en for c in (*m.risk_characteristics, *m.protective_factors)}

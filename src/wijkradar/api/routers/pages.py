@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -19,8 +19,8 @@ from wijkradar.api.dependencies import Con, LevelDep, T, View, ViewDep
 from wijkradar.api.i18n import Translator
 from wijkradar.api.settings import Settings
 from wijkradar.compute import disclosure
-from wijkradar.domain.methodology import Characteristic, Framework, Methodology
-from wijkradar.methodology import load
+from wijkradar.domain.methodology import Characteristic, Framework
+from wijkradar.methodology import load_cached
 from wijkradar.reports import exports, svg
 from wijkradar.reports.outgoing import release, rules_summary
 from wijkradar.store import queries
@@ -67,12 +67,6 @@ def _outlines(
     return hit
 
 
-@lru_cache(maxsize=4)
-def methodology_of(version: str | None) -> Methodology:
-    """The build's methodology, loaded once per version (labels for metrics and the method page)."""
-    return load(version)
-
-
 def _paginate(rows: Sequence[Any], pagina: int, link: Callable[[int], str]) -> dict[str, Any]:
     """One page of a long table for a template: its rows, where it starts, and a link to every
     page (none when everything fits on one), so the table works without JavaScript."""
@@ -98,7 +92,7 @@ class Page:
         self.lang = t.lang
         self.build = queries.build_info(con) or {}
         self.sources = queries.sources(con)
-        self.methodology = methodology_of(self.build.get("methodology_version"))
+        self.methodology = load_cached(self.build.get("methodology_version"))
 
     def url(self, path: str, **params: Any) -> str:
         merged: dict[str, Any] = {}

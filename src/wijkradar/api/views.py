@@ -18,7 +18,7 @@ from wijkradar.api.dependencies import View
 from wijkradar.domain import WijkradarError
 from wijkradar.reports import exports
 from wijkradar.reports.outgoing import release
-from wijkradar.store import profiles, queries
+from wijkradar.store import catalog, profiles, queries
 
 UNITS = {"stacking": "aantal kenmerken", "index": "index 0-100", "protective": "index 0-100"}
 
@@ -389,5 +389,5 @@ def build(con: duckdb.DuckDBPyConnection) -> models.BuildOut:
         method_version=info["methodology_version"],
         demo=bool(info["demo"]),
         disclosure=rules_summary(),
-        sources=[models.SourceOut.model_validate(s) for s in queries.sources(con)],
+        sources=[models.SourceOut.model_validate(s) for s in catalog.sources(con)],
     )

@@ -20,7 +20,7 @@ import duckdb
 from wijkradar.domain import WijkradarError
 from wijkradar.methodology import load_cached
 from wijkradar.reports.outgoing import release, rules_summary
-from wijkradar.store import queries
+from wijkradar.store import catalog, queries
 
 FORMATS = ("csv", "xlsx", "geojson", "parquet")
 
@@ -149,7 +149,7 @@ def _year_text(year: Any) -> str:
 def metadata(con: duckdb.DuckDBPyConnection, *, query: dict[str, Any]) -> dict[str, Any]:
     """The sidecar: build, method version, sources with licences, rules applied."""
     build = queries.build_info(con) or {}
-    srcs = queries.sources(con)
+    srcs = catalog.sources(con)
     return {
         "generator": "wijkradar",
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -38,10 +38,6 @@ def build_info(con: duckdb.DuckDBPyConnection) -> Row | None:
     return row
 
 
-def sources(con: duckdb.DuckDBPyConnection) -> list[Row]:
-    return _rows(con, "SELECT * FROM sources ORDER BY publisher, table_id, year")
-
-
 def source_kinds(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """source_id -> kind (Provenance.kind): what decides whether a figure is published open data
     (compute.disclosure.is_published)."""

@@ -23,7 +23,7 @@ from wijkradar.domain.methodology import Characteristic, Framework
 from wijkradar.methodology import load_cached
 from wijkradar.reports import exports, svg
 from wijkradar.reports.outgoing import release, rules_summary
-from wijkradar.store import queries
+from wijkradar.store import catalog, queries
 
 
 def _fmt(value: float | None, lang: str, decimals: int | None = None) -> str:
@@ -91,7 +91,7 @@ class Page:
         self.request, self.con, self.t, self.view = request, con, t, view
         self.lang = t.lang
         self.build = queries.build_info(con) or {}
-        self.sources = queries.sources(con)
+        self.sources = catalog.sources(con)
         self.methodology = load_cached(self.build.get("methodology_version"))
 
     def url(self, path: str, **params: Any) -> str:

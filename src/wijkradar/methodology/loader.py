@@ -48,7 +48,13 @@ def default_root() -> Path:
 
 
 def versions(root: Path) -> list[str]:
-    found = [p.name for p in root.iterdir() if p.is_dir() and _VERSION.match(p.name)]
+    """Version folders that hold a methodology.yml (a folder with only a part of a coming
+    version, such as its uncertainty.yml, is not yet a version)."""
+    found = [
+        p.name
+        for p in root.iterdir()
+        if p.is_dir() and _VERSION.match(p.name) and (p / "methodology.yml").is_file()
+    ]
     return sorted(found, key=lambda v: tuple(int(x) for x in v.split(".")))
 
 

@@ -20,10 +20,13 @@ import pyarrow as pa
 from wijkradar.compute.changes import area_changes
 from wijkradar.compute.inputs import LevelYear
 from wijkradar.compute.scoring import score_parts
+from wijkradar.domain.analysis import AnalysisSettings
 from wijkradar.domain.methodology import Methodology
 from wijkradar.methodology import load
+from wijkradar.methodology.analysis import load_analysis
+from wijkradar.pipeline import analysis as analysis_step
 from wijkradar.sources.base import Progress, no_progress
-from wijkradar.store import scores
+from wijkradar.store import analysis, scores
 from wijkradar.store.writer import BuildWriter
 
 PENDING_PARTS = 2  # score tables waiting to be stored; bounds memory
@@ -58,12 +61,14 @@ def run(
     if not work:
         return None
     methodology = load(root=methodology_dir)
+    settings = load_analysis(methodology.version, methodology_dir)
     variables = sorted(
         {methodology.settings.population_variable}
         | {v for ind in methodology.indicators for d in ind.derivations for v in d.variables}
+        | (analysis_step.extra_variables(methodology, settings) if settings else set())
     )
     with _memory_limit(con, SCORING_MEMORY_LIMIT):
-        return _run(con, work, methodology, variables, progress)
+        return _run(con, work, methodology, variables, progress, settings)
 
 
 def _run(
@@ -72,6 +77,7 @@ def _run(
     methodology: Methodology,
     variables: list[str],
     progress: Progress,
+    settings: AnalysisSettings | None = None,
 ) -> str:
     total = len(work)
     levels_done: list[str] = []
@@ -97,6 +103,12 @@ def _run(
             # Process and Save, part by part
             for name, rows in score_parts(data, methodology):
                 saver.put(name, rows)
+            if settings is not None:
+                progress(f"uncertainty {level} {period}", done, total)
+                for name, rows in analysis_step.uncertainty_parts(data, methodology, settings):
+                    saver.put(name, rows)
+                if level == "gemeente":
+                    saver.put("peer_groups", analysis_step.peer_rows(data, settings))
             if level not in levels_done:
                 levels_done.append(level)
     for level in levels_done:
@@ -107,6 +119,12 @@ def _run(
             scores.read_links(con, level),
         )
         scores.write_table(con, "area_changes", changes)
+    if settings is not None:
+        for done, (level, period) in enumerate(work):
+            progress(f"hotspots {level} {period}", done, total)
+            rows = analysis_step.hotspot_rows(con, level, period, settings)
+            if rows is not None:
+                analysis.write_table(con, "hotspots", rows)
     progress("scores", total, total)
     return methodology.version
 
@@ -133,7 +151,11 @@ class _Saver:
         while (item := self._queue.get()) is not None:
             if self._error is None:
                 try:
-                    scores.write_table(self._cursor, *item)
+                    name, rows = item
+                    if name in analysis.ANALYSIS_TABLES:
+                        analysis.write_table(self._cursor, name, rows)
+                    else:
+                        scores.write_table(self._cursor, name, rows)
                 except BaseException as error:  # handed to the main thread
                     self._error = error
 

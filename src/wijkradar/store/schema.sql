@@ -176,3 +176,68 @@ CREATE TABLE area_changes (
     status        VARCHAR NOT NULL,            -- ok | break (region changed) | missing
     base_code     VARCHAR                      -- code in base_period when recoded, else NULL
 );
+
+-- ---------------------------------------------------------------------------------------------
+-- Uncertainty, hotspots and peer groups (issue 12). Written by wijkradar.store.analysis from
+-- wijkradar.compute.uncertainty / hotspots / peers, when the methodology version has an
+-- uncertainty.yml; empty otherwise. docs/uncertainty.md explains every column.
+
+CREATE TABLE indicator_intervals (           -- interval of each indicator value with a value
+    region_code VARCHAR NOT NULL,
+    level       VARCHAR NOT NULL,
+    period      INTEGER NOT NULL,
+    indicator   VARCHAR NOT NULL,
+    lower       DOUBLE NOT NULL,
+    upper       DOUBLE NOT NULL,
+    model       VARCHAR NOT NULL               -- binomial | margin | none (taken as exact)
+);
+
+CREATE TABLE flag_certainty (                -- per scored characteristic: how sure its flag is
+    reference      VARCHAR NOT NULL,
+    region_code    VARCHAR NOT NULL,
+    level          VARCHAR NOT NULL,
+    period         INTEGER NOT NULL,
+    characteristic VARCHAR NOT NULL,
+    flagged        BOOLEAN NOT NULL,
+    p_flag         DOUBLE NOT NULL,            -- share of draws in the top decile
+    certainty      VARCHAR NOT NULL            -- certain | likely | uncertain (of the flag shown)
+);
+
+CREATE TABLE stacking_uncertainty (          -- per area with a score
+    reference      VARCHAR NOT NULL,
+    region_code    VARCHAR NOT NULL,
+    level          VARCHAR NOT NULL,
+    period         INTEGER NOT NULL,
+    stacking       INTEGER NOT NULL,           -- as in area_scores
+    stacking_lower INTEGER NOT NULL,           -- 95 % interval over the draws
+    stacking_upper INTEGER NOT NULL,
+    p_toxic_mix    DOUBLE NOT NULL,            -- P(stacking ≥ toxic_mix_threshold)
+    p_stacking_ge  DOUBLE[] NOT NULL,          -- element k+1 = P(stacking ≥ k), k = 0..12
+    index_lower    DOUBLE,
+    index_upper    DOUBLE,
+    rank_lower     INTEGER,                    -- rank of the overall index, 1 = most vulnerable
+    rank_upper     INTEGER,
+    draws          INTEGER NOT NULL
+);
+
+CREATE TABLE hotspots (                      -- Getis-Ord Gi* per level, year and measure
+    level       VARCHAR NOT NULL,
+    period      INTEGER NOT NULL,
+    measure     VARCHAR NOT NULL,              -- 'stacking' or a characteristic id (its score)
+    region_code VARCHAR NOT NULL,
+    value       DOUBLE,
+    gi_z        DOUBLE,
+    p_value     DOUBLE,
+    q_value     DOUBLE,                        -- after the multiple-testing correction
+    cluster     VARCHAR NOT NULL,              -- hot | cold | none | not_tested
+    correction  VARCHAR NOT NULL,              -- fdr_bh | bonferroni | none
+    alpha       DOUBLE NOT NULL
+);
+
+CREATE TABLE peer_groups (                   -- similar gemeenten per year
+    gemeente_code VARCHAR NOT NULL,
+    period        INTEGER NOT NULL,
+    peer_code     VARCHAR NOT NULL,
+    rank          INTEGER NOT NULL,            -- 1 = most similar
+    distance      DOUBLE NOT NULL
+);

@@ -1,0 +1,209 @@
+"""Build step after scoring: uncertainty per level and year, peer groups, then hotspots.
+
+Runs only when the methodology version has an uncertainty.yml (methodology.analysis). Each part
+reads what scoring read (the LevelYear) or stored (scores, boundaries) and writes the analysis
+tables of store.analysis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import duckdb
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import shapely
+
+from wijkradar.compute import hotspots as gi
+from wijkradar.compute.indicators import indicator_matrix
+from wijkradar.compute.inputs import OK, LevelYear
+from wijkradar.compute.peers import peer_groups, standardise
+from wijkradar.compute.scoring import reference_families
+from wijkradar.compute.uncertainty import (
+    MODEL_NAMES,
+    Design,
+    agreement,
+    certainty_class,
+    indicator_spread,
+    seed_for,
+    simulate,
+)
+from wijkradar.domain.analysis import CERTAINTY_CLASSES, AnalysisSettings
+from wijkradar.domain.methodology import Methodology
+from wijkradar.sources.geo import repair, wgs84_to_rd
+from wijkradar.store import analysis
+
+
+def extra_variables(methodology: Methodology, settings: AnalysisSettings) -> set[str]:
+    """Variables scoring does not read but this step needs: margins and peer variables."""
+    out = {v.variable for v in settings.peer_variables}
+    for ind in methodology.indicators:
+        for d in ind.derivations:
+            if not d.denominator:
+                out |= {d.numerator + settings.lower_suffix, d.numerator + settings.upper_suffix}
+    return out
+
+
+def uncertainty_parts(
+    data: LevelYear, methodology: Methodology, settings: AnalysisSettings
+) -> Iterator[tuple[str, pa.Table]]:
+    """indicator_intervals rows, then flag_certainty and stacking_uncertainty per family."""
+    matrix = indicator_matrix(data, methodology)
+    spread = indicator_spread(data, matrix, methodology, settings)
+    codes = np.asarray(data.codes, dtype=object)
+    rows, cols = np.nonzero(~np.isnan(matrix.values))
+    yield (
+        "indicator_intervals",
+        pa.table(
+            {
+                "region_code": pa.array(codes[rows], pa.string()),
+                "level": pa.array([data.level] * rows.size, pa.string()),
+                "period": pa.array(np.full(rows.size, data.period, dtype=np.int32)),
+                "indicator": pa.array(np.asarray(matrix.ids, dtype=object)[cols], pa.string()),
+                "lower": spread.lower[rows, cols],
+                "upper": spread.upper[rows, cols],
+                "model": pa.array(
+                    np.asarray(MODEL_NAMES, dtype=object)[spread.model[rows, cols]], pa.string()
+                ),
+            }
+        ),
+    )
+    design = Design.from_methodology(methodology, matrix.ids)
+    chars = np.asarray([c.id for c in methodology.characteristics], dtype=object)
+    m = methodology.settings
+    for family, reference in enumerate(reference_families(data)):
+        groups, labels = _groups(reference)
+        sim = simulate(
+            matrix.values,
+            spread,
+            groups,
+            matrix.too_small,
+            design,
+            draws=settings.draws,
+            seed=seed_for(settings.seed, data.level, data.period, family),
+            confidence=settings.confidence,
+        )
+        in_ref = groups >= 0
+        n_scored = (~np.isnan(sim.observed_flag[:, design.risk])).sum(axis=1)
+        scored_area = in_ref & (n_scored >= m.min_characteristics) & ~matrix.too_small
+        refs = np.asarray(labels, dtype=object)[np.maximum(groups, 0)]
+        # flag_certainty: every scored characteristic of an area in a reference
+        r, c = np.nonzero(in_ref[:, None] & ~np.isnan(sim.observed_flag))
+        agree = agreement(sim.observed_flag[r, c], sim.p_flag[r, c])
+        klass = certainty_class(agree, settings.certain, settings.likely)
+        yield (
+            "flag_certainty",
+            pa.table(
+                {
+                    "reference": pa.array(refs[r], pa.string()),
+                    "region_code": pa.array(codes[r], pa.string()),
+                    "level": pa.array([data.level] * r.size, pa.string()),
+                    "period": pa.array(np.full(r.size, data.period, dtype=np.int32)),
+                    "characteristic": pa.array(chars[c], pa.string()),
+                    "flagged": sim.observed_flag[r, c] > 0.5,
+                    "p_flag": sim.p_flag[r, c],
+                    "certainty": pa.array(
+                        np.asarray(CERTAINTY_CLASSES, dtype=object)[klass], pa.string()
+                    ),
+                }
+            ),
+        )
+        a = np.flatnonzero(scored_area)
+        toxic = min(m.toxic_mix_threshold, sim.p_stacking_ge.shape[1] - 1)
+        yield (
+            "stacking_uncertainty",
+            pa.table(
+                {
+                    "reference": pa.array(refs[a], pa.string()),
+                    "region_code": pa.array(codes[a], pa.string()),
+                    "level": pa.array([data.level] * a.size, pa.string()),
+                    "period": pa.array(np.full(a.size, data.period, dtype=np.int32)),
+                    "stacking": pa.array(sim.observed_stacking[a], pa.int32()),
+                    "stacking_lower": pa.array(sim.stacking_lower[a], pa.int32()),
+                    "stacking_upper": pa.array(sim.stacking_upper[a], pa.int32()),
+                    "p_toxic_mix": sim.p_stacking_ge[a, toxic],
+                    "p_stacking_ge": pa.array(
+                        [list(row) for row in sim.p_stacking_ge[a]], pa.list_(pa.float64())
+                    ),
+                    "index_lower": pa.array(sim.index_lower[a], from_pandas=True),
+                    "index_upper": pa.array(sim.index_upper[a], from_pandas=True),
+                    "rank_lower": pa.array(sim.rank_lower[a], pa.float64(), from_pandas=True).cast(
+                        pa.int32()
+                    ),
+                    "rank_upper": pa.array(sim.rank_upper[a], pa.float64(), from_pandas=True).cast(
+                        pa.int32()
+                    ),
+                    "draws": pa.array(np.full(a.size, sim.draws, dtype=np.int32)),
+                }
+            ),
+        )
+
+
+def peer_rows(data: LevelYear, settings: AnalysisSettings) -> pa.Table:
+    """peer_groups rows of the gemeenten of one year."""
+    columns = []
+    for var in settings.peer_variables:
+        v, s, _ = data.variable(var.variable)
+        columns.append(np.where(s == OK, v, np.nan))
+    u = standardise(columns, [v.transform for v in settings.peer_variables])
+    rows = peer_groups([str(c) for c in data.codes], u, settings.peer_size)
+    return pa.table(
+        {
+            "gemeente_code": pa.array([r[0] for r in rows], pa.string()),
+            "period": pa.array([data.period] * len(rows), pa.int32()),
+            "peer_code": pa.array([r[1] for r in rows], pa.string()),
+            "rank": pa.array([r[2] for r in rows], pa.int32()),
+            "distance": pa.array([r[3] for r in rows], pa.float64()),
+        }
+    )
+
+
+def hotspot_rows(
+    con: duckdb.DuckDBPyConnection, level: str, period: int, settings: AnalysisSettings
+) -> pa.Table | None:
+    """Gi* of stacking and every characteristic score of a level and year; None without
+    boundaries."""
+    shapes = analysis.boundaries(con, level, period)
+    if len(shapes) < 3:
+        return None
+    codes = [code for code, _ in shapes]
+    geoms = [repair(wgs84_to_rd(shapely.from_geojson(g))) for _, g in shapes]
+    pairs = gi.queen_pairs(geoms, settings.neighbour_tolerance_m)
+    parts = []
+    for measure, by_code in analysis.hotspot_measures(con, level, period).items():
+        values = np.array([by_code.get(c, np.nan) for c in codes], dtype=np.float64)
+        z = gi.gi_star(values, pairs)
+        p = gi.p_two_sided(z)
+        q = gi.adjust(p, settings.hotspot_correction)
+        cluster = gi.classify(z, q, settings.hotspot_alpha)
+        keep = ~np.isnan(values)
+        idx = np.flatnonzero(keep)
+        parts.append(
+            pa.table(
+                {
+                    "level": pa.array([level] * idx.size, pa.string()),
+                    "period": pa.array([period] * idx.size, pa.int32()),
+                    "measure": pa.array([measure] * idx.size, pa.string()),
+                    "region_code": pa.array([codes[i] for i in idx], pa.string()),
+                    "value": values[idx],
+                    "gi_z": pa.array(z[idx], from_pandas=True),
+                    "p_value": pa.array(p[idx], from_pandas=True),
+                    "q_value": pa.array(q[idx], from_pandas=True),
+                    "cluster": pa.array(
+                        np.asarray(gi.CLUSTERS, dtype=object)[cluster[idx]], pa.string()
+                    ),
+                    "correction": pa.array([settings.hotspot_correction] * idx.size, pa.string()),
+                    "alpha": np.full(idx.size, settings.hotspot_alpha),
+                }
+            )
+        )
+    return pa.concat_tables(parts) if parts else None
+
+
+def _groups(reference: npt.NDArray[np.object_]) -> tuple[npt.NDArray[np.int64], list[str]]:
+    """Group number per area (-1: in no reference) and the reference code of each group."""
+    present = sorted({str(r) for r in reference if r})
+    index = {code: i for i, code in enumerate(present)}
+    groups = np.array([index.get(str(r), -1) if r else -1 for r in reference], dtype=np.int64)
+    return groups, present

@@ -1,0 +1,122 @@
+"""A real DuckDB build of the demo data with methodology 2026.3's uncertainty.yml: the
+uncertainty, hotspot and peer tables are filled, reproducibly, and read back."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from wijkradar.methodology import default_root
+from wijkradar.pipeline import BuildOptions, build
+from wijkradar.sources.demo import demo_sources, generate
+from wijkradar.store import analysis
+
+ANALYSIS_TABLES = analysis.ANALYSIS_TABLES
+
+
+def methodology_with_uncertainty(tmp: Path) -> Path:
+    """The repository's methodology, with 2026.3 completed from 2026.2 when the folder only
+    holds uncertainty.yml (until the 2026.3 indicators are merged)."""
+    root = tmp / "methodology"
+    shutil.copytree(default_root(), root)
+    target = root / "2026.3"
+    if not (target / "methodology.yml").is_file():
+        for item in ("frameworks", "indicators"):
+            shutil.copytree(root / "2026.2" / item, target / item)
+        text = (root / "2026.2" / "methodology.yml").read_text(encoding="utf-8")
+        (target / "methodology.yml").write_text(
+            text.replace('version: "2026.2"', 'version: "2026.3"'), encoding="utf-8"
+        )
+    return root
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    tmp = tmp_path_factory.mktemp("uncertainty")
+    root = methodology_with_uncertainty(tmp)
+    files = generate(tmp / "demo", scale="small")
+    db = tmp / "monitor.duckdb"
+    build(demo_sources(files), db, options=BuildOptions(demo=True, methodology_dir=root))
+    return db, root, tmp
+
+
+def test_every_analysis_table_has_rows(built: tuple[Path, Path, Path]) -> None:
+    db, _, _ = built
+    with duckdb.connect(str(db), read_only=True) as con:
+        for table in ANALYSIS_TABLES:
+            row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            assert row and row[0] > 0, table
+        # Every flag in characteristic_scores has its certainty, and they agree.
+        row = con.execute(
+            """SELECT count(*), count(*) FILTER (f.flagged <> c.flagged)
+               FROM characteristic_scores c JOIN flag_certainty f
+               USING (reference, region_code, level, period, characteristic)"""
+        ).fetchone()
+        scored = con.execute(
+            "SELECT count(*) FROM characteristic_scores WHERE flagged IS NOT NULL"
+        ).fetchone()
+        assert row and scored and row[0] == scored[0] and row[1] == 0
+        # Stacking agrees with area_scores and lies in its own interval.
+        row = con.execute(
+            """SELECT count(*) FILTER (s.stacking <> a.stacking
+                   OR s.stacking_lower > s.stacking_upper
+                   OR s.p_stacking_ge[1] <> 1.0)
+               FROM stacking_uncertainty s JOIN (SELECT DISTINCT reference, region_code, level,
+                   period, stacking FROM area_scores WHERE stacking IS NOT NULL) a
+               USING (reference, region_code, level, period)"""
+        ).fetchone()
+        assert row and row[0] == 0
+        models = {
+            r[0] for r in con.execute("SELECT DISTINCT model FROM indicator_intervals").fetchall()
+        }
+        assert "binomial" in models
+        bad = con.execute("SELECT count(*) FROM indicator_intervals WHERE lower > upper").fetchone()
+        assert bad and bad[0] == 0
+
+
+def test_a_rebuild_gives_the_same_probabilities(built: tuple[Path, Path, Path]) -> None:
+    db, root, tmp = built
+    again = tmp / "again.duckdb"
+    files = generate(tmp / "demo", scale="small")
+    build(demo_sources(files), again, options=BuildOptions(demo=True, methodology_dir=root))
+    query = "SELECT * FROM flag_certainty ORDER BY ALL"
+    with (
+        duckdb.connect(str(db), read_only=True) as a,
+        duckdb.connect(str(again), read_only=True) as b,
+    ):
+        assert a.execute(query).fetchall() == b.execute(query).fetchall()
+
+
+def test_readers_return_the_stored_rows(built: tuple[Path, Path, Path]) -> None:
+    db, _, _ = built
+    with duckdb.connect(str(db), read_only=True) as con:
+        code, period = con.execute(
+            "SELECT region_code, period FROM stacking_uncertainty WHERE reference = 'NL01' "
+            "ORDER BY stacking DESC, region_code LIMIT 1"
+        ).fetchall()[0]
+        certainty = analysis.flag_certainty(con, code, period, "NL01")
+        assert certainty and {v["certainty"] for v in certainty.values()} <= {
+            "certain",
+            "likely",
+            "uncertain",
+        }
+        stack = analysis.stacking_uncertainty(con, code, period, "NL01")
+        assert stack is not None and len(stack["p_stacking_ge"]) == 13
+        gm = con.execute("SELECT gemeente_code FROM peer_groups LIMIT 1").fetchall()[0][0]
+        assert analysis.peers(con, gm, period)
+
+
+def test_a_methodology_without_uncertainty_yml_builds_no_analysis(tmp_path: Path) -> None:
+    root = tmp_path / "methodology"
+    shutil.copytree(default_root(), root)
+    shutil.rmtree(root / "2026.3", ignore_errors=True)
+    files = generate(tmp_path / "demo", scale="small")
+    db = tmp_path / "plain.duckdb"
+    build(demo_sources(files), db, options=BuildOptions(demo=True, methodology_dir=root))
+    with duckdb.connect(str(db), read_only=True) as con:
+        for table in ANALYSIS_TABLES:
+            row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            assert row and row[0] == 0, table

@@ -178,3 +178,47 @@ def test_peers_are_the_nearest_on_standardised_variables() -> None:
     )
     rows = peer_groups(["A", "B", "C"], u, 1)
     assert [(r[0], r[1]) for r in rows] == [("A", "B"), ("B", "A"), ("C", "B")]
+
+
+def test_spearman_by_hand() -> None:
+    from wijkradar.compute.validity import spearman
+
+    # x ranks 1 2 3 4 5, y ranks 2 1 4 3 5: Σd² = 4, ρ = 1 − 6 × 4 / (5 × 24) = 0.8.
+    # Interval: atanh 0.8 = 1.098612 ± 1.959964 × √(1.06 / 2) = ± 1.426875 → tanh(−0.328263)
+    # = −0.316959, tanh(2.525488) = 0.987275.
+    c = spearman(
+        np.array([1.0, 2.0, 3.0, 4.0, 5.0, np.nan]), np.array([20.0, 10.0, 40.0, 30.0, 50.0, 1.0])
+    )
+    assert c.n == 5
+    assert c.rho == pytest.approx(0.8)
+    assert c.lower == pytest.approx(-0.316959, abs=1e-5)
+    assert c.upper == pytest.approx(0.987275, abs=1e-5)
+
+
+def test_auc_by_hand() -> None:
+    from wijkradar.compute.validity import auc
+
+    # set {5, 3}, rest {4, 1, 3}: pairs set > rest: 5>4,5>1,5>3, 3>1, 3=3 (½) → 4.5 of 6 = 0.75
+    value, n1, n0 = auc(
+        np.array([5.0, 3.0, 4.0, 1.0, 3.0]), np.array([True, True, False, False, False])
+    )
+    assert (value, n1, n0) == (pytest.approx(0.75), 2, 3)
+
+
+def test_area_set_gap_narrows_by_hand() -> None:
+    from wijkradar.compute.areasets import gap_series
+
+    # 2020: set {A: 80, B: 60} mean 70, rest {C: 40, D: 20} mean 30, gap 40.
+    # 2021: set mean 60, rest mean 40, gap 20. Slope −20 per year; |20| < |40|: narrows.
+    series = gap_series(
+        "overall_index",
+        {
+            2020: {"A": 80.0, "B": 60.0, "C": 40.0, "D": 20.0},
+            2021: {"A": 70.0, "B": 50.0, "C": 45.0, "D": 35.0},
+        },
+        {"A", "B"},
+    )
+    assert [p.gap for p in series.points] == [pytest.approx(40.0), pytest.approx(20.0)]
+    assert series.slope == pytest.approx(-20.0)
+    assert series.narrows is True
+    assert series.points[0].n_set == 2 and series.points[0].n_rest == 2

@@ -189,3 +189,38 @@ def peers(con: duckdb.DuckDBPyConnection, code: str, period: int) -> list[dict[s
            WHERE p.gemeente_code = ? AND p.period = ? ORDER BY p.rank""",
         [code, period],
     )
+
+
+def measures(
+    con: duckdb.DuckDBPyConnection, level: str, period: int, reference: str, framework: str
+) -> dict[str, dict[str, float]]:
+    """measure -> {code: value} for validate and area sets: overall_index, stacking and every
+    characteristic score of the areas with a score."""
+    out: dict[str, dict[str, float]] = {"overall_index": {}, "stacking": {}}
+    rows = con.execute(
+        """SELECT region_code, overall_index, stacking FROM area_scores
+           WHERE level = ? AND period = ? AND reference = ? AND framework = ?
+             AND status = 'ok'""",
+        [level, period, reference, framework],
+    ).fetchall()
+    for code, index, stacking in rows:
+        if index is not None:
+            out["overall_index"][str(code)] = float(index)
+        if stacking is not None:
+            out["stacking"][str(code)] = float(stacking)
+    rows = con.execute(
+        """SELECT characteristic, region_code, score FROM characteristic_scores
+           WHERE level = ? AND period = ? AND reference = ? AND score IS NOT NULL
+           ORDER BY characteristic""",
+        [level, period, reference],
+    ).fetchall()
+    for char, code, score in rows:
+        out.setdefault(str(char), {})[str(code)] = float(score)
+    return out
+
+
+def scored_years(con: duckdb.DuckDBPyConnection, level: str) -> list[int]:
+    rows = con.execute(
+        "SELECT DISTINCT period FROM area_scores WHERE level = ? ORDER BY period", [level]
+    ).fetchall()
+    return [int(r[0]) for r in rows]

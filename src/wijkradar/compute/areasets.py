@@ -3,8 +3,8 @@
 Per measure (overall index, stacking, each characteristic score; national reference) and year:
 gap = mean over the set − mean over the other areas with a value. Over the years: the
 least-squares slope of the gap per year, and whether it narrows, i.e. |gap| in the last year is
-smaller than in the first (by more than 1e-6). Scores are percentiles of their own year, so a gap is a difference in
-position, not in level.
+smaller than in the first (by more than 1e-6). Scores are percentiles of their own year, so a gap
+is a difference in position, not in level.
 """
 
 from __future__ import annotations

@@ -99,7 +99,9 @@ def validity_rows(
             area_auc, n1, n0 = auc(x, np.array([c in members for c in codes], dtype=bool))
         rows.append(ValidityRow(name, corr, area_auc, n1, n0))
     if members is not None:
-        codes = sorted(outcome)
+        # The outcome's own AUC over the same areas (an outcome file may hold other levels).
+        scored = {c for values in measures.values() for c in values}
+        codes = sorted(c for c in outcome if c in scored)
         area_auc, n1, n0 = auc(
             np.array([outcome[c] for c in codes], dtype=np.float64),
             np.array([c in members for c in codes], dtype=bool),

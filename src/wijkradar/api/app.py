@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from wijkradar import __version__
 from wijkradar.api.i18n import WEB
-from wijkradar.api.routers import api_v1, pages
+from wijkradar.api.routers import analysis, api_v1, pages
 from wijkradar.api.settings import Settings
 from wijkradar.domain import WijkradarError
 from wijkradar.store.reader import open_read
@@ -54,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(api_v1.router())
     app.include_router(pages.router(templates))
+    app.include_router(analysis.api_router())
+    app.include_router(analysis.page_router(templates))
 
     @app.exception_handler(WijkradarError)
     async def _no_database(request: Request, error: WijkradarError) -> JSONResponse:

@@ -83,6 +83,44 @@ def _year(con: Any, level: str, year: int | None) -> int:
     return year
 
 
+def render_certainty(extra: dict[str, Any], lang: str, console: Console) -> None:
+    """`show`'s lines on flag certainty, the stacking interval and the peer gemeenten."""
+    en = lang == "en"
+    stack = extra.get("stacking")
+    if stack:
+        console.print(
+            (
+                "Stacking {s} (95 % interval {lo}–{hi}); P(toxic mix) {p:.0%};"
+                " index rank {r1}–{r2} ({d} simulations)"
+                if en
+                else "Stapeling {s} (95%-interval {lo}–{hi}); kans op giftige mix {p:.0%};"
+                " rang index {r1}–{r2} ({d} simulaties)"
+            ).format(
+                s=stack["stacking"],
+                lo=stack["stacking_lower"],
+                hi=stack["stacking_upper"],
+                p=stack["p_toxic_mix"],
+                r1=stack["rank_lower"],
+                r2=stack["rank_upper"],
+                d=stack["draws"],
+            )
+        )
+    flags = [(c, f) for c, f in extra.get("flags", {}).items() if f["flagged"]]
+    if flags:
+        console.print("Flag certainty:" if en else "Zekerheid van de vlaggen:")
+        for char, f in flags:
+            console.print(f"  {char}: {f['label']} (P {f['p_flag']:.0%})")
+    peers = extra.get("peers") or []
+    if peers:
+        head = "Similar gemeenten" if en else "Vergelijkbare gemeenten"
+        names = ", ".join(str(p["name"] or p["code"]) for p in peers)
+        mean = extra.get("peer_mean", {}).get("stacking")
+        tail = f" (mean stacking {mean:.1f})" if en and mean is not None else ""
+        if not en and mean is not None:
+            tail = f" (gemiddelde stapeling {mean:.1f})"
+        console.print(f"{head}: {names}{tail}")
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
 

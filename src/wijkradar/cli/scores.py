@@ -215,12 +215,17 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Show an area's profile: characteristics, stacking, themes, trend and why flagged."""
+        from wijkradar.api.analysis_view import profile_extra
+        from wijkradar.cli.analysis import render_certainty
+
         con = open_read(db_path(db))
         try:
             profile = area_profile(con, code.strip().upper(), year, reference, framework, lang)
+            extra = profile_extra(con, profile.code, profile.period, reference, framework, lang)
         finally:
             con.close()
         render_profile(profile, lang, Console())
+        render_certainty(extra, lang, Console())
 
     @app.command()
     def rank(

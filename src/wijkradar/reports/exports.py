@@ -20,6 +20,7 @@ import duckdb
 from wijkradar.domain import WijkradarError
 from wijkradar.methodology import load_cached
 from wijkradar.reports.outgoing import release, rules_summary
+from wijkradar.reports.uncertainty_columns import add_uncertainty
 from wijkradar.store import catalog, queries
 
 FORMATS = ("csv", "xlsx", "geojson", "parquet")
@@ -96,6 +97,7 @@ def export_table(
             )
             row[f"flag_{char}"] = found.get("flagged")
         rows.append(row)
+    add_uncertainty(con, columns, rows, level, year, reference)
     return ExportTable(
         columns=columns,
         rows=rows,

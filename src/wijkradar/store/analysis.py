@@ -224,3 +224,50 @@ def scored_years(con: duckdb.DuckDBPyConnection, level: str) -> list[int]:
         "SELECT DISTINCT period FROM area_scores WHERE level = ? ORDER BY period", [level]
     ).fetchall()
     return [int(r[0]) for r in rows]
+
+
+def region(con: duckdb.DuckDBPyConnection, code: str, year: int | None) -> dict[str, Any] | None:
+    """code, name, level, year of a region (latest year when `year` is None)."""
+    rows = _dicts(
+        con,
+        """SELECT code, name, level, year FROM regions WHERE code = ?
+           AND (? IS NULL OR year = ?) ORDER BY year DESC LIMIT 1""",
+        [code, year, year],
+    )
+    return rows[0] if rows else None
+
+
+def outcome_variables(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Stored variables usable as an outcome: (variable, level, period, n) with values."""
+    return _dicts(
+        con,
+        """SELECT variable, level, period, count(*) AS n FROM observations
+           WHERE status = 'ok' AND level IN ('gemeente', 'wijk', 'buurt')
+           GROUP BY ALL HAVING count(*) >= 10 ORDER BY variable, level, period""",
+        [],
+    )
+
+
+def outcome_values(
+    con: duckdb.DuckDBPyConnection, variable: str, level: str, period: int
+) -> dict[str, float]:
+    rows = con.execute(
+        """SELECT region_code, value FROM observations WHERE variable = ? AND level = ?
+           AND period = ? AND status = 'ok'""",
+        [variable, level, period],
+    ).fetchall()
+    return {str(r[0]): float(r[1]) for r in rows}
+
+
+def certainty_summary(
+    con: duckdb.DuckDBPyConnection, level: str, period: int, reference: str
+) -> dict[str, int]:
+    """Flagged characteristics of a level and year per certainty class (map legends)."""
+    if not has(con, "flag_certainty"):
+        return {}
+    rows = con.execute(
+        """SELECT certainty, count(*) FROM flag_certainty WHERE level = ? AND period = ?
+           AND reference = ? AND flagged GROUP BY 1""",
+        [level, period, reference],
+    ).fetchall()
+    return {str(r[0]): int(r[1]) for r in rows}

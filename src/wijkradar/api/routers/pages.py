@@ -14,7 +14,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from wijkradar.api import views
+from wijkradar.api import analysis_view, views
 from wijkradar.api.dependencies import Con, LevelDep, T, View, ViewDep
 from wijkradar.api.i18n import Translator
 from wijkradar.api.settings import Settings
@@ -306,6 +306,9 @@ def router(templates: Jinja2Templates) -> APIRouter:
             years=queries.score_years(con),
             frameworks=queries.frameworks(con) or ["tno"],
             references=sorted({view.reference, *references}),
+            certainty_note=analysis_view.map_note(
+                con, child_level, view.year, view.reference, page.lang
+            ),
         )
 
     @pages.get("/gebied/{code}", response_class=HTMLResponse)
@@ -332,6 +335,9 @@ def router(templates: Jinja2Templates) -> APIRouter:
             charts=charts,
             crumbs=queries.ancestors(con, reg.code, view.year),
             has_children=bool(queries.children(con, reg.code, view.year)),
+            extra=analysis_view.profile_extra(
+                con, reg.code, view.year, view.reference, view.framework, page.lang
+            ),
         )
 
     @pages.get("/ranglijst", response_model=None)

@@ -10,6 +10,7 @@ import sys
 
 from wijkradar.compute import disclosure
 from wijkradar.domain.methodology import Methodology
+from wijkradar.methodology.analysis import load_analysis
 from wijkradar.methodology.loader import load
 
 _INTRO = """\
@@ -99,6 +100,7 @@ def render(m: Methodology) -> str:
             round_to=disclosure.ROUND_TO,
         )
     ]
+    out.extend(_analysis_section(m.version))
     out.append("## Risk characteristics and their indicators\n")
     for c in (*m.risk_characteristics, *m.protective_factors):
         head = f"{c.number}. " if c.number else "Protective factor: "
@@ -140,6 +142,48 @@ def render(m: Methodology) -> str:
                 )
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _analysis_section(version: str) -> list[str]:
+    """Uncertainty, hotspots, peer groups, validity: what the version sets, and where the method
+    and its limits are written out (docs/uncertainty.md, by hand: formulas do not live in YAML)."""
+    out = ["## Uncertainty, hotspots, comparisons and validity\n"]
+    settings = load_analysis(version)
+    if settings is None:
+        out.append(
+            f"Methodology {version} has no `uncertainty.yml`: builds with it compute no intervals,"
+            " flag probabilities, hotspots or peer groups. The method is described in"
+            " [uncertainty.md](uncertainty.md).\n"
+        )
+        return out
+    units = ", ".join(f"{u} (scale {s:g})" for u, s in settings.binomial_units)
+    out.append(
+        f"Set in `methodology/{version}/uncertainty.yml`; the method and its limits are in"
+        " [uncertainty.md](uncertainty.md).\n"
+    )
+    out.append("| setting | value |")
+    out.append("|---|---|")
+    rows = [
+        ("interval level", f"{settings.confidence:g}"),
+        ("simulation draws / seed", f"{settings.draws} / {settings.seed}"),
+        ("published margins", f"`<key>{settings.lower_suffix}`, `<key>{settings.upper_suffix}`"),
+        ("binomial model for units", units),
+        ("no binomial model", ", ".join(settings.binomial_exclude) or "–"),
+        ("certain / likely (share of draws agreeing)", f"{settings.certain:g} / {settings.likely:g}"),
+        (
+            "hotspots",
+            f"Getis-Ord Gi*, queen contiguity (within {settings.neighbour_tolerance_m:g} m),"
+            f" {settings.hotspot_correction}, alpha {settings.hotspot_alpha:g}",
+        ),
+        (
+            "peer group",
+            f"{settings.peer_size} nearest gemeenten on "
+            + ", ".join(f"{v.variable} ({v.transform})" for v in settings.peer_variables),
+        ),
+    ]
+    out.extend(f"| {k} | {v} |" for k, v in rows)
+    out.append("")
+    return out
 
 
 if __name__ == "__main__":

@@ -169,7 +169,10 @@ def _analysis_section(version: str) -> list[str]:
         ("published margins", f"`<key>{settings.lower_suffix}`, `<key>{settings.upper_suffix}`"),
         ("binomial model for units", units),
         ("no binomial model", ", ".join(settings.binomial_exclude) or "–"),
-        ("certain / likely (share of draws agreeing)", f"{settings.certain:g} / {settings.likely:g}"),
+        (
+            "certain / likely (share of draws agreeing)",
+            f"{settings.certain:g} / {settings.likely:g}",
+        ),
         (
             "hotspots",
             f"Getis-Ord Gi*, queen contiguity (within {settings.neighbour_tolerance_m:g} m),"

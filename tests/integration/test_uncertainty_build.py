@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from cli_run import Cli
 
 from wijkradar.methodology import default_root
 from wijkradar.pipeline import BuildOptions, build
@@ -120,3 +121,28 @@ def test_a_methodology_without_uncertainty_yml_builds_no_analysis(tmp_path: Path
         for table in ANALYSIS_TABLES:
             row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
             assert row and row[0] == 0, table
+
+
+def test_cli_compare_hotspots_and_show(
+    built: tuple[Path, Path, Path], cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, root, tmp = built
+    monkeypatch.setenv("WIJKRADAR_METHODOLOGY", str(root))
+    with duckdb.connect(str(db), read_only=True) as con:
+        top = con.execute(
+            "SELECT region_code FROM stacking_uncertainty WHERE level = 'wijk' "
+            "AND reference = 'NL01' ORDER BY stacking DESC, region_code LIMIT 2"
+        ).fetchall()
+    area_set = tmp / "set.yml"
+    area_set.write_text(f"name: Focus\nlevel: wijk\nareas: [{top[0][0]}, {top[1][0]}]\n")
+    code, out, err = cli(["compare", "--areas", str(area_set), "--db", str(db), "--lang", "en"])
+    assert code == 0, err
+    assert "overall_index" in out and "Regression to the mean" in out
+    code, out, err = cli(["hotspots", "--level", "buurt", "--db", str(db), "--lang", "en"])
+    assert code == 0, err
+    assert "hot spot" in out and "fdr_bh" in out
+    code, out, err = cli(["show", top[0][0], "--db", str(db), "--lang", "en"])
+    assert code == 0, err
+    assert "Flag certainty" in out and "simulations" in out
+    code, _, err = cli(["compare", "--areas", str(tmp / "absent.yml"), "--db", str(db)])
+    assert code == 2 and "not found" in err

@@ -118,3 +118,14 @@ def test_pages_show_certainty(analysed: tuple[TestClient, Path]) -> None:
     assert 'id="peers"' in gm_page.text
     kaart = client.get(f"/kaart/{gm}", params={"year": year})
     assert "Zekerheid van de vlaggen op deze kaart" in kaart.text
+
+
+def test_an_area_set_on_the_page(analysed: tuple[TestClient, Path]) -> None:
+    client, db = analysed
+    code, _ = _top(db, "wijk")
+    page = client.get("/analyse", params={"niveau": "wijk", "gebieden": f"{code}, wk980101"})
+    assert page.status_code == 200
+    assert 'id="area-set"' in page.text and 'data-measure="overall_index"' in page.text
+    assert "Regressie naar het gemiddelde" in page.text
+    bad = client.get("/analyse", params={"gebieden": "<script>"})
+    assert bad.status_code == 422

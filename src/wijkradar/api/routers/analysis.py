@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from wijkradar.api.dependencies import Con, T
 from wijkradar.api.routers.pages import Page
-from wijkradar.compute.areasets import CAVEATS
+from wijkradar.compute.areasets import CAVEATS, GapSeries, gap_series
 from wijkradar.compute.validity import validity_rows
 from wijkradar.reports.hotspot_map import hotspot_svg
 from wijkradar.store import analysis
@@ -109,6 +109,13 @@ TEXT = {
         "caveats": "Let op bij vergelijken over de jaren",
         "level": "Niveau",
         "year": "Jaar",
+        "set": "Gebiedenset (codes, komma's)",
+        "set_title": "{n} gebieden tegenover de andere gebieden van dit niveau",
+        "gap": "verschil",
+        "slope": "per jaar",
+        "narrows": "kleiner",
+        "yes": "ja",
+        "no": "nee",
     },
     "en": {
         "title": "Analysis: certainty, hotspots and association",
@@ -129,6 +136,13 @@ TEXT = {
         "caveats": "Caveats when comparing over the years",
         "level": "Level",
         "year": "Year",
+        "set": "Area set (codes, commas)",
+        "set_title": "{n} areas against the other areas of this level",
+        "gap": "gap",
+        "slope": "per year",
+        "narrows": "narrows",
+        "yes": "yes",
+        "no": "no",
     },
 }
 
@@ -178,6 +192,17 @@ def _validity(
         reference=reference,
         items=items,
     )
+
+
+def _gaps(con: Any, level: str, members: list[str]) -> list[GapSeries]:
+    """An area set (codes of `level`) against the other areas, every scored year."""
+    years = analysis.scored_years(con, level)
+    per_year = {y: analysis.measures(con, level, y, "NL01", "tno") for y in years}
+    names = list(dict.fromkeys(m for by in per_year.values() for m in by))
+    return [
+        gap_series(name, {y: per_year[y].get(name, {}) for y in years}, set(members))
+        for name in names
+    ]
 
 
 def api_router() -> APIRouter:
@@ -287,6 +312,10 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
         jaar: Year = None,
         maat: Measure = "stacking",
         uitkomst: Annotated[str | None, Query(max_length=80, pattern="^[A-Za-z0-9_]+$")] = None,
+        gebieden: Annotated[
+            str | None,
+            Query(max_length=4000, pattern="^[A-Za-z0-9, ]*$", description="area set: codes"),
+        ] = None,
     ) -> HTMLResponse:
         page = Page(request, con, t, None)
         u = TEXT["en" if page.lang == "en" else "nl"]
@@ -311,6 +340,8 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
             else None
         )
         measures = sorted({str(i["measure"]) for i in index if i["level"] == niveau})
+        members = sorted({c.strip().upper() for c in (gebieden or "").split(",") if c.strip()})
+        gaps = _gaps(con, niveau, members) if members else []
         return templates.TemplateResponse(
             request,
             "analysis.html",
@@ -330,6 +361,10 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
                 validity=validity,
                 caveats=CAVEATS["en" if page.lang == "en" else "nl"],
                 has_analysis=bool(index),
+                gebieden=", ".join(members),
+                n_members=len(members),
+                gaps=gaps,
+                gap_years=analysis.scored_years(con, niveau),
             ),
         )
 

@@ -191,10 +191,28 @@ class _State:
     stacking: IntArray  # (B, n)
     index: FloatArray  # (B, n)
     rank: FloatArray  # (B, n)
+    pct: FloatArray  # (B, n, k) indicator percentiles
+    p_score: FloatArray  # (B, n, c) percentiles of the characteristic scores
+
+
+@dataclass(frozen=True)
+class _Fixed:
+    """What no draw changes: indicators without spread in any area keep their observed
+    percentiles, and characteristics made only of such indicators their observed score ranks.
+    Skipping their sorts is most of the saving at national scale."""
+
+    pct: FloatArray  # (n, k) observed
+    p_score: FloatArray  # (n, c) observed
+    moving: npt.NDArray[np.bool_]  # (k,) indicator with spread somewhere
+    moving_char: npt.NDArray[np.bool_]  # (c,)
 
 
 def _state(
-    x: FloatArray, groups: IntArray, too_small: npt.NDArray[np.bool_], design: Design
+    x: FloatArray,
+    groups: IntArray,
+    too_small: npt.NDArray[np.bool_],
+    design: Design,
+    fixed: _Fixed | None = None,
 ) -> _State:
     """Flags, stacking, index and index rank of B sets of indicator values x (B, n, k)."""
     b, n, k = x.shape
@@ -205,6 +223,9 @@ def _state(
     oriented = np.where(design.higher_is_better[None, None, :], -x, x)
     pct = np.empty((b, n, k))
     for j in range(k):
+        if fixed is not None and not fixed.moving[j]:
+            pct[:, :, j] = fixed.pct[None, :, j]
+            continue
         pct[:, :, j] = percent_ranks(oriented[:, :, j].ravel(), draw_groups).reshape(b, n)
     c_total = design.n_chars
     score = np.full((b, n, c_total), np.nan)
@@ -220,10 +241,13 @@ def _state(
             )
     score[:, too_small, :] = np.nan
     threshold = 100.0 * (1.0 - design.top_share) - 1e-9
-    flag = np.zeros((b, n, c_total), dtype=bool)
+    p_score = np.empty((b, n, c_total))
     for c in range(c_total):
-        p_score = percent_ranks(score[:, :, c].ravel(), draw_groups).reshape(b, n)
-        flag[:, :, c] = np.nan_to_num(p_score, nan=-1.0) >= threshold
+        if fixed is not None and not fixed.moving_char[c]:
+            p_score[:, :, c] = fixed.p_score[None, :, c]
+            continue
+        p_score[:, :, c] = percent_ranks(score[:, :, c].ravel(), draw_groups).reshape(b, n)
+    flag = np.nan_to_num(p_score, nan=-1.0) >= threshold
     stacking = flag[:, :, design.risk].sum(axis=2).astype(np.int64)
     risk_score = score[:, :, design.risk]
     if design.index_transform == "imd_exponential":
@@ -245,6 +269,8 @@ def _state(
         stacking=stacking,
         index=index,
         rank=rank.reshape(b, n),
+        pct=pct,
+        p_score=p_score,
     )
 
 
@@ -269,8 +295,19 @@ def simulate(
     groups = np.asarray(groups, dtype=np.int64)
     observed = _state(values[None], groups, too_small, design)
     sd = np.nan_to_num(spread.sd, nan=0.0)
+    moving = (sd > 0).any(axis=0)
+    fixed = _Fixed(
+        pct=observed.pct[0],
+        p_score=observed.p_score[0],
+        moving=moving,
+        moving_char=np.array(
+            [bool(moving[design.char_of == c].any()) for c in range(design.n_chars)], dtype=bool
+        ),
+    )
     rng = np.random.default_rng(seed)
-    batch = max(1, BATCH_ELEMENTS // max(n * k, 1))
+    n_groups = int(groups.max()) + 1 if groups.size and groups.max() >= 0 else 1
+    # Each draw's reference groups get their own ids; below 2**15 of them ranks sort faster.
+    batch = max(1, min(BATCH_ELEMENTS // max(n * k, 1), (2**15 - 1) // n_groups))
     flag_count = np.zeros((n, design.n_chars), dtype=np.int64)
     n_risk = int(design.risk.sum())
     stack_count = np.zeros((n, n_risk + 2), dtype=np.int64)
@@ -282,11 +319,14 @@ def simulate(
         b = min(batch, draws - done)
         z = rng.standard_normal((b, n, k))
         x = np.clip(values[None] + sd[None] * z, spread.floor, spread.ceiling)
-        state = _state(x, groups, too_small, design)
+        state = _state(x, groups, too_small, design, fixed)
         flag_count += state.flag.sum(axis=0)
         # stack_count[:, s] counts draws with stacking exactly s; cumulated below.
-        for s in range(n_risk + 1):
-            stack_count[:, s] += (state.stacking == s).sum(axis=0)
+        np.add.at(
+            stack_count,
+            (np.broadcast_to(np.arange(n), state.stacking.shape), state.stacking),
+            1,
+        )
         stack_draws[done : done + b] = state.stacking
         index_draws[done : done + b] = state.index
         rank_draws[done : done + b] = state.rank
@@ -314,13 +354,15 @@ def simulate(
 
 
 def _quantiles(samples: npt.NDArray[np.floating], alpha: float) -> tuple[FloatArray, FloatArray]:
-    """Lower and upper (alpha, 1 − alpha) quantiles over axis 0; NaN where all draws are NaN."""
-    data = samples.astype(np.float64)
-    all_nan: npt.NDArray[np.bool_] = np.asarray(np.isnan(data).all(axis=0))
-    filled = np.where(all_nan.reshape(1, -1), 0.0, data)
-    lo = np.nanquantile(filled, alpha, axis=0, method="inverted_cdf")
-    hi = np.nanquantile(filled, 1.0 - alpha, axis=0, method="inverted_cdf")
-    return np.where(all_nan, np.nan, lo), np.where(all_nan, np.nan, hi)
+    """Lower and upper (alpha, 1 − alpha) quantiles over axis 0 (inverted CDF: the smallest
+    value with at least that share of draws at or below it); NaN where a draw is NaN (an area
+    without a value has none in every draw)."""
+    data = np.sort(samples.astype(np.float64), axis=0)  # NaN sorts last
+    d = data.shape[0]
+    lo = data[max(int(np.ceil(alpha * d)) - 1, 0)]
+    hi = data[min(int(np.ceil((1.0 - alpha) * d)) - 1, d - 1)]
+    missing = np.isnan(data[-1])
+    return np.where(missing, np.nan, lo), np.where(missing, np.nan, hi)
 
 
 def agreement(observed_flag: FloatArray, p_flag: FloatArray) -> FloatArray:

@@ -295,13 +295,14 @@ def simulate(
     groups = np.asarray(groups, dtype=np.int64)
     observed = _state(values[None], groups, too_small, design)
     sd = np.nan_to_num(spread.sd, nan=0.0)
-    moving = (sd > 0).any(axis=0)
+    moving: npt.NDArray[np.bool_] = np.asarray((sd > 0).any(axis=0), dtype=np.bool_)
     fixed = _Fixed(
         pct=observed.pct[0],
         p_score=observed.p_score[0],
         moving=moving,
-        moving_char=np.array(
-            [bool(moving[design.char_of == c].any()) for c in range(design.n_chars)], dtype=bool
+        moving_char=np.asarray(
+            [bool(moving[design.char_of == c].any()) for c in range(design.n_chars)],
+            dtype=np.bool_,
         ),
     )
     rng = np.random.default_rng(seed)

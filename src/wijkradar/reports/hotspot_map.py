@@ -13,14 +13,40 @@ COLOURS = {"hot": "#b2182b", "cold": "#2166ac", "none": "#e0e0e0", "not_tested":
 ORDER = ("hot", "cold", "none", "not_tested")
 
 
-def hotspot_svg(
-    rows: Sequence[Mapping[str, Any]], *, title: str, labels: Mapping[str, str], note: str
-) -> str:
-    """rows: region_code, name, cluster, gi_z, geometry (GeoJSON text or None)."""
+LARGE = 1000  # areas; like the map pages, a large map is drawn wider with whole pixels
+_CACHE: dict[tuple[str, str, int], svg.Outlines] = {}
+
+
+def outlines_for(
+    key: tuple[str, str, int], rows: Sequence[Mapping[str, Any]]
+) -> svg.Outlines | None:
+    """Projected outlines of the rows' boundaries, kept per (build, level, year): a published
+    build never changes."""
+    hit = _CACHE.get(key)
+    if hit is not None:
+        return hit
     geometries = {str(r["region_code"]): str(r["geometry"]) for r in rows if r.get("geometry")}
     if not geometries:
+        return None
+    large = len(geometries) >= LARGE
+    hit = svg.outlines(geometries, width=800 if large else 560, decimals=0 if large else 1)
+    if len(_CACHE) >= 16:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = hit
+    return hit
+
+
+def hotspot_svg(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    title: str,
+    labels: Mapping[str, str],
+    note: str,
+    shapes: svg.Outlines | None,
+) -> str:
+    """rows: region_code, name, cluster, gi_z; shapes: their projected outlines."""
+    if shapes is None:
         return ""
-    shapes = svg.outlines(geometries, width=560)
     legend_h = 22 * (len(ORDER) + 2)
     total_h = math.ceil(shapes.height) + legend_h + 10
     out = [

@@ -19,7 +19,7 @@ from wijkradar.api.dependencies import Con, T
 from wijkradar.api.routers.pages import Page
 from wijkradar.compute.areasets import CAVEATS, GapSeries, gap_series
 from wijkradar.compute.validity import validity_rows
-from wijkradar.reports.hotspot_map import hotspot_svg
+from wijkradar.reports.hotspot_map import hotspot_svg, outlines_for
 from wijkradar.store import analysis
 
 Year = Annotated[int | None, Query(ge=1900, le=2100, description="year (default: latest)")]
@@ -328,8 +328,13 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
             if rows
             else ""
         )
+        shapes = outlines_for((str(page.build.get("build_id")), niveau, year or 0), rows)
         map_svg = hotspot_svg(
-            rows, title=f"{u['hotspots']}: {maat}, {niveau} {year}", labels=u, note=note
+            rows,
+            title=f"{u['hotspots']}: {maat}, {niveau} {year}",
+            labels=u,
+            note=note,
+            shapes=shapes,
         )
         outcomes = sorted(
             {o["variable"] for o in analysis.outcome_variables(con) if o["level"] == niveau}

@@ -29,6 +29,7 @@ def test_the_repository_file_loads() -> None:
     assert settings.binomial_scale("handel_horeca", "%") is None  # excluded with a reason
     assert settings.binomial_scale("inkomen_per_inwoner", "x 1 000 euro") is None
     assert settings.likely <= settings.certain
+    assert settings.references == ("national", "gemeente")
 
 
 def test_released_versions_have_no_uncertainty_settings() -> None:
@@ -53,3 +54,10 @@ def test_a_folder_without_methodology_yml_is_not_a_version(copy: Path) -> None:
     (copy / "2099.1").mkdir()
     (copy / "2099.1" / "uncertainty.yml").write_text("version: '2099.1'\n")
     assert "2099.1" not in versions(copy)
+
+
+def test_an_unknown_reference_family_is_refused(copy: Path) -> None:
+    path = copy / "2026.3" / "uncertainty.yml"
+    path.write_text(path.read_text().replace("[national, gemeente]", "[national, wijk]"))
+    with pytest.raises(InputError, match="simulation/references/1"):
+        load_analysis("2026.3", copy)

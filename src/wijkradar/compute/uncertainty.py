@@ -381,6 +381,7 @@ def certainty_class(agreement_share: FloatArray, certain: float, likely: float) 
     return np.where(np.isnan(a), -1, out).astype(np.int64)
 
 
-def seed_for(seed: int, level: str, period: int, family: int) -> tuple[int, int, int, int]:
-    """A seed per level, year and reference family that does not depend on build order."""
-    return (seed, zlib.crc32(level.encode()), period, family)
+def seed_for(seed: int, level: str, period: int, family: str) -> tuple[int, int, int, int]:
+    """A seed per level, year and reference family that does not depend on build order or on
+    which other families are simulated."""
+    return (seed, zlib.crc32(level.encode()), period, zlib.crc32(family.encode()))

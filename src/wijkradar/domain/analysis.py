@@ -25,6 +25,7 @@ class AnalysisSettings:
     confidence: float  # two-sided level of every interval, e.g. 0.95
     draws: int
     seed: int
+    references: tuple[str, ...]  # reference families simulated: national | provincie | gemeente
     lower_suffix: str  # GGD margins: <key><lower_suffix>, <key><upper_suffix>
     upper_suffix: str
     binomial_units: tuple[tuple[str, float], ...]  # (unit, scale of a proportion in that unit)

@@ -35,6 +35,9 @@ def load_analysis(version: str, root: Path | None = None) -> AnalysisSettings | 
         confidence=float(raw["confidence"]),
         draws=int(raw["simulation"]["draws"]),
         seed=int(raw["simulation"]["seed"]),
+        references=tuple(
+            raw["simulation"].get("references", ["national", "provincie", "gemeente"])
+        ),
         lower_suffix=raw["margins"]["lower_suffix"],
         upper_suffix=raw["margins"]["upper_suffix"],
         binomial_units=tuple((str(u), float(s)) for u, s in raw["binomial"]["units"].items()),

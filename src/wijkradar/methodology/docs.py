@@ -166,6 +166,7 @@ def _analysis_section(version: str) -> list[str]:
     rows = [
         ("interval level", f"{settings.confidence:g}"),
         ("simulation draws / seed", f"{settings.draws} / {settings.seed}"),
+        ("references simulated", ", ".join(settings.references)),
         ("published margins", f"`<key>{settings.lower_suffix}`, `<key>{settings.upper_suffix}`"),
         ("binomial model for units", units),
         ("no binomial model", ", ".join(settings.binomial_exclude) or "–"),

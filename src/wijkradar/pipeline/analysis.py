@@ -19,7 +19,7 @@ from wijkradar.compute import hotspots as gi
 from wijkradar.compute.indicators import indicator_matrix
 from wijkradar.compute.inputs import OK, LevelYear
 from wijkradar.compute.peers import peer_groups, standardise
-from wijkradar.compute.scoring import reference_families
+from wijkradar.compute.scoring import NATIONAL
 from wijkradar.compute.uncertainty import (
     MODEL_NAMES,
     Design,
@@ -72,7 +72,7 @@ def uncertainty_parts(
     design = Design.from_methodology(methodology, matrix.ids)
     chars = np.asarray([c.id for c in methodology.characteristics], dtype=object)
     m = methodology.settings
-    for family, reference in enumerate(reference_families(data)):
+    for family, reference in _families(data, settings.references):
         groups, labels = _groups(reference)
         sim = simulate(
             matrix.values,
@@ -199,6 +199,24 @@ def hotspot_rows(
             )
         )
     return pa.concat_tables(parts) if parts else None
+
+
+def _families(
+    data: LevelYear, wanted: tuple[str, ...]
+) -> list[tuple[str, npt.NDArray[np.object_]]]:
+    """(family, reference code per area) for the reference families the settings simulate, as
+    compute.scoring.reference_families builds them."""
+    out: list[tuple[str, npt.NDArray[np.object_]]] = []
+    if data.level == "land":
+        return out
+    if "national" in wanted:
+        out.append(("national", np.full(data.n, NATIONAL, dtype=object)))
+    below = data.level in ("gemeente", "wijk", "buurt")
+    if "provincie" in wanted and below and any(p for p in data.provincie):
+        out.append(("provincie", data.provincie))
+    if "gemeente" in wanted and data.level in ("wijk", "buurt") and any(g for g in data.gemeente):
+        out.append(("gemeente", data.gemeente))
+    return out
 
 
 def _groups(reference: npt.NDArray[np.object_]) -> tuple[npt.NDArray[np.int64], list[str]]:

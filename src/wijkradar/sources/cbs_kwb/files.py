@@ -18,6 +18,7 @@ from wijkradar.sources.cbs_kwb.odata_dump import (
     MARKER_FILES,
     dump_files,
     is_gebieden_dump,
+    is_survey_dump,
     read_dump,
     table_info,
 )
@@ -48,7 +49,7 @@ def discover(directory: Path, skipped: list[Path] | None = None) -> list[Input]:
     inputs = [
         Input("odata", folder, tuple(dump_files(folder)))
         for folder in folders
-        if not is_gebieden_dump(folder)
+        if not is_gebieden_dump(folder) and not is_survey_dump(folder)
     ]
     for pattern, kind in (("*.csv", "csv"), ("*.xlsx", "xlsx")):
         for path in sorted(directory.rglob(pattern)):

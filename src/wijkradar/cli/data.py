@@ -114,6 +114,7 @@ def _sources(
     cache: Path,
     offline: bool,
     keep_unknown: bool = False,
+    online: bool = True,
 ) -> list[Any]:
     from wijkradar.sources.boundaries import BoundariesFile
     from wijkradar.sources.cbs_kwb import CbsKwbFiles, CbsKwbOnline
@@ -128,7 +129,7 @@ def _sources(
                 CbsKwbFiles(directory, years=years, levels=levels, strict=not keep_unknown)
             )
         sources += _gebieden_files(from_dirs, years, sources)
-    else:
+    elif online:
         client = _offline_client(cache) if offline else None
         wanted = years or DEFAULT_ONLINE_YEARS
         sources.append(CbsKwbOnline(wanted, levels=levels, cache_dir=cache, client=client))
@@ -312,6 +313,7 @@ def build_command(
             cache,
             offline,
             keep_unknown_columns,
+            online=not chosen,  # CBS online only when nothing else names the data
         )
     options = BuildOptions(years=year_list, levels=level_list, force=force)
     with progress_bars() as progress:

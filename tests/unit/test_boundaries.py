@@ -147,3 +147,13 @@ def test_errors_name_file_feature_and_property(tmp_path: Path) -> None:
         _write(tmp_path / "h_2020.geojson", [_feature("BU99010101", west)]), level="gemeente"
     )
     assert "another level" in err.problem
+
+
+def test_region_names_can_be_left_to_statistical_sources(fixtures: Path) -> None:
+    path = fixtures / "boundaries" / "gemeenten_wgs84.geojson"
+    (result,) = BoundariesFile(path, region_names=False).read()
+    assert [r.name for r in result.regions] == ["GM9901", "GM9902"]  # code = name unknown
+    assert len(result.boundaries) == 2
+    assert (
+        BoundariesFile(path).fingerprint() != BoundariesFile(path, region_names=False).fingerprint()
+    )

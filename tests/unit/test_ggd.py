@@ -230,3 +230,19 @@ def test_real_file_when_present(shared_data: Path) -> None:
     levels = set(result.observations.column("level").to_pylist())
     assert levels == {"land", "gemeente", "wijk", "buurt"}
     assert all(v is None for v, s in got.values() if s != "ok")
+
+
+def test_kwb_reader_leaves_gezondheidsmonitor_files_alone(tmp_path: Path) -> None:
+    from wijkradar.sources.cbs_kwb.files import discover
+
+    write_xlsx(tmp_path / "50090NED_2016_UntypedDataSet.xlsx", rows())
+    folder = tmp_path / "ggd_dump"
+    folder.mkdir()
+    (folder / "UntypedDataSet.json").write_text(json.dumps({"value": records(rows())}))
+    (folder / "TableInfos.json").write_text(json.dumps({"value": [{"Identifier": "50120NED"}]}))
+    properties = [{"Key": "Leeftijd", "Type": "Dimension"}, {"Key": "Marges", "Type": "Dimension"}]
+    (folder / "DataProperties.json").write_text(json.dumps({"value": properties}))
+    skipped: list[Path] = []
+    assert discover(tmp_path, skipped) == []
+    assert [p.name for p in skipped] == ["50090NED_2016_UntypedDataSet.xlsx"]
+    assert {r.provenance.year for r in GgdFiles(folder).read()} == {2016}

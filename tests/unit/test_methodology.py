@@ -200,7 +200,15 @@ def test_2026_3_adds_kwb_and_ggd_indicators_and_changes_nothing_else() -> None:
         ("ggd_ernstig_eenzaam", "ErnstigZeerErnstigEenzaam"),
     ):
         assert [d.numerator for d in by_id[ind_id].derivations] == [key, ind_id]
-    unchanged = [
-        i for i in old.indicators if i.id not in ("ggd_psychische_klachten", "ggd_ernstig_eenzaam")
-    ]
+    # CBS's published shares where a year has them but not the counts
+    for ind_id, share in (
+        ("ouderen", "p_65_eo_jr"),
+        ("jongvolwassenen", "p_15_24_jr"),
+        ("eenpersoonshuishoudens", "p_eenp_hh"),
+    ):
+        first, second = by_id[ind_id].derivations
+        assert first.denominator and (second.numerator, second.denominator) == (share, ())
+    extended = {"ggd_psychische_klachten", "ggd_ernstig_eenzaam", "ouderen", "jongvolwassenen"}
+    extended.add("eenpersoonshuishoudens")
+    unchanged = [i for i in old.indicators if i.id not in extended]
     assert all(i in new.indicators for i in unchanged)

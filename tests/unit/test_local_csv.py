@@ -170,3 +170,20 @@ def test_json_keyed_by_region_code_with_cbs_keys(tmp_path: Path) -> None:
     assert result.provenance.table_id == "85984NED" and result.provenance.kind == "local"
     assert "extract from a/b, x.json @ 1" in result.provenance.title
     assert result.provenance.url == data.resolve().as_uri()  # no commit: the file itself
+
+
+def test_name_column_names_the_regions(tmp_path: Path) -> None:
+    data = tmp_path / "wijken.csv"
+    data.write_text("WK_CODE,WK_NAAM,AANT_INW\nWK036300,Burgwallen,9100\nWK003499,,\n")
+    mapping = tmp_path / "wijken.yml"
+    mapping.write_text(
+        "publisher: X\ntitle: Y\nlicence: CC BY 4.0\nregion_column: WK_CODE\n"
+        "name_column: WK_NAAM\nperiod: 2021\ncolumns:\n"
+        "  AANT_INW: {variable: inwoners, unit: aantal, title: Inwoners}\n",
+        encoding="utf-8",
+    )
+    (result,) = LocalCsv(data, mapping).read()
+    ((code, name, parent, year),) = [
+        (r.code, r.name, r.parent_code, r.year) for r in result.regions
+    ]
+    assert (code, name, parent, year) == ("WK036300", "Burgwallen", "GM0363", 2021)

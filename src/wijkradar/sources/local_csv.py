@@ -22,7 +22,15 @@ import jsonschema
 import pyarrow as pa
 import yaml
 
-from wijkradar.domain import OBSERVATION_SCHEMA, InputError, Level, Provenance, Status, Variable
+from wijkradar.domain import (
+    OBSERVATION_SCHEMA,
+    InputError,
+    Level,
+    Provenance,
+    Region,
+    Status,
+    Variable,
+)
 from wijkradar.domain.provenance import sha256_bytes
 from wijkradar.sources.base import Progress, SourceResult, no_progress
 from wijkradar.sources.registry import register
@@ -91,6 +99,8 @@ class LocalCsv:
             reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
             header = list(reader.fieldnames or [])
         needed = [mapping["region_column"], *mapping["columns"]]
+        if "name_column" in mapping:
+            needed.append(mapping["name_column"])
         if "period_column" in mapping:
             needed.append(mapping["period_column"])
         for column in needed:
@@ -110,9 +120,12 @@ class LocalCsv:
         variables: list[str] = []
         values: list[float | None] = []
         statuses: list[str] = []
+        names: dict[tuple[str, int], str] = {}
         for row_number, row in enumerate(reader, start=2):
             code = self._code(row[mapping["region_column"]], mapping, row_number)
             period = self._period(row, mapping, row_number)
+            if "name_column" in mapping and (name := (row[mapping["name_column"]] or "").strip()):
+                names[(code, period)] = name
             for column, spec in mapping["columns"].items():
                 value, status = self._value(row[column], row_number, column)
                 codes.append(code)
@@ -161,6 +174,7 @@ class LocalCsv:
         yield SourceResult(
             provenance=provenance,
             observations=table,
+            regions=tuple(_region(code, name, year) for (code, year), name in names.items()),
             variables=variable_objects,
             suppressed=statuses.count(str(Status.SUPPRESSED)),
             missing=statuses.count(str(Status.MISSING)),
@@ -229,6 +243,14 @@ class LocalCsv:
         if value.is_integer() and int(value) in NEGATIVE_PLACEHOLDERS:
             return None, Status.SUPPRESSED
         return value, Status.OK
+
+
+def _region(code: str, name: str, year: int) -> Region:
+    """A named region; parents follow from the code (BUggggwwbb -> WKggggww -> GMgggg)."""
+    level = Level.from_code(code)
+    gemeente = "GM" + code[2:6] if level in (Level.GEMEENTE, Level.WIJK, Level.BUURT) else None
+    parent = {Level.BUURT: "WK" + code[2:8], Level.WIJK: gemeente}.get(level)
+    return Region(code, name, level, year, parent, gemeente, None)
 
 
 def check_cbs_keys(path: Path, mapping: dict[str, Any]) -> None:

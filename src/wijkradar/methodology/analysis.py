@@ -18,10 +18,6 @@ def load_analysis(version: str, root: Path | None = None) -> AnalysisSettings | 
     if not path.is_file():
         return None
     raw = validate_file(root, path, "uncertainty")
-    if raw["version"] != version:
-        raise InputError(
-            path, "version does not match its folder", expected=version, found=raw["version"]
-        )
     certainty = raw["certainty"]
     if certainty["likely"] > certainty["certain"]:
         raise InputError(

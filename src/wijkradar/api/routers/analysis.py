@@ -328,10 +328,16 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
             if rows
             else ""
         )
+
+        def label(measure: str) -> str:
+            if measure in ("stacking", "overall_index"):
+                return t(measure)
+            return page.characteristic_label(measure)
+
         shapes = outlines_for((str(page.build.get("build_id")), niveau, year or 0), rows)
         map_svg = hotspot_svg(
             rows,
-            title=f"{u['hotspots']}: {maat}, {niveau} {year}",
+            title=f"{u['hotspots']}: {label(maat)}, {t('level_' + niveau)} {year}",
             labels=u,
             note=note,
             shapes=shapes,
@@ -366,6 +372,7 @@ def page_router(templates: Jinja2Templates) -> APIRouter:
                 validity=validity,
                 caveats=CAVEATS["en" if page.lang == "en" else "nl"],
                 has_analysis=bool(index),
+                label=label,
                 gebieden=", ".join(members),
                 n_members=len(members),
                 gaps=gaps,

@@ -76,6 +76,14 @@ def test_every_analysis_table_has_rows(built: tuple[Path, Path, Path]) -> None:
                USING (reference, region_code, level, period)"""
         ).fetchone()
         assert row and row[0] == 0
+        # Exactly the areas with a score have a stacking interval.
+        row = con.execute(
+            """SELECT (SELECT count(*) FROM stacking_uncertainty),
+                      (SELECT count(DISTINCT (reference, region_code, level, period))
+                       FROM area_scores WHERE status = 'ok'
+                       AND (reference = 'NL01' OR reference LIKE 'GM%'))"""
+        ).fetchone()
+        assert row and row[0] == row[1]
         models = {
             r[0] for r in con.execute("SELECT DISTINCT model FROM indicator_intervals").fetchall()
         }

@@ -86,7 +86,14 @@ def uncertainty_parts(
         )
         in_ref = groups >= 0
         n_scored = (~np.isnan(sim.observed_flag[:, design.risk])).sum(axis=1)
-        scored_area = in_ref & (n_scored >= m.min_characteristics) & ~matrix.too_small
+        # The areas compute.scoring gives a score (status ok): known population, not too small,
+        # enough scored risk characteristics.
+        scored_area = (
+            in_ref
+            & (n_scored >= m.min_characteristics)
+            & ~matrix.too_small
+            & matrix.population_known
+        )
         refs = np.asarray(labels, dtype=object)[np.maximum(groups, 0)]
         # flag_certainty: every scored characteristic of an area in a reference
         r, c = np.nonzero(in_ref[:, None] & ~np.isnan(sim.observed_flag))

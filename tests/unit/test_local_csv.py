@@ -25,8 +25,8 @@ def test_reads_values_markers_and_bare_numbers(fixtures: Path) -> None:
     assert got[("WK036302", "lokaal_schuldhulp")] == (None, "suppressed")  # "."
     assert got[("WK036303", "lokaal_mantelzorgers")] == (None, "missing")  # "-"
     assert got[("WK036303", "lokaal_schuldhulp")] == (None, "suppressed")  # "x"
-    assert got[("WK036304", "lokaal_mantelzorgers")] == (1234.5, "ok")  # spaces, lower case
-    assert got[("WK036304", "lokaal_schuldhulp")] == (None, "suppressed")  # -99997
+    assert got[("WK036304", "lokaal_schuldhulp")] == (1234.5, "ok")  # spaces, lower case
+    assert got[("WK036304", "lokaal_mantelzorgers")] == (None, "suppressed")  # -99997
     assert got[("BU03630305", "lokaal_mantelzorgers")] == (None, "missing")  # "0305", empty
     assert got[("BU03630305", "lokaal_schuldhulp")] == (7.0, "ok")
     assert len(got) == 10  # the unmapped "opmerking" column is ignored

@@ -4,12 +4,11 @@ The mapping (validated by local_csv.schema.json) names the publisher, title and 
 region-code column, the period (fixed or a column), and per CSV column the variable key, unit and
 title. Unmapped columns are ignored. Values may use a decimal comma; CBS markers mean the same as
 in CBS files: "." and "x" = suppressed, "-" and "" = missing, -99995..-99999 = suppressed.
+Shared input checks (size, NUL bytes, field counts, YAML aliases, values per unit) are in guard.py.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Iterator
@@ -20,18 +19,20 @@ from typing import Any
 
 import jsonschema
 import pyarrow as pa
-import yaml
 
 from wijkradar.domain import OBSERVATION_SCHEMA, InputError, Level, Provenance, Status, Variable
 from wijkradar.domain.provenance import sha256_bytes
+from wijkradar.domain.region import REGION_CODE_EXAMPLES, is_region_code, normalise_code
+from wijkradar.sources import guard
 from wijkradar.sources.base import Progress, SourceResult, no_progress
 from wijkradar.sources.registry import register
 
 SUPPRESSED_MARKERS = frozenset({".", "x", "X"})
 MISSING_MARKERS = frozenset({"", "-"})
 NEGATIVE_PLACEHOLDERS = range(-99999, -99994)
-_CODE = re.compile(r"^(NL\d{2}|PV\d{2}|GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$")
 _NUMBER = re.compile(r"^[+-]?(\d+|\d{1,3}(\.\d{3})+)?([.,]\d+)?$")
+# "1.234" or "1,234": a thousands separator or a decimal separator? Only the mapping can say.
+_AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$")
 
 
 def mapping_schema() -> dict[str, Any]:
@@ -42,12 +43,7 @@ def mapping_schema() -> dict[str, Any]:
 
 def load_mapping(path: Path) -> dict[str, Any]:
     """The mapping as a dict, or InputError naming the first schema violation."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise InputError(path, f"not valid YAML ({exc})", row=row) from None
+    data = guard.load_yaml(path)
     validator = jsonschema.Draft202012Validator(mapping_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
@@ -74,15 +70,17 @@ class LocalCsv:
         self.mapping_path = Path(mapping_path)
 
     def fingerprint(self) -> str:
-        return sha256_bytes(self.csv_path.read_bytes() + b"\0" + self.mapping_path.read_bytes())
+        csv_bytes = guard.read_input(self.csv_path, "a CSV file of local figures")
+        mapping_bytes = guard.read_input(self.mapping_path, "a YAML mapping file", limit=guard.MB)
+        return sha256_bytes(csv_bytes + b"\0" + mapping_bytes)
 
     def read(self, progress: Progress = no_progress) -> Iterator[SourceResult]:
         mapping = load_mapping(self.mapping_path)
-        raw = self.csv_path.read_bytes()
-        text = raw.decode(mapping.get("encoding", "utf-8-sig"))
+        raw = guard.read_input(self.csv_path, "a CSV file of local figures")
+        text = guard.decode_text(self.csv_path, raw, mapping.get("encoding", "utf-8-sig"))
         delimiter = mapping.get("delimiter") or _sniff(text)
-        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-        header = reader.fieldnames or []
+        parsed = guard.csv_rows(self.csv_path, text, delimiter)
+        header = parsed.header
         needed = [mapping["region_column"], *mapping["columns"]]
         if "period_column" in mapping:
             needed.append(mapping["period_column"])
@@ -97,17 +95,21 @@ class LocalCsv:
                     found=delimiter.join(header),
                 )
 
+        position = {name: index for index, name in enumerate(header)}
+        decimal = mapping.get("decimal")
         codes: list[str] = []
         levels: list[str] = []
         periods: list[int] = []
         variables: list[str] = []
         values: list[float | None] = []
         statuses: list[str] = []
-        for row_number, row in enumerate(reader, start=2):
+        for row_number, cells in zip(parsed.row_numbers, parsed.rows, strict=True):
+            row: dict[str, str | None] = {name: cells[i] for name, i in position.items()}
             code = self._code(row[mapping["region_column"]], mapping, row_number)
             period = self._period(row, mapping, row_number)
             for column, spec in mapping["columns"].items():
-                value, status = self._value(row[column], row_number, column)
+                value, status = self._value(row[column], row_number, column, decimal)
+                self._check_unit(value, spec["unit"], row_number, column, row[column])
                 codes.append(code)
                 levels.append(str(Level.from_code(code)))
                 periods.append(period)
@@ -164,7 +166,7 @@ class LocalCsv:
         With gemeente GM0363: "1" or "01" -> WK036301, "0102" -> BU03630102,
         "036301" -> WK036301, "03630102" -> BU03630102.
         """
-        code = (raw or "").strip().upper()
+        code = normalise_code(raw)
         if code.isdigit() and "gemeente" in mapping:
             number = mapping["gemeente"][2:]
             if len(code) <= 2:
@@ -173,8 +175,8 @@ class LocalCsv:
                 code = f"BU{number}{code}"
             elif len(code) in (6, 8) and code.startswith(number):
                 code = ("WK" if len(code) == 6 else "BU") + code
-        if not _CODE.match(code):
-            expected = "a CBS region code (GM0363, WK036301, BU03630101)"
+        if not is_region_code(code):
+            expected = REGION_CODE_EXAMPLES
             if code.isdigit():
                 expected += "; bare numbers only with 'gemeente' in the mapping"
             raise InputError(
@@ -202,13 +204,25 @@ class LocalCsv:
             found=raw,
         )
 
-    def _value(self, raw: str | None, row: int, column: str) -> tuple[float | None, Status]:
+    def _value(
+        self, raw: str | None, row: int, column: str, decimal: str | None = None
+    ) -> tuple[float | None, Status]:
         text = (raw or "").strip()
         if text in MISSING_MARKERS:
             return None, Status.MISSING
         if text in SUPPRESSED_MARKERS:
             return None, Status.SUPPRESSED
-        value = parse_number(text)
+        if decimal is None and _AMBIGUOUS.match(text.replace(" ", "")):
+            raise InputError(
+                self.csv_path,
+                "ambiguous number: thousands or decimal separator?",
+                row=row,
+                column=column,
+                expected='an unambiguous number (1234 or 1.234,0), or `decimal: ","` or'
+                ' `decimal: "."` in the mapping',
+                found=raw,
+            )
+        value = parse_number(text, decimal)
         if value is None:
             raise InputError(
                 self.csv_path,
@@ -222,10 +236,34 @@ class LocalCsv:
             return None, Status.SUPPRESSED
         return value, Status.OK
 
+    def _check_unit(
+        self, value: float | None, unit: str, row: int, column: str, raw: str | None
+    ) -> None:
+        if value is None:
+            return
+        if guard.first_implausible(pa.array([value], pa.float64()), unit) is not None:
+            raise InputError(
+                self.csv_path,
+                f"impossible value for unit {unit!r}",
+                row=row,
+                column=column,
+                expected=guard.describe_bounds(unit),
+                found=raw,
+            )
 
-def parse_number(text: str) -> float | None:
-    """'12,3' and '12.3' -> 12.3; '1.234,5' -> 1234.5; None when not a number."""
+
+def parse_number(text: str, decimal: str | None = None) -> float | None:
+    """'12,3' and '12.3' -> 12.3; '1.234,5' -> 1234.5; None when not a number.
+
+    `decimal` (from the mapping) settles "1.234": with "," it is 1234, with "." it is 1.234.
+    """
     text = text.replace(" ", "")
+    if decimal is not None:
+        group = "." if decimal == "," else ","
+        shape = rf"[+-]?(\d+|\d{{1,3}}(\{group}\d{{3}})+)?(\{decimal}\d+)?"
+        if not text or not re.fullmatch(shape, text) or text in "+-":
+            return None
+        return float(text.replace(group, "").replace(decimal, "."))
     if not text or not _NUMBER.match(text):
         return None
     if "," in text:

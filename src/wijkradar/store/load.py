@@ -223,6 +223,20 @@ def observed_codes(con: duckdb.DuckDBPyConnection) -> dict[int, set[str]]:
     return codes
 
 
+def source_codes(
+    con: duckdb.DuckDBPyConnection, source_ids: list[str]
+) -> list[tuple[str, int, str]]:
+    """(source_id, period, region_code) observed in the given sources, each once."""
+    if not source_ids:
+        return []
+    rows = con.execute(
+        "SELECT DISTINCT source_id, period, region_code FROM observations"
+        " WHERE list_contains(?, source_id) ORDER BY ALL",
+        [source_ids],
+    ).fetchall()
+    return [(str(s), int(p), str(c)) for s, p, c in rows]
+
+
 def variable_rows(
     con: duckdb.DuckDBPyConnection, variable: str
 ) -> list[tuple[str, int, float | None]]:

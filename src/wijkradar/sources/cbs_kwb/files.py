@@ -135,6 +135,17 @@ class CbsKwbFiles:
 
     def read(self, progress: Progress = no_progress) -> Iterator[SourceResult]:
         inputs = discover(self.directory)
+        if not inputs:
+            present = [p.name for p in sorted(self.directory.rglob("*")) if p.is_file()]
+            raise InputError(
+                self.directory,
+                "no CBS KWB files found",
+                expected="OData dump folders (TableInfos.json, UntypedDataSet.json), kwb-YYYY.csv"
+                " or kwb-YYYY.xlsx",
+                found=", ".join(present[:5]) + (" ..." if len(present) > 5 else "")
+                if present
+                else "an empty directory",
+            )
         for done, item in enumerate(inputs):
             progress(f"CBS KWB {item.path.name}", done, len(inputs))
             year = cheap_year(item)

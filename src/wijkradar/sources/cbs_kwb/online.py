@@ -136,7 +136,7 @@ class CbsKwbOnline:
                 publisher="CBS",
                 table_id=raw.table_id or table_for_year(year).table_id,
                 title=raw.title or f"Kerncijfers wijken en buurten {year}",
-                year=resolve_year(folder, raw.period, raw.table_id),
+                year=resolve_year(folder, raw.period, raw.table_id, requested=year),
                 retrieved_at=manifest["retrieved_at"],
                 licence="CC BY 4.0",
                 checksum=checksum_files(files),

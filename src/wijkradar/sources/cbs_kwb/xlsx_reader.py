@@ -9,10 +9,13 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from wijkradar.domain import InputError
+from wijkradar.sources import guard
 from wijkradar.sources.cbs_kwb.rawtable import RawTable, from_rows
 
 
 def read_xlsx(path: Path) -> RawTable:
+    guard.check_size(path)
+    guard.check_zip(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:

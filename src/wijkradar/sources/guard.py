@@ -6,11 +6,10 @@ what was expected and what was found; nothing here guesses or repairs.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,10 @@ from wijkradar.domain import InputError
 MB = 1024 * 1024
 # A national KWB table with every buurt is ~20 MB as CSV and ~60 MB as OData JSON; parsing holds
 # several times the file in memory, so this keeps a build under ~1 GB (benchmarks/input_memory.py).
-MAX_INPUT_BYTES = 128 * MB
+MAX_INPUT_BYTES = 64 * MB
+# A CBS table is held as one Python object per cell while it is checked (~100 bytes each); a
+# national KWB table has ~2.5 million (17 500 regions x ~140 columns).
+MAX_CELLS = 4_000_000
 # An xlsx is a zip of XML: refuse archives that would inflate past this, or inflate any member
 # more than MAX_ZIP_RATIO times (spreadsheet XML compresses ~10-30x; zip bombs ~1000x).
 MAX_XLSX_INFLATED = 512 * MB
@@ -49,6 +51,17 @@ def check_size(path: Path, limit: int = MAX_INPUT_BYTES) -> None:
             "file too large to read safely",
             expected=f"at most {limit // MB} MB (split it by year or level)",
             found=f"{size / MB:.0f} MB",
+        )
+
+
+def check_cells(path: Path, cells: int, row: int | None = None) -> None:
+    if cells > MAX_CELLS:
+        raise InputError(
+            path,
+            "table too large to read safely",
+            row=row,
+            expected=f"at most {MAX_CELLS:,} cells (split it by year or level)",
+            found=f"more than {MAX_CELLS:,} cells",
         )
 
 
@@ -102,17 +115,14 @@ def parse_json(path: Path, text: str | bytes) -> Any:
         ) from None
 
 
-@dataclass(frozen=True)
-class CsvRows:
-    header: list[str]
-    rows: list[list[str]]
-    row_numbers: list[int]  # per data row, the line an editor shows
+CsvRow = tuple[int, list[str]]  # (the line an editor shows, the fields)
 
 
-def csv_rows(path: Path, text: str, delimiter: str) -> CsvRows:
-    """Header and data rows; a row whose field count differs from the header's is refused, never
-    shifted into other columns (a wrong delimiter or decimal commas in a comma file)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def iter_csv(path: Path, text: str, delimiter: str) -> tuple[list[str], Iterator[CsvRow]]:
+    """The header and a stream of data rows. A row whose field count differs from the header's
+    is refused, never shifted into other columns (a wrong delimiter, decimal commas in a comma
+    file, a cut-off line); a file without data rows is refused."""
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     try:
         header = [name.strip() for name in next(reader)]
     except StopIteration:
@@ -121,33 +131,51 @@ def csv_rows(path: Path, text: str, delimiter: str) -> CsvRows:
         ) from None
     except csv.Error as error:
         raise InputError(path, f"broken CSV: {error}", row=1, expected="well-formed CSV") from None
-    rows: list[list[str]] = []
-    row_numbers: list[int] = []
-    try:
-        for row in reader:
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue  # blank line, e.g. at the end
-            if len(row) != len(header):
-                raise InputError(
-                    path,
-                    f"row has {len(row)} fields but the header has {len(header)} (wrong delimiter,"
-                    f" unquoted decimal commas, or cut off?)",
-                    row=reader.line_num,
-                    column=header[min(len(row), len(header)) - 1] if header else None,
-                    expected=f"{len(header)} fields separated by {delimiter!r}",
-                    found=f"{len(row)} fields",
-                )
-            rows.append(row)
-            row_numbers.append(reader.line_num)
-    except csv.Error as error:
-        raise InputError(
-            path, f"broken CSV: {error}", row=reader.line_num, expected="well-formed CSV"
-        ) from None
-    if not rows:
-        raise InputError(
-            path, "no data rows", row=2, expected="at least one row after the header", found="none"
-        )
-    return CsvRows(header, rows, row_numbers)
+
+    def rows() -> Iterator[CsvRow]:
+        seen = False
+        try:
+            for row in reader:
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    continue  # blank line, e.g. at the end
+                if len(row) != len(header):
+                    raise InputError(
+                        path,
+                        f"row has {len(row)} fields but the header has {len(header)} (wrong"
+                        " delimiter, unquoted decimal commas, or cut off?)",
+                        row=reader.line_num,
+                        column=header[min(len(row), len(header)) - 1] if header else None,
+                        expected=f"{len(header)} fields separated by {delimiter!r}",
+                        found=f"{len(row)} fields",
+                    )
+                seen = True
+                yield reader.line_num, row
+        except csv.Error as error:
+            raise InputError(
+                path, f"broken CSV: {error}", row=reader.line_num, expected="well-formed CSV"
+            ) from None
+        if not seen:
+            raise InputError(
+                path,
+                "no data rows",
+                row=2,
+                expected="at least one row after the header",
+                found="none",
+            )
+
+    return header, rows()
+
+
+def _lines(text: str) -> Iterator[str]:
+    """Lines of `text` one at a time (io.StringIO would copy the whole text once more)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
 
 
 class _NoAliasLoader(yaml.SafeLoader):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib import resources
@@ -77,10 +78,11 @@ class LocalCsv:
     def read(self, progress: Progress = no_progress) -> Iterator[SourceResult]:
         mapping = load_mapping(self.mapping_path)
         raw = guard.read_input(self.csv_path, "a CSV file of local figures")
+        checksum = sha256_bytes(raw + b"\0" + self.mapping_path.read_bytes())
         text = guard.decode_text(self.csv_path, raw, mapping.get("encoding", "utf-8-sig"))
+        del raw  # rows stream from the text; keep one copy of the file in memory, not two
         delimiter = mapping.get("delimiter") or _sniff(text)
-        parsed = guard.csv_rows(self.csv_path, text, delimiter)
-        header = parsed.header
+        header, rows = guard.iter_csv(self.csv_path, text, delimiter)
         needed = [mapping["region_column"], *mapping["columns"]]
         if "period_column" in mapping:
             needed.append(mapping["period_column"])
@@ -97,26 +99,38 @@ class LocalCsv:
 
         position = {name: index for index, name in enumerate(header)}
         decimal = mapping.get("decimal")
-        codes: list[str] = []
-        levels: list[str] = []
-        periods: list[int] = []
-        variables: list[str] = []
-        values: list[float | None] = []
-        statuses: list[str] = []
-        for row_number, cells in zip(parsed.row_numbers, parsed.rows, strict=True):
+        columns = [
+            (column, position[column], spec["variable"], guard.bounds(spec["unit"]), spec["unit"])
+            for column, spec in mapping["columns"].items()
+        ]
+        chunks = _Chunks()
+        for row_number, cells in rows:
             row: dict[str, str | None] = {name: cells[i] for name, i in position.items()}
             code = self._code(row[mapping["region_column"]], mapping, row_number)
+            level = str(Level.from_code(code))
             period = self._period(row, mapping, row_number)
-            for column, spec in mapping["columns"].items():
-                value, status = self._value(row[column], row_number, column, decimal)
-                self._check_unit(value, spec["unit"], row_number, column, row[column])
-                codes.append(code)
-                levels.append(str(Level.from_code(code)))
-                periods.append(period)
-                variables.append(spec["variable"])
-                values.append(value)
-                statuses.append(str(status))
-        distinct_periods = sorted(set(periods))
+            for column, index, variable, limits, unit in columns:
+                value, status = self._value(cells[index], row_number, column, decimal)
+                if value is not None and not _within(value, limits):
+                    raise InputError(
+                        self.csv_path,
+                        f"impossible value for unit {unit!r}",
+                        row=row_number,
+                        column=column,
+                        expected=guard.describe_bounds(unit),
+                        found=cells[index],
+                    )
+                chunks.add(code, level, period, variable, value, str(status))
+        del text
+        if chunks.n == 0:
+            raise InputError(
+                self.csv_path,
+                "no data rows",
+                row=2,
+                expected="at least one row after the header",
+                found="none",
+            )
+        distinct_periods = sorted(chunks.periods)
         provenance = Provenance(
             publisher=mapping["publisher"],
             table_id=mapping.get("table_id", self.csv_path.stem),
@@ -124,23 +138,12 @@ class LocalCsv:
             year=distinct_periods[0] if len(distinct_periods) == 1 else None,
             retrieved_at=datetime.now(UTC).isoformat(timespec="seconds"),
             licence=mapping["licence"],
-            checksum=sha256_bytes(raw + b"\0" + self.mapping_path.read_bytes()),
+            checksum=checksum,
             url=self.csv_path.resolve().as_uri(),
             kind="local",
         )
         source_id = provenance.source_id
-        table = pa.Table.from_arrays(
-            [
-                pa.array(codes, pa.string()),
-                pa.array(levels, pa.string()),
-                pa.array(periods, pa.int32()),
-                pa.array(variables, pa.string()),
-                pa.array(values, pa.float64()),
-                pa.array(statuses, pa.string()),
-                pa.array([source_id] * len(codes), pa.string()),
-            ],
-            schema=OBSERVATION_SCHEMA,
-        )
+        table = chunks.table(source_id)
         variable_objects = tuple(
             Variable(
                 spec["variable"],
@@ -151,13 +154,13 @@ class LocalCsv:
             )
             for spec in mapping["columns"].values()
         )
-        progress(f"lokaal {self.csv_path.name}", len(codes), len(codes))
+        progress(f"lokaal {self.csv_path.name}", chunks.n, chunks.n)
         yield SourceResult(
             provenance=provenance,
             observations=table,
             variables=variable_objects,
-            suppressed=statuses.count(str(Status.SUPPRESSED)),
-            missing=statuses.count(str(Status.MISSING)),
+            suppressed=chunks.counts[str(Status.SUPPRESSED)],
+            missing=chunks.counts[str(Status.MISSING)],
         )
 
     def _code(self, raw: str | None, mapping: dict[str, Any], row: int) -> str:
@@ -236,20 +239,57 @@ class LocalCsv:
             return None, Status.SUPPRESSED
         return value, Status.OK
 
-    def _check_unit(
-        self, value: float | None, unit: str, row: int, column: str, raw: str | None
+
+def _within(value: float, limits: tuple[float | None, float | None]) -> bool:
+    low, high = limits
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+class _Chunks:
+    """Observations gathered in Arrow chunks, so a large file never lives as Python lists."""
+
+    SIZE = 200_000
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.periods: set[int] = set()
+        self.counts: Counter[str] = Counter()
+        self._done: list[list[pa.Array]] = []
+        self._open: tuple[list[Any], ...] = ([], [], [], [], [], [])
+
+    def add(
+        self, code: str, level: str, period: int, variable: str, value: float | None, status: str
     ) -> None:
-        if value is None:
+        codes, levels, periods, variables, values, statuses = self._open
+        codes.append(code)
+        levels.append(level)
+        periods.append(period)
+        variables.append(variable)
+        values.append(value)
+        statuses.append(status)
+        self.periods.add(period)
+        self.counts[status] += 1
+        self.n += 1
+        if len(self._open[0]) >= self.SIZE:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._open[0]:
             return
-        if guard.first_implausible(pa.array([value], pa.float64()), unit) is not None:
-            raise InputError(
-                self.csv_path,
-                f"impossible value for unit {unit!r}",
-                row=row,
-                column=column,
-                expected=guard.describe_bounds(unit),
-                found=raw,
+        types = (pa.string(), pa.string(), pa.int32(), pa.string(), pa.float64(), pa.string())
+        self._done.append([pa.array(c, t) for c, t in zip(self._open, types, strict=True)])
+        self._open = ([], [], [], [], [], [])
+
+    def table(self, source_id: str) -> pa.Table:
+        self._flush()
+        tables = [
+            pa.Table.from_arrays(
+                [*arrays, pa.repeat(pa.scalar(source_id, pa.string()), len(arrays[0]))],
+                schema=OBSERVATION_SCHEMA,
             )
+            for arrays in self._done
+        ]
+        return pa.concat_tables(tables) if tables else OBSERVATION_SCHEMA.empty_table()
 
 
 def parse_number(text: str, decimal: str | None = None) -> float | None:

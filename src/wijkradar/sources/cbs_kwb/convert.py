@@ -116,7 +116,7 @@ def to_result(
     )
     return SourceResult(
         provenance=provenance,
-        observations=observations.combine_chunks(),
+        observations=observations,  # chunks share the code column: no combined copy
         regions=_regions(raw, roles, codes, row_levels, keep, provenance.year),
         variables=tuple(_variable(raw, names, key, source_id) for _, key in variables),
         changes=changes,

@@ -8,16 +8,32 @@ from __future__ import annotations
 from pathlib import Path
 
 from wijkradar.sources import guard
-from wijkradar.sources.cbs_kwb.rawtable import RawTable, from_rows
+from wijkradar.sources.cbs_kwb.rawtable import RawTable, table_id_in
 from wijkradar.sources.cbs_kwb.textio import decode_utf8
 
 
 def read_csv(path: Path, encoding: str = "utf-8") -> RawTable:
     data = guard.read_input(path, "a CBS KWB CSV file")
     text = decode_utf8(path, data, encoding)
-    header_line = text.split("\n", 1)[0]
-    parsed = guard.csv_rows(path, text, _delimiter(header_line))
-    return from_rows(path, parsed.header, parsed.rows, parsed.row_numbers)
+    del data
+    header, rows = guard.iter_csv(path, text, _delimiter(text[: text.find("\n")]))
+    # Straight into columns: a list per row as well would double the memory of a large file.
+    columns: list[list[object]] = [[] for _ in header]
+    row_numbers: list[int] = []
+    for number, row in rows:
+        for column, cell in zip(columns, row, strict=True):
+            column.append(cell)
+        row_numbers.append(number)
+        if len(row_numbers) % 10_000 == 0:
+            guard.check_cells(path, len(row_numbers) * len(header), number)
+    guard.check_cells(path, len(row_numbers) * len(header))
+    return RawTable(
+        path=path,
+        columns=header,
+        cells=dict(zip(header, columns, strict=True)),
+        row_numbers=row_numbers,
+        table_id=table_id_in(path.name),
+    )
 
 
 def _delimiter(header_line: str) -> str:

@@ -20,7 +20,13 @@ def read_xlsx(path: Path) -> RawTable:
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
-            rows = list(sheet.iter_rows(values_only=True))
+            rows = []
+            cells = 0
+            for row in sheet.iter_rows(values_only=True):
+                rows.append(row)
+                cells += len(row)
+                if cells > guard.MAX_CELLS:
+                    guard.check_cells(path, cells, len(rows))
         finally:
             workbook.close()
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError) as error:

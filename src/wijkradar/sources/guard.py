@@ -23,8 +23,9 @@ MB = 1024 * 1024
 # A national KWB table with every buurt is ~20 MB as CSV and ~60 MB as OData JSON; parsing holds
 # several times the file in memory, so this keeps a build under ~1 GB (benchmarks/input_memory.py).
 MAX_INPUT_BYTES = 64 * MB
-# A CBS table is held as one Python object per cell while it is checked (~100 bytes each); a
-# national KWB table has ~2.5 million (17 500 regions x ~140 columns).
+# A CBS table is held as one Python object per cell while it is checked, and every figure as an
+# observation row (~100 bytes each); a national KWB table has ~2.5 million cells (17 500 regions
+# x ~140 columns). Local CSVs count their observations against the same limit.
 MAX_CELLS = 4_000_000
 # An xlsx is a zip of XML: refuse archives that would inflate past this, or inflate any member
 # more than MAX_ZIP_RATIO times (spreadsheet XML compresses ~10-30x; zip bombs ~1000x).

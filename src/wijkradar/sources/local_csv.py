@@ -121,6 +121,8 @@ class LocalCsv:
                         found=cells[index],
                     )
                 chunks.add(code, level, period, variable, value, str(status))
+            if chunks.n > guard.MAX_CELLS:
+                guard.check_cells(self.csv_path, chunks.n, row_number)
         del text
         if chunks.n == 0:
             raise InputError(

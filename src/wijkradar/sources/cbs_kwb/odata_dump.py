@@ -90,8 +90,8 @@ def read_dump(folder: Path) -> RawTable:
         page = json_records(path)
         row_numbers.extend(range(len(records) + 1, len(records) + len(page) + 1))
         records.extend(page)
+        guard.check_cells(path, len(records) * len(records[0]) if records else 0)
     columns = list(records[0]) if records else []
-    guard.check_cells(first_path, len(records) * len(columns))
     cells = _pivot(first_path, records, columns)
     properties, text_keys = _properties(folder)
     return RawTable(

@@ -295,6 +295,18 @@ def test_db_is_not_a_duckdb_file(case: Case, cli: Cli) -> None:
     assert text.read_text(encoding="utf-8") == "my notes"
 
 
+def test_db_is_another_duckdb_file(case: Case, cli: Cli) -> None:
+    import duckdb
+
+    other = case.root / "other.duckdb"
+    with duckdb.connect(str(other)) as con:
+        con.execute("CREATE TABLE stuff AS SELECT 1 AS x")
+    before = other.read_bytes()
+    for args in (["status", "--db", str(other)], [*case.build_args()[:-1], str(other)]):
+        refused(cli, case, args, "other.duckdb", "not a Wijkradar monitor database", "stuff")
+    assert other.read_bytes() == before
+
+
 def test_negative_top(case: Case, cli: Cli) -> None:
     refused(cli, case, ["rank", "--top", "-1", "--db", str(case.db)], "--top", "1")
 

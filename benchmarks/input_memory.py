@@ -49,29 +49,35 @@ def _buurten(n: int) -> list[str]:
     return [f"BU{1 + i // 1000:04d}{(i // 100) % 10:02d}{i % 100:02d}" for i in range(n)]
 
 
-def _cbs_csv(folder: Path, rows: int) -> list[str]:
-    columns = sorted(code for code in aliases().short if aliases().short[code] != "ignore")[:57]
+def _cbs_csv(folder: Path, rows: int, width: int) -> list[str]:
+    """A kwb-2023.csv of national shape: every known short code once, then extra columns (kept
+    with --keep-unknown-columns) up to `width` value columns."""
+    first: dict[str, str] = {}  # one short code per variable (several codes share a key)
+    for code, key in sorted(aliases().short.items()):
+        first.setdefault(key, code)
+    columns = sorted(first.values())
+    # no digits at the end: a numeric suffix is stripped as an OData key's ("Mannen_6")
+    columns += [f"zz_extra{i}x" for i in range(width - len(columns))]
     codes = _buurten(rows)
     rng = random.Random(1)
     with (folder / "kwb-2023.csv").open("w", encoding="utf-8") as handle:
         handle.write(";".join(["gwb_code_10", *columns]) + "\n")
-        for code in codes:
-            handle.write(";".join([code, *(str(rng.randint(0, 99)) for _ in columns)]) + "\n")
+        for code in codes:  # 1-5 fits every unit (%, aantal, the 1-5 urbanity scale)
+            handle.write(";".join([code, *(str(rng.randint(1, 5)) for _ in columns)]) + "\n")
     return codes
 
 
 def case_cbs_csv(tmp: Path) -> dict[str, object]:
     folder = tmp / "cbs"
     folder.mkdir()
-    rows = guard.MAX_CELLS // 58 - 100
-    _cbs_csv(folder, rows)
+    rows = 17_500  # about the number of regions in a national KWB table (NL, GM, WK, BU)
+    width = guard.MAX_CELLS // (rows + 1) - 1
+    _cbs_csv(folder, rows, width)
     db = tmp / "cbs.duckdb"
-    result = _measure([str(WIJKRADAR), "build", "--from", str(folder), "--db", str(db)])
-    return {
-        "case": "cbs-csv",
-        "cells": rows * 58,
-        "input_mb": _mb(folder / "kwb-2023.csv"),
-    } | result
+    args = [str(WIJKRADAR), "build", "--from", str(folder), "--keep-unknown-columns"]
+    result = _measure([*args, "--db", str(db)])
+    size = _mb(folder / "kwb-2023.csv")
+    return {"case": "cbs-csv", "cells": rows * (width + 1), "input_mb": size} | result
 
 
 def case_local_csv(tmp: Path) -> dict[str, object]:
@@ -123,6 +129,9 @@ def case_200mb(tmp: Path) -> dict[str, object]:
     return {"case": "csv-200mb", "cells": None, "input_mb": _mb(big)} | result
 
 
+CASES = {"cbs-csv": case_cbs_csv, "local-csv": case_local_csv, "csv-200mb": case_200mb}
+
+
 def _mb(path: Path) -> float:
     return round(path.stat().st_size / 1024 / 1024, 1)
 
@@ -130,10 +139,13 @@ def _mb(path: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("cases", nargs="*", help=f"some of {', '.join(CASES)} (default: all)")
     options = parser.parse_args()
+    if unknown := set(options.cases) - CASES.keys():
+        parser.error(f"unknown case(s): {', '.join(sorted(unknown))}")
     with tempfile.TemporaryDirectory(prefix="wijkradar-input-memory-") as name:
         tmp = Path(name)
-        results = [case_cbs_csv(tmp), case_local_csv(tmp), case_200mb(tmp)]
+        results = [CASES[case](tmp) for case in options.cases or CASES]
     if options.json:
         print(json.dumps(results, indent=2))
         return

@@ -153,13 +153,15 @@ class CbsKwbFiles:
                 continue
             raw = read_input(item, self.encoding)
             year = resolve_year(item.path, raw.period, raw.table_id) if raw.period else year
-            yield to_result(
+            result = to_result(
                 raw,
                 self._provenance(item, raw, year),
                 levels=self.levels,
                 strict=self.strict,
                 warn=self._warn,
             )
+            del raw  # the cells as Python objects: free them before the build stores the result
+            yield result
         progress("CBS KWB", len(inputs), len(inputs))
 
     def _provenance(self, item: Input, raw: RawTable, year: int) -> Provenance:

@@ -142,9 +142,11 @@ class CbsKwbOnline:
                 checksum=checksum_files(files),
                 url=manifest["url"],
             )
-            yield to_result(
+            result = to_result(
                 raw, provenance, levels=self.levels, strict=self.strict, warn=self._warn
             )
+            del raw  # free the cells before the build stores the result
+            yield result
         progress("CBS KWB", len(self.years), len(self.years))
 
     # -- cache -------------------------------------------------------------------------------

@@ -246,3 +246,22 @@ def test_period_must_agree_with_name_and_request(tmp_path: Path) -> None:
 )  # fmt: skip
 def test_decimal_from_the_mapping(text: str, decimal: str, value: float | None) -> None:
     assert parse_number(text, decimal) == value
+
+
+def test_backstop_checks_each_variable_by_its_own_unit() -> None:
+    rows = [
+        ("GM0363", "p", 100.0), ("GM0363", "n", 150.0), ("GM0363", "e", -7.0),
+        ("GM0014", "p", 101.0),
+    ]  # fmt: skip
+    table = pa.Table.from_pylist(
+        [
+            {"region_code": code, "level": "gemeente", "period": 2022, "variable": variable,
+             "value": value, "status": "ok", "source_id": "s"}
+            for code, variable, value in rows
+        ],
+        schema=OBSERVATION_SCHEMA,
+    )  # fmt: skip
+    units = {"p": "%", "n": "aantal", "e": "x 1 000 euro"}
+    error = caught(guard.check_observations, "f", table, units)
+    assert (error.column, error.found) == ("p", "101") and "GM0014 2022" in error.problem
+    guard.check_observations("f", table.slice(0, 3), units)

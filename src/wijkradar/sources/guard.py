@@ -301,21 +301,28 @@ def first_implausible(values: pa.Array | pa.ChunkedArray, unit: str) -> int | No
 
 def check_observations(path: str | Path, observations: pa.Table, units: dict[str, str]) -> None:
     """Backstop for every source: no value outside its variable's unit (rows are not known here,
-    so the region and period are named instead)."""
+    so the region and period are named instead). One pass per distinct bound, not per variable."""
     if observations.num_rows == 0:
         return
+    by_bounds: dict[tuple[float | None, float | None], list[str]] = {}
     for variable, unit in units.items():
-        if bounds(unit) == (None, None):
+        if (limits := bounds(unit)) != (None, None):
+            by_bounds.setdefault(limits, []).append(variable)
+    for (low, high), variables in by_bounds.items():
+        values = observations.column("value")
+        bad = pc.less(values, low) if low is not None else pc.greater(values, high)
+        if low is not None and high is not None:
+            bad = pc.or_(bad, pc.greater(values, high))
+        in_scope = pc.is_in(observations.column("variable"), value_set=pa.array(variables))
+        bad = pc.fill_null(pc.and_(bad, in_scope), False)
+        if not pc.any(bad).as_py():
             continue
-        mask = pc.equal(observations.column("variable"), variable)
-        subset = observations.filter(mask)
-        index = first_implausible(subset.column("value"), unit)
-        if index is not None:
-            row = subset.slice(index, 1).to_pylist()[0]
-            raise InputError(
-                path,
-                f"impossible value for {variable} in {row['region_code']} {row['period']}",
-                column=variable,
-                expected=describe_bounds(unit),
-                found=f"{row['value']:g}",
-            )
+        row = observations.filter(bad).slice(0, 1).to_pylist()[0]
+        unit = units[row["variable"]]
+        raise InputError(
+            path,
+            f"impossible value for {row['variable']} in {row['region_code']} {row['period']}",
+            column=row["variable"],
+            expected=describe_bounds(unit),
+            found=f"{row['value']:g}",
+        )

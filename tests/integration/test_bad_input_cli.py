@@ -240,6 +240,17 @@ def test_period_contradicts_table(case: Case, cli: Cli, period: str) -> None:
     refused(cli, case, case.build_args(), "85618NED", "column 'Period'", "expected 2023", period)
 
 
+def test_period_contradicts_gebieden_table(case: Case, cli: Cli) -> None:
+    from test_build_gebieden import write_gebieden
+
+    folder = write_gebieden(case.kwb / "gebieden-2023", year=2023)
+    info = folder / "TableInfos.json"
+    document = json.loads(info.read_text(encoding="utf-8"))
+    document["value"][0]["Period"] = "2021"
+    write(info, json.dumps(document))
+    refused(cli, case, case.build_args(), "gebieden-2023", "column 'Period'", "expected 2023")
+
+
 # --- bounded resources ------------------------------------------------------------------------
 
 

@@ -209,7 +209,7 @@ def _check_local_codes(writer: BuildWriter, book: RegionBook) -> None:
     known_by_year: dict[int, set[str]] = {}
     for source_id, period, code in load.source_codes(writer.con, local):
         if period not in known_by_year:
-            known_by_year[period] = {region.code for region in book.regions_of(period)}
+            known_by_year[period] = book.hierarchy_codes(period)
         known = known_by_year[period]
         if known and code not in known:
             offenders.setdefault((source_id, period), []).append(code)

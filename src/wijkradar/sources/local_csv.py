@@ -21,7 +21,15 @@ from typing import Any
 import jsonschema
 import pyarrow as pa
 
-from wijkradar.domain import OBSERVATION_SCHEMA, InputError, Level, Provenance, Status, Variable
+from wijkradar.domain import (
+    OBSERVATION_SCHEMA,
+    InputError,
+    Level,
+    Provenance,
+    Region,
+    Status,
+    Variable,
+)
 from wijkradar.domain.provenance import sha256_bytes
 from wijkradar.domain.region import REGION_CODE_EXAMPLES, is_region_code, normalise_code
 from wijkradar.sources import guard
@@ -31,9 +39,11 @@ from wijkradar.sources.registry import register
 SUPPRESSED_MARKERS = frozenset({".", "x", "X"})
 MISSING_MARKERS = frozenset({"", "-"})
 NEGATIVE_PLACEHOLDERS = range(-99999, -99994)
+_LOCAL_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _NUMBER = re.compile(r"^[+-]?(\d+|\d{1,3}(\.\d{3})+)?([.,]\d+)?$")
 # "1.234" or "1,234": a thousands separator or a decimal separator? Only the mapping can say.
 _AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$")
+Row = tuple[int, dict[str, str | None]]  # (the line or record number an editor shows, the cells)
 
 
 def mapping_schema() -> dict[str, Any]:
@@ -77,13 +87,25 @@ class LocalCsv:
 
     def read(self, progress: Progress = no_progress) -> Iterator[SourceResult]:
         mapping = load_mapping(self.mapping_path)
+        check_cbs_keys(self.mapping_path, mapping)
         raw = guard.read_input(self.csv_path, "a CSV file of local figures")
         checksum = sha256_bytes(raw + b"\0" + self.mapping_path.read_bytes())
         text = guard.decode_text(self.csv_path, raw, mapping.get("encoding", "utf-8-sig"))
         del raw  # rows stream from the text; keep one copy of the file in memory, not two
         delimiter = mapping.get("delimiter") or _sniff(text)
-        header, rows = guard.iter_csv(self.csv_path, text, delimiter)
+        decimal = mapping.get("decimal")
+        rows: Iterator[Row]
+        if self.csv_path.suffix.lower() in (".geojson", ".json"):
+            header, records = feature_rows(self.csv_path, text)
+            rows = enumerate(records, start=2)
+            delimiter = ","
+            decimal = decimal or "."  # JSON numbers are written with a decimal point
+        else:
+            header, cells = guard.iter_csv(self.csv_path, text, delimiter)
+            rows = ((n, dict(zip(header, row, strict=True))) for n, row in cells)
         needed = [mapping["region_column"], *mapping["columns"]]
+        if "name_column" in mapping:
+            needed.append(mapping["name_column"])
         if "period_column" in mapping:
             needed.append(mapping["period_column"])
         for column in needed:
@@ -97,20 +119,20 @@ class LocalCsv:
                     found=delimiter.join(header),
                 )
 
-        position = {name: index for index, name in enumerate(header)}
-        decimal = mapping.get("decimal")
         columns = [
-            (column, position[column], spec["variable"], guard.bounds(spec["unit"]), spec["unit"])
+            (column, spec["variable"], guard.bounds(spec["unit"]), spec["unit"])
             for column, spec in mapping["columns"].items()
         ]
         chunks = _Chunks()
-        for row_number, cells in rows:
-            row: dict[str, str | None] = {name: cells[i] for name, i in position.items()}
+        names: dict[tuple[str, int], str] = {}
+        for row_number, row in rows:
             code = self._code(row[mapping["region_column"]], mapping, row_number)
             level = str(Level.from_code(code))
             period = self._period(row, mapping, row_number)
-            for column, index, variable, limits, unit in columns:
-                value, status = self._value(cells[index], row_number, column, decimal)
+            if "name_column" in mapping and (name := (row[mapping["name_column"]] or "").strip()):
+                names[(code, period)] = name
+            for column, variable, limits, unit in columns:
+                value, status = self._value(row[column], row_number, column, decimal)
                 if value is not None and not _within(value, limits):
                     raise InputError(
                         self.csv_path,
@@ -118,7 +140,7 @@ class LocalCsv:
                         row=row_number,
                         column=column,
                         expected=guard.describe_bounds(unit),
-                        found=cells[index],
+                        found=row[column],
                     )
                 chunks.add(code, level, period, variable, value, str(status))
             if chunks.n > guard.MAX_CELLS:
@@ -133,15 +155,16 @@ class LocalCsv:
                 found="none",
             )
         distinct_periods = sorted(chunks.periods)
+        origin = mapping.get("origin")
         provenance = Provenance(
             publisher=mapping["publisher"],
-            table_id=mapping.get("table_id", self.csv_path.stem),
-            title=mapping["title"],
+            table_id=mapping.get("table_id", mapping.get("cbs_table", self.csv_path.stem)),
+            title=mapping["title"] + (origin_note(origin) if origin else ""),
             year=distinct_periods[0] if len(distinct_periods) == 1 else None,
             retrieved_at=datetime.now(UTC).isoformat(timespec="seconds"),
             licence=mapping["licence"],
             checksum=checksum,
-            url=self.csv_path.resolve().as_uri(),
+            url=(origin and origin_url(origin)) or self.csv_path.resolve().as_uri(),
             kind="local",
         )
         source_id = provenance.source_id
@@ -160,6 +183,7 @@ class LocalCsv:
         yield SourceResult(
             provenance=provenance,
             observations=table,
+            regions=tuple(_region(code, name, year) for (code, year), name in names.items()),
             variables=variable_objects,
             suppressed=chunks.counts[str(Status.SUPPRESSED)],
             missing=chunks.counts[str(Status.MISSING)],
@@ -292,6 +316,92 @@ class _Chunks:
             for arrays in self._done
         ]
         return pa.concat_tables(tables) if tables else OBSERVATION_SCHEMA.empty_table()
+
+
+def _region(code: str, name: str, year: int) -> Region:
+    """A named region; parents follow from the code (BUggggwwbb -> WKggggww -> GMgggg)."""
+    level = Level.from_code(code)
+    gemeente = "GM" + code[2:6] if level in (Level.GEMEENTE, Level.WIJK, Level.BUURT) else None
+    parent = {Level.BUURT: "WK" + code[2:8], Level.WIJK: gemeente}.get(level)
+    return Region(code, name, level, year, parent, gemeente, None)
+
+
+def check_cbs_keys(path: Path, mapping: dict[str, Any]) -> None:
+    """A column may map to a CBS variable key (AantalInwoners) only when the mapping names the
+    CBS table it comes from, the key is one Wijkradar knows, and the unit is CBS's unit."""
+    from wijkradar.sources.cbs_kwb.columns import aliases
+
+    known = aliases().variables
+    for column, spec in mapping["columns"].items():
+        key = spec["variable"]
+        if _LOCAL_KEY.match(key):
+            continue
+        where = f"columns/{column}/variable"
+        if "cbs_table" not in mapping:
+            raise InputError(
+                path,
+                f"invalid mapping at {where}: {key!r} is not a local key",
+                column=where,
+                expected="a local key (lower case, digits, _) or 'cbs_table' naming the CBS "
+                "table the column comes from",
+                found=key,
+            )
+        if key not in known:
+            raise InputError(
+                path,
+                f"invalid mapping at {where}: {key!r} is not a CBS variable Wijkradar knows",
+                column=where,
+                expected="a key from sources/cbs_kwb/aliases.yml (e.g. AantalInwoners)",
+                found=key,
+            )
+        if spec["unit"] != known[key].unit:
+            raise InputError(
+                path,
+                f"invalid mapping at columns/{column}/unit: {key} is in {known[key].unit!r}",
+                column=f"columns/{column}/unit",
+                expected=known[key].unit,
+                found=spec["unit"],
+            )
+
+
+def origin_note(origin: dict[str, str]) -> str:
+    at = origin["commit"][:12] if "commit" in origin else origin.get("version", "")
+    return f" (extract from {origin['repository']}, {origin['file']}{' @ ' + at if at else ''})"
+
+
+def origin_url(origin: dict[str, str]) -> str | None:
+    """Where the extract came from: the given url, or the file at its commit in the repository."""
+    if "url" in origin:
+        return origin["url"]
+    if "commit" in origin:
+        return f"https://github.com/{origin['repository']}/blob/{origin['commit']}/{origin['file']}"
+    return None
+
+
+def feature_rows(path: Path, text: str) -> tuple[list[str], list[dict[str, str | None]]]:
+    """Rows of text from a GeoJSON FeatureCollection's properties (geometry ignored), or from
+    a JSON object of rows keyed by region code (the key becomes column `code`)."""
+    document = guard.parse_json(path, text)
+    if isinstance(document, dict) and "features" in document:
+        features = document["features"]
+    elif isinstance(document, dict) and all(isinstance(v, dict) for v in document.values()):
+        # {"GM0363": {"AantalInwoners_5": 931298, ...}, ...}: values keyed by region code
+        features = [{"properties": {"code": k, **v}} for k, v in document.items()]
+    else:
+        raise InputError(
+            path,
+            "not a GeoJSON FeatureCollection nor an object of rows keyed by region code",
+            expected='{"features": [...]} or {"GM0363": {...}, ...}',
+        )
+    header: dict[str, None] = {}
+    rows: list[dict[str, str | None]] = []
+    for feature in features:
+        props = feature.get("properties") or {}
+        if not isinstance(props, dict):
+            raise InputError(path, "feature properties are not an object", row=len(rows) + 2)
+        header.update(dict.fromkeys(props))
+        rows.append({k: None if v is None else str(v) for k, v in props.items()})
+    return list(header), [{k: row.get(k) for k in header} for row in rows]
 
 
 def parse_number(text: str, decimal: str | None = None) -> float | None:

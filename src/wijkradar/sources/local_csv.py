@@ -99,7 +99,6 @@ class LocalCsv:
             header, records = feature_rows(self.csv_path, text)
             rows = enumerate(records, start=2)
             delimiter = ","
-            decimal = decimal or "."  # JSON numbers are written with a decimal point
         else:
             header, cells = guard.iter_csv(self.csv_path, text, delimiter)
             rows = ((n, dict(zip(header, row, strict=True))) for n, row in cells)
@@ -400,8 +399,19 @@ def feature_rows(path: Path, text: str) -> tuple[list[str], list[dict[str, str |
         if not isinstance(props, dict):
             raise InputError(path, "feature properties are not an object", row=len(rows) + 2)
         header.update(dict.fromkeys(props))
-        rows.append({k: None if v is None else str(v) for k, v in props.items()})
+        rows.append({k: _json_cell(v) for k, v in props.items()})
     return list(header), [{k: row.get(k) for k in header} for row in rows]
+
+
+def _json_cell(value: object) -> str | None:
+    """A JSON value as the text a CSV cell would hold. A JSON number is exact: 1.234 gets a
+    trailing 0 so it cannot read as the ambiguous "1.234" (thousands?) of a CSV."""
+    if value is None:
+        return None
+    text = str(value)
+    if isinstance(value, float) and _AMBIGUOUS.match(text):
+        text += "0"
+    return text
 
 
 def parse_number(text: str, decimal: str | None = None) -> float | None:

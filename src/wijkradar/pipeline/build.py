@@ -203,15 +203,22 @@ def _describe(source: Source) -> str:
 
 def _check_local_codes(writer: BuildWriter, book: RegionBook) -> None:
     """A local figure for a region the year's hierarchy does not hold (an unknown wijk, a typo)
-    is refused with the offending codes, instead of becoming a region of its own."""
+    is refused with the offending codes, instead of becoming a region of its own.
+
+    The hierarchy is what the other inputs describe. A code is checked when they describe its
+    level in that year: a local list of 2021 wijken is its own authority when no other input
+    lists the 2021 wijken (their gemeenten are not required either: boundary layers leave out
+    CBS's pseudo-gemeente GM0998 "Buitenland" that the wijk layers keep).
+    """
     local = [sid for sid, prov in book.provenances.items() if prov.kind == "local"]
     offenders: dict[tuple[str, int], list[str]] = {}
-    known_by_year: dict[int, set[str]] = {}
+    known_by_year: dict[int, tuple[set[str], set[Level]]] = {}
     for source_id, period, code in load.source_codes(writer.con, local):
         if period not in known_by_year:
-            known_by_year[period] = book.hierarchy_codes(period)
-        known = known_by_year[period]
-        if known and code not in known:
+            described = book.hierarchy_codes(period)
+            known_by_year[period] = (described, {Level.from_code(c) for c in described})
+        known, levels = known_by_year[period]
+        if Level.from_code(code) in levels and code not in known:
             offenders.setdefault((source_id, period), []).append(code)
     for (source_id, period), codes in sorted(offenders.items()):
         codes.sort()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
-import duckdb
 from fastapi import FastAPI, Request
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
@@ -16,27 +13,7 @@ from wijkradar.api.i18n import WEB
 from wijkradar.api.routers import api_v1, pages
 from wijkradar.api.settings import Settings
 from wijkradar.domain import WijkradarError
-from wijkradar.store.reader import open_read
-
-
-class _Database:
-    """Opens the monitor database read-only on first use, so the server starts before a build."""
-
-    def __init__(self, settings: Settings) -> None:
-        self._settings = settings
-        self._con: duckdb.DuckDBPyConnection | None = None
-        self._lock = threading.Lock()
-
-    def __call__(self) -> duckdb.DuckDBPyConnection:
-        with self._lock:
-            if self._con is None:
-                self._con = open_read(self._settings.db)
-            return self._con
-
-    def close(self) -> None:
-        if self._con is not None:
-            self._con.close()
-            self._con = None
+from wijkradar.store.reader import LiveDatabase
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -49,11 +26,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # A national map page is ~0.7 MB of SVG and tables; compressed it is about a sixth of that.
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
     app.state.settings = settings
-    app.state.db = _Database(settings)
+    # Follows new builds without a restart (store.reader.LiveDatabase).
+    app.state.db = LiveDatabase(settings.db)
     templates = Jinja2Templates(directory=str(WEB / "templates"))
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(api_v1.router())
     app.include_router(pages.router(templates))
+    pages.install_error_pages(app, templates)
 
     @app.exception_handler(WijkradarError)
     async def _no_database(request: Request, error: WijkradarError) -> JSONResponse:

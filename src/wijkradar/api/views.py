@@ -143,6 +143,8 @@ def _characteristic(
         flagged=c.flagged,
         n_indicators=c.n_indicators,
         indicators=[_indicator(i, year, method, kinds) for i in c.indicators],
+        spread=None if c.spread is None else models.Spread(**vars(c.spread)),
+        change=None if c.change is None or c.score is None else round(c.change, 1),
     )
 
 
@@ -231,6 +233,9 @@ def scores(
                 overall_index=released_index(p.overall_index, p.status),
                 status=p.status,
                 code=p.code,
+                series_break=(
+                    None if p.series_break is None else models.SeriesBreak(**vars(p.series_break))
+                ),
             )
             for p in prof.trend
         ],

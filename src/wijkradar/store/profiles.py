@@ -16,6 +16,8 @@ from wijkradar.compute import disclosure, reasons
 from wijkradar.domain import WijkradarError
 from wijkradar.domain.methodology import Methodology
 from wijkradar.methodology import load_cached
+from wijkradar.store import constants
+from wijkradar.store.constants import SeriesBreak, Spread
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,11 @@ class CharacteristicDetail:
     n_indicators: int
     gap: str  # what open data lacks for this characteristic, from the methodology
     indicators: tuple[IndicatorDetail, ...]
+    # The scores of all areas of the level and year (national reference) for the spine chart;
+    # None when the profile ranks against another reference.
+    spread: Spread | None = None
+    # Score change since the previous year (None: no score, or a series break in between).
+    change: float | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,9 @@ class TrendPoint:
     # The code the area had that year, when it was renumbered since (a one-to-one recode or
     # merger, see area_changes.base_code); None when it is the area's own code.
     code: str | None = None
+    # The area changed between the previous point and this one while its code stayed: the two
+    # are not one series (a trend line has a gap here).
+    series_break: SeriesBreak | None = None
 
 
 @dataclass(frozen=True)
@@ -135,11 +145,33 @@ def build_methodology(con: duckdb.DuckDBPyConnection) -> Methodology:
     Cached per methodology folder and version (methodology.load_cached): a released version
     does not change, and validating its YAML took most of a profile request.
     """
-    row = con.execute(
-        "SELECT methodology_version FROM build ORDER BY created_at DESC LIMIT 1"
-    ).fetchone()
-    version = None if row is None else row[0]
-    return load_cached(version)
+    return load_cached(constants.of(con).methodology_version)
+
+
+def check_view(
+    k: constants.BuildConstants,
+    *,
+    year: int | None = None,
+    reference: str | None = None,
+    framework: str | None = None,
+    within: str | None = None,
+) -> None:
+    """Refuse a year, reference, framework or `within` area the build does not hold, naming
+    what it does hold: an unknown parameter is an error, never an empty answer."""
+    if year is not None and year not in k.score_years:
+        years = ", ".join(str(y) for y in k.score_years)
+        raise WijkradarError(f"no scores for year {year}; available: {years}")
+    if framework is not None and framework not in k.frameworks:
+        raise WijkradarError(
+            f"unknown framework {framework!r}; available: {', '.join(k.frameworks)}"
+        )
+    if reference is not None and reference not in k.references:
+        raise WijkradarError(
+            f"unknown reference {reference!r}: scores are ranked against {k.national} "
+            "(the country), a province (PVxx) or a gemeente (GMxxxx) the build holds"
+        )
+    if within is not None and within not in k.region_codes and not within.startswith("NL"):
+        raise WijkradarError(f"unknown area {within!r} for within: no region with that code")
 
 
 def _latest_year(con: duckdb.DuckDBPyConnection, code: str | None, level: str | None) -> int:
@@ -193,30 +225,6 @@ def _region_rows(con: duckdb.DuckDBPyConnection, code: str) -> list[_RegionRow]:
         [code],
     ).fetchall()
     return [_RegionRow(int(r[0]), str(r[1]), str(r[2]), r[3], r[4]) for r in rows]
-
-
-def _averages(
-    con: duckdb.DuckDBPyConnection, level: str, year: int, framework: str, gemeente: str | None
-) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
-    """(mean stacking, mean index, n) over the level's areas with status ok against NL01:
-    nationally, and within `gemeente` (n = 0 when None). One scan for both."""
-    row = con.execute(
-        """
-        SELECT avg(a.stacking), avg(a.overall_index), count(*),
-               avg(a.stacking) FILTER (WHERE g.gemeente_code = $gemeente),
-               avg(a.overall_index) FILTER (WHERE g.gemeente_code = $gemeente),
-               count(*) FILTER (WHERE g.gemeente_code = $gemeente)
-        FROM area_scores a
-        LEFT JOIN (SELECT code, gemeente_code FROM regions WHERE level = $level AND year = $year)
-             g ON g.code = a.region_code
-        WHERE a.level = $level AND a.period = $year AND a.framework = $framework
-          AND a.reference = 'NL01' AND a.status = 'ok'
-        """,
-        {"level": level, "year": year, "framework": framework, "gemeente": gemeente},
-    ).fetchone()
-    if row is None:
-        return (None, None, 0), (None, None, 0)
-    return tuple(row[:3]), tuple(row[3:])
 
 
 def _comparison(code: str, name: str, level: str, mean: tuple[Any, ...]) -> Comparison | None:
@@ -304,7 +312,10 @@ def area_profile(
     year by year). Raises WijkradarError when the area has no stored scores for that reference
     and year.
     """
-    m = build_methodology(con)
+    k = constants.of(con)
+    reference = k.reference(reference)
+    check_view(k, year=year, reference=reference, framework=framework)
+    m = load_cached(k.methodology_version)
     regions = _region_rows(con, code)
     level = regions[0].level if regions else _level_of(code)
     # All years of the area at once: the trend, the latest year and the year asked for.
@@ -319,16 +330,26 @@ def area_profile(
     nearest = min(regions, key=lambda r: abs(r.year - year), default=None)
     name = code if nearest is None else nearest.name
     gemeente = None if nearest is None else nearest.parent
+    breaks = k.breaks.get(code, ())
+    earlier = [y for y in k.score_years if y < year]
+    previous = earlier[0] if earlier else None
+    # The year asked for and the one before it (for the direction of each characteristic),
+    # unless the area's series breaks in between.
+    if previous is not None and any(previous < b.year_to <= year for b in breaks):
+        previous = None
     where = {"code": code, "level": level, "year": year, "reference": reference}
-    chars = {
-        r[0]: r[1:]
-        for r in con.execute(
-            "SELECT characteristic, score, flagged, status, n_indicators FROM "
-            "characteristic_scores WHERE region_code = $code AND level = $level "
-            "AND period = $year AND reference = $reference",
-            where,
-        ).fetchall()
-    }
+    chars: dict[str, tuple[Any, ...]] = {}
+    before: dict[str, float | None] = {}
+    for r in con.execute(
+        "SELECT characteristic, score, flagged, status, n_indicators, period FROM "
+        "characteristic_scores WHERE region_code = $code AND level = $level "
+        "AND period IN ($year, $previous) AND reference = $reference",
+        {**where, "previous": previous if previous is not None else year},
+    ).fetchall():
+        if r[5] == year:
+            chars[r[0]] = r[1:5]
+        else:
+            before[r[0]] = r[1]
     indicator_rows = con.execute(
         """
         SELECT v.indicator, v.value, v.unit, coalesce(r.status, v.status), r.percentile,
@@ -343,7 +364,8 @@ def area_profile(
         where,
     ).fetchall()
     by_indicator = {r[0]: r for r in indicator_rows}
-    kinds = dict(con.execute("SELECT source_id, kind FROM sources").fetchall())
+    kinds = k.source_kinds
+    spreads = reference == k.national
     details = []
     for c in (*m.risk_characteristics, *m.protective_factors):
         inds = []
@@ -368,6 +390,7 @@ def area_profile(
                 )
             )
         score, flagged, status, n_used = chars.get(c.id, (None, None, "missing", 0))
+        last = before.get(c.id)
         details.append(
             CharacteristicDetail(
                 id=c.id,
@@ -379,6 +402,8 @@ def area_profile(
                 n_indicators=int(n_used),
                 gap=c.gap,
                 indicators=tuple(inds),
+                spread=k.spreads.get((level, year, c.id)) if spreads else None,
+                change=None if score is None or last is None else float(score) - float(last),
             )
         )
     fw = m.framework(framework)
@@ -397,13 +422,17 @@ def area_profile(
     )
     trend = _predecessor_points(con, code, level, reference, framework, int(area_rows[0][0]))
     trend += tuple(TrendPoint(int(r[0]), r[1], r[3], str(r[5])) for r in area_rows)
+    trend = _mark_breaks(trend, breaks)
     with_parent = gemeente is not None and level in ("wijk", "buurt")
-    country, within = _averages(con, level, year, framework, gemeente if with_parent else None)
+    country = k.national_average(level, year, framework)
     parent = None
     if with_parent and gemeente is not None:
         parent_name = nearest.parent_name if nearest is not None else None
         parent = _comparison(
-            gemeente, parent_name or _region(con, gemeente, year)[0], level, within
+            gemeente,
+            parent_name or _region(con, gemeente, year)[0],
+            level,
+            k.gemeente_average(level, year, framework, gemeente),
         )
     reason_code = "" if area[7] is None else str(area[7])
     reason_params = reasons.decode_params(area[8])
@@ -426,13 +455,26 @@ def area_profile(
         themes=themes,
         trend=trend,
         parent=parent,
-        country=_comparison("NL01", "Nederland", level, country),
+        country=_comparison(k.national, "Nederland", level, country),
         status_reason_code=reason_code,
         status_reason_params=reason_params,
         status_reason_text=(
             reasons.text(reason_code, reason_params, lang) if reason_code else str(area[6])
         ),
     )
+
+
+def _mark_breaks(
+    trend: tuple[TrendPoint, ...], breaks: tuple[SeriesBreak, ...]
+) -> tuple[TrendPoint, ...]:
+    """Each point that follows a series break carries it, so every channel can draw a gap."""
+    out = []
+    last: int | None = None
+    for p in trend:
+        hit = next((b for b in breaks if last is not None and last < b.year_to <= p.period), None)
+        out.append(TrendPoint(p.period, p.stacking, p.overall_index, p.status, p.code, hit))
+        last = p.period
+    return tuple(out)
 
 
 def ranking(
@@ -460,6 +502,11 @@ def ranking(
     rows (the ranking population stays `reference`). Areas without that value (too small,
     insufficient data, no score) come last.
     """
+    k = constants.of(con)
+    reference = k.reference(reference)
+    check_view(k, year=year, reference=reference, framework=framework, within=within)
+    if within is not None and within.startswith("NL"):
+        within = None  # the whole country
     year = year or _latest_year(con, None, level)
     params: list[Any] = [framework, reference, level, year]
     join = ""
@@ -473,6 +520,13 @@ def ranking(
         value = "a.protective"
         order = "a.protective ASC NULLS LAST"
     elif by.startswith("theme:"):
+        theme = by.split(":", 1)[1]
+        known_themes = k.themes.get(framework, ())
+        if theme not in known_themes:
+            raise WijkradarError(
+                f"cannot rank by {by!r}: no theme {theme!r} in {framework}; "
+                f"use one of {', '.join(known_themes)}"
+            )
         value = "t.score"
         order = "t.score DESC NULLS LAST"
         join = (

@@ -10,15 +10,22 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import duckdb
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wijkradar.api import views
-from wijkradar.api.dependencies import Con, LevelDep, T, View, ViewDep
+from wijkradar.api.dependencies import Con, LevelDep, T, View, ViewDep, WithinDep
 from wijkradar.api.i18n import Translator
 from wijkradar.api.settings import Settings
 from wijkradar.compute import disclosure
+from wijkradar.domain import WijkradarError
 from wijkradar.domain.methodology import Characteristic, Framework
 from wijkradar.methodology import load_cached
 from wijkradar.reports import exports, svg
@@ -202,6 +209,59 @@ class Page:
         }
 
 
+def install_error_pages(app: FastAPI, templates: Jinja2Templates) -> None:
+    """A refused page request (unknown area, year, reference, theme, ...) gets a page that says
+    what was not found and what the build holds, in the site's layout, with status 404; the API
+    keeps its JSON answers."""
+    default = app.exception_handlers.get(StarletteHTTPException, http_exception_handler)
+
+    async def handler(request: Request, error: Exception) -> Response:
+        assert isinstance(error, StarletteHTTPException)
+        path = request.url.path
+        if path.startswith(("/api/", "/docs", "/openapi", "/static")) or error.status_code not in (
+            404,
+            422,
+        ):
+            response: Response = await default(request, error)  # type: ignore[operator]
+            return response
+        lang = request.query_params.get("lang", request.app.state.settings.lang)
+        t = Translator(lang if lang in ("nl", "en") else "nl")
+        detail = error.detail if isinstance(error.detail, str) else ""
+        try:
+            con = request.app.state.db.cursor()
+        except WijkradarError:
+            return HTMLResponse(f"<h1>{t('not_found')}</h1><p>{detail}</p>", status_code=404)
+        try:
+            page = Page(request, con, t, None)
+            return templates.TemplateResponse(
+                request,
+                "not_found.html",
+                page.context(code=path.rsplit("/", 1)[-1], detail=detail),
+                status_code=404,
+            )
+        finally:
+            con.close()
+
+    app.add_exception_handler(StarletteHTTPException, handler)
+    app.add_exception_handler(RequestValidationError, _validation_as_404(handler))
+
+
+def _validation_as_404(
+    handler: Callable[[Request, Exception], Any],
+) -> Callable[[Request, Exception], Any]:
+    async def on_invalid(request: Request, error: Exception) -> Response:
+        if request.url.path.startswith(("/api/", "/docs", "/openapi")):
+            return await request_validation_exception_handler(request, error)  # type: ignore[arg-type]
+        assert isinstance(error, RequestValidationError)
+        names = ", ".join(str(e.get("loc", ["", "?"])[-1]) for e in error.errors())
+        response: Response = await handler(
+            request, StarletteHTTPException(404, f"invalid parameter: {names}")
+        )
+        return response
+
+    return on_invalid
+
+
 def router(templates: Jinja2Templates) -> APIRouter:
     pages = APIRouter(include_in_schema=False)
 
@@ -230,7 +290,13 @@ def router(templates: Jinja2Templates) -> APIRouter:
             # NL01 and NL00 both name the country (CBS KWB writes NL00, other sources NL01).
             area = queries.region(con, queries.land_code(con, view.year), view.year)
         if area is None:
-            return render("not_found.html", page, 404, code=code)
+            return render(
+                "not_found.html",
+                page,
+                404,
+                code=code,
+                detail=t("no_region", code=code.upper(), year=view.year),
+            )
         child_level = queries.CHILD_LEVEL.get(area["level"])
         if niveau is not None and child_level is not None:
             if DEPTH[niveau] <= DEPTH[area["level"]]:
@@ -312,7 +378,13 @@ def router(templates: Jinja2Templates) -> APIRouter:
     def profile(request: Request, con: Con, t: T, view: ViewDep, code: str) -> HTMLResponse:
         page = Page(request, con, t, view)
         if queries.region(con, code.upper(), view.year) is None:
-            return render("not_found.html", page, 404, code=code)
+            return render(
+                "not_found.html",
+                page,
+                404,
+                code=code,
+                detail=t("no_region", code=code.upper(), year=view.year),
+            )
         result = views.scores(con, code, view, page.lang)
         why = views.explain(result, page.lang)
         reg = result.region
@@ -341,11 +413,10 @@ def router(templates: Jinja2Templates) -> APIRouter:
         t: T,
         view: ViewDep,
         level: LevelDep,
-        within: Annotated[str | None, Query(max_length=12)] = None,
+        within: WithinDep,
         format: Annotated[str, Query(pattern="^(html|csv)$")] = "html",
         pagina: Annotated[int, Query(ge=1)] = 1,
     ) -> Response:
-        within = within.strip().upper() if within else None
         if format == "csv":
             table = views.export_table(con, level, view, within)
             name = f"wijkradar-ranglijst-{level}-{within or 'NL'}-{view.year}.csv"

@@ -44,6 +44,9 @@ TEXT: dict[str, dict[str, str]] = {
         "gemeente": "Gemeente",
         "no_source": "—",
         "protective_mark": "(+) = beschermende factor; hogere score = minder bescherming",
+        "demo": "synthetische gegevens, geen echte cijfers; niet gebruiken voor beleid",
+        "break": "reeksbreuk {year_from}–{year_to}: {note}",
+        "scale_index": "0–100, hoger = kwetsbaarder",
     },
     "en": {
         "char": "Risk characteristic",
@@ -78,6 +81,9 @@ TEXT: dict[str, dict[str, str]] = {
         "gemeente": "Municipality",
         "no_source": "—",
         "protective_mark": "(+) = protective factor; a higher score means less protection",
+        "demo": "synthetic data, no real figures; do not use for policy",
+        "break": "series break {year_from}–{year_to}: {note}",
+        "scale_index": "0–100, higher = more vulnerable",
     },
 }
 

@@ -116,6 +116,7 @@ class AreaProfile:
     status_reason_code: str = ""
     status_reason_params: Mapping[str, int] = field(default_factory=dict)
     status_reason_text: str = ""
+    demo: bool = False  # the build is the synthetic demo: every output says DEMO
 
     @property
     def why_flagged(self) -> tuple[CharacteristicDetail, ...]:
@@ -340,16 +341,16 @@ def area_profile(
     where = {"code": code, "level": level, "year": year, "reference": reference}
     chars: dict[str, tuple[Any, ...]] = {}
     before: dict[str, float | None] = {}
-    for r in con.execute(
+    for row in con.execute(
         "SELECT characteristic, score, flagged, status, n_indicators, period FROM "
         "characteristic_scores WHERE region_code = $code AND level = $level "
         "AND period IN ($year, $previous) AND reference = $reference",
         {**where, "previous": previous if previous is not None else year},
     ).fetchall():
-        if r[5] == year:
-            chars[r[0]] = r[1:5]
+        if row[5] == year:
+            chars[row[0]] = row[1:5]
         else:
-            before[r[0]] = r[1]
+            before[row[0]] = row[1]
     indicator_rows = con.execute(
         """
         SELECT v.indicator, v.value, v.unit, coalesce(r.status, v.status), r.percentile,
@@ -461,6 +462,7 @@ def area_profile(
         status_reason_text=(
             reasons.text(reason_code, reason_params, lang) if reason_code else str(area[6])
         ),
+        demo=k.demo,
     )
 
 

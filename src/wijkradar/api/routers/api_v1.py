@@ -97,7 +97,20 @@ def router() -> APIRouter:
         "/exports/{level}.{fmt}",
         responses={200: {"content": {"text/csv": {}, "application/geo+json": {}}}},
     )
-    def export(con: Con, level: str, fmt: str, view: ViewDep, within: WithinDep) -> Response:
+    def export(
+        con: Con,
+        level: str,
+        fmt: str,
+        view: ViewDep,
+        within: WithinDep,
+        dialect: Annotated[
+            str,
+            Query(
+                pattern="^(excel|excel-nl)$",
+                description="CSV only: excel-nl = semicolon, decimal comma, UTF-8 BOM",
+            ),
+        ] = "excel",
+    ) -> Response:
         """All scores of one level as CSV or GeoJSON (metadata in the GeoJSON and a header)."""
         if level not in ("gemeente", "wijk", "buurt") or fmt not in ("csv", "geojson"):
             raise HTTPException(404, "use /api/v1/exports/{gemeente|wijk|buurt}.{csv|geojson}")
@@ -108,7 +121,8 @@ def router() -> APIRouter:
             "X-Wijkradar-Build": str(table.metadata.get("build_id")),
         }
         if fmt == "csv":
-            return views.download(exports.to_csv(table), name, "text/csv; charset=utf-8", headers)
+            body = exports.to_csv(table, dialect)
+            return views.download(body, name, "text/csv; charset=utf-8", headers)
         body = exports.to_geojson(table, con, level, view.year)
         return views.download(body, name, "application/geo+json", headers)
 

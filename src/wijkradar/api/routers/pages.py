@@ -28,21 +28,14 @@ from wijkradar.compute import disclosure
 from wijkradar.domain import WijkradarError
 from wijkradar.domain.methodology import Characteristic, Framework
 from wijkradar.methodology import load_cached
-from wijkradar.reports import exports, svg
+from wijkradar.reports import exports, numbers, svg
 from wijkradar.reports.outgoing import release, rules_summary
 from wijkradar.store import catalog, queries
 
 
 def _fmt(value: float | None, lang: str, decimals: int | None = None) -> str:
-    """A number in the page's language; `decimals` fixes the precision (indexes: 1, so that
-    91.0 in one table does not read 91 in the next), else whole numbers drop the decimal."""
-    if value is None:
-        return ""
-    if decimals is not None:
-        text = f"{value:.{decimals}f}"
-    else:
-        text = f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
-    return text.replace(".", ",") if lang == "nl" else text
+    """A number in the page's language (reports.numbers: 12.345,6 in Dutch)."""
+    return numbers.number(value, lang, decimals)
 
 
 #: Rows of the accessible table per page; a national buurt map has over 10 000 areas.
@@ -209,11 +202,41 @@ class Page:
         }
 
 
+def _direction(change: float | None) -> str:
+    if change is None:
+        return ""
+    return "up" if change >= 0.5 else ("down" if change <= -0.5 else "same")
+
+
+def _spine(page: Page, result: Any) -> str:
+    """The spine chart that leads an area profile: every characteristic with a spread (a
+    national-reference profile), risk characteristics first, protective factors marked (+)."""
+    rows = [
+        svg.SpineRow(
+            label=c.label + (" (+)" if c.protective else ""),
+            value=c.score.value,
+            low=c.spread.low,
+            q1=c.spread.q1,
+            q3=c.spread.q3,
+            high=c.spread.high,
+            median=c.spread.median,
+            flagged=bool(c.flagged),
+            direction=_direction(c.change),
+            value_text=page.value_label(c.score.value, c.score.status),
+        )
+        for c in (*result.characteristics, *result.protective_factors)
+        if c.spread is not None
+    ]
+    if not rows:
+        return ""
+    level = page.t(f"level_{result.region.level}")
+    return svg.spine_chart(rows, title=page.t("spine_title", level=level))
+
+
 def install_error_pages(app: FastAPI, templates: Jinja2Templates) -> None:
     """A refused page request (unknown area, year, reference, theme, ...) gets a page that says
     what was not found and what the build holds, in the site's layout, with status 404; the API
     keeps its JSON answers."""
-    default = app.exception_handlers.get(StarletteHTTPException, http_exception_handler)
 
     async def handler(request: Request, error: Exception) -> Response:
         assert isinstance(error, StarletteHTTPException)
@@ -222,8 +245,7 @@ def install_error_pages(app: FastAPI, templates: Jinja2Templates) -> None:
             404,
             422,
         ):
-            response: Response = await default(request, error)  # type: ignore[operator]
-            return response
+            return await http_exception_handler(request, error)
         lang = request.query_params.get("lang", request.app.state.settings.lang)
         t = Translator(lang if lang in ("nl", "en") else "nl")
         detail = error.detail if isinstance(error.detail, str) else ""
@@ -392,9 +414,13 @@ def router(templates: Jinja2Templates) -> APIRouter:
             (p.year, None if p.stacking is None else float(p.stacking)) for p in result.trend
         ]
         index_points = [(p.year, p.overall_index) for p in result.trend]
+        breaks = [(p.year, p.series_break.note) for p in result.trend if p.series_break]
         charts = {
-            "stacking": svg.sparkline(trend_points, label=t("stacking"), y_max=12),
-            "index": svg.sparkline(index_points, label=t("overall_index"), y_max=100),
+            "stacking": svg.sparkline(trend_points, label=t("stacking"), y_max=12, breaks=breaks),
+            "index": svg.sparkline(
+                index_points, label=t("overall_index"), y_max=100, breaks=breaks
+            ),
+            "spine": _spine(page, result),
         }
         return render(
             "profile.html",

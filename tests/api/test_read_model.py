@@ -1,0 +1,248 @@
+"""The read side on a real `wijkradar demo` build: refusals of unknown parameters in every
+channel, series breaks in every trend, DEMO in every output, Dutch numbers and CSV, the spine
+chart, and a server that follows a new build."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sample_db import build_sample
+
+from wijkradar.api.app import create_app
+from wijkradar.api.settings import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+CLI = [sys.executable, "-c", "from wijkradar.cli import main; main()"]
+BREAK_WIJK = "WK980103"  # the demo moves a buurt into this wijk in 2021 (a series break)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("read-demo")
+    db = tmp / "monitor.duckdb"
+    subprocess.run(
+        [*CLI, "demo", "--db", str(db), "--dir", str(tmp / "files")],
+        check=True,
+        capture_output=True,
+    )
+    return db
+
+
+@pytest.fixture(scope="module")
+def demo(demo_db: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(db=demo_db))) as client:
+        yield client
+
+
+def _cli(db: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "WIJKRADAR_DB": str(db), "COLUMNS": "200"}
+    return subprocess.run(
+        [*CLI, *args], capture_output=True, text=True, env=env, cwd=cwd, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "names"),
+    [
+        (f"/api/v1/scores/{BREAK_WIJK}?reference=GM0363", 404, "reference 'GM0363'"),
+        (f"/api/v1/scores/{BREAK_WIJK}?framework=cdc", 404, "tno, corona_dashboard"),
+        (f"/api/v1/scores/{BREAK_WIJK}?year=2011", 404, "2023, 2022"),
+        ("/api/v1/rankings?level=wijk&within=GM0363", 404, "GM0363"),
+        ("/api/v1/regions?level=wijk&within=GM0363", 404, "GM0363"),
+        ("/api/v1/rankings?metric=theme:wealth", 422, "work_income"),
+        ("/api/v1/rankings?metric=char:wealth", 422, "financial_buffer"),
+        ("/api/v1/rankings?metric=flags", 422, "theme:<id>"),
+        ("/api/v1/exports/wijk.csv?reference=XX01", 404, "XX01"),
+    ],
+)
+def test_api_refuses_what_the_build_does_not_hold(
+    demo: TestClient, url: str, status: int, names: str
+) -> None:
+    response = demo.get(url)
+    assert response.status_code == status
+    assert names in response.json()["detail"]
+
+
+def test_refusals_are_in_the_openapi_schema(demo: TestClient) -> None:
+    paths = demo.get("/openapi.json").json()["paths"]
+    scores = paths["/api/v1/scores/{code}"]["get"]["responses"]
+    assert {"404", "422"} <= set(scores)
+    assert scores["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/Problem")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/kaart/GM0363",
+        f"/gebied/{BREAK_WIJK}?reference=GM0363",
+        "/kaart/NL01?metric=theme:wealth",
+        "/ranglijst?within=GM0363",
+        "/kaart/NL01?year=soon",
+    ],
+)
+def test_pages_refuse_with_a_helpful_404(demo: TestClient, url: str) -> None:
+    page = demo.get(url)
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "Niet gevonden" in page.text and 'href="/ranglijst"' in page.text
+    assert 'class="refusal"' in page.text and "DEMO" in page.text
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", BREAK_WIJK, "--reference", "GM0363"],
+        ["show", BREAK_WIJK, "--year", "2011"],
+        ["rank", "--within", "GM0363"],
+        ["rank", "--by", "theme:wealth"],
+        ["export", "--within", "GM0363", "--out", "x.csv"],
+        ["export", "--dialect", "excel-fr", "--out", "x.csv"],
+    ],
+)
+def test_cli_refuses_in_one_line_with_exit_2(
+    demo_db: Path, tmp_path: Path, args: list[str]
+) -> None:
+    done = _cli(demo_db, *args, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: ")
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_readme_demo_examples_work(demo_db: Path, tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("Try them on the demo", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    commands = [shlex.split(line) for line in block.strip().splitlines()]
+    assert len(commands) >= 4
+    (tmp_path / "var").mkdir()
+    for command in commands:
+        assert command[0] == "wijkradar"
+        done = _cli(demo_db, *command[1:], cwd=tmp_path)
+        assert done.returncode == 0, (command, done.stderr)
+        assert done.stdout.strip()
+
+
+def test_trend_marks_the_series_break_in_api_page_and_cli(demo: TestClient, demo_db: Path) -> None:
+    trend = demo.get(f"/api/v1/scores/{BREAK_WIJK}").json()["trend"]
+    marked = [p for p in trend if p["series_break"]]
+    assert [p["year"] for p in marked] == [2021]
+    assert marked[0]["series_break"]["year_from"] == 2020
+    assert "wijk" in marked[0]["series_break"]["note"]
+    page = demo.get(f"/gebied/{BREAK_WIJK}").text
+    assert 'data-break="2021"' in page and "Reeksbreuk 2020–2021" in page
+    # the line stops at the break: two polylines, a dashed marker between 2020 and 2021
+    stacking_chart = page[page.index('class="wr-spark"') :]
+    stacking_chart = stacking_chart[: stacking_chart.index("</svg>")]
+    assert stacking_chart.count("<polyline") == 2 and 'class="wr-break"' in stacking_chart
+    shown = _cli(demo_db, "show", BREAK_WIJK).stdout
+    assert re.search(r"2020: \d+ · ‖ reeksbreuk 2020–2021", " ".join(shown.split()))
+    other = demo.get("/api/v1/scores/WK980102").json()["trend"]
+    assert not any(p["series_break"] for p in other)
+
+
+def test_demo_is_in_every_output(demo: TestClient, demo_db: Path, tmp_path: Path) -> None:
+    assert _cli(demo_db, "show", BREAK_WIJK).stdout.startswith(" DEMO ")
+    sources = demo.get("/api/v1/build").json()["sources"]
+    assert all("synthetisch" in s["publisher"] for s in sources)
+    assert not any(s["publisher"].startswith("CBS") for s in sources)
+    for fmt in ("csv", "xlsx", "geojson", "parquet"):
+        out = tmp_path / f"wijken.{fmt}"
+        assert _cli(demo_db, "export", "--format", fmt, "--out", str(out)).returncode == 0
+        if fmt == "csv":
+            rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+            assert rows and all(r["demo"].startswith("DEMO") for r in rows)
+        elif fmt == "geojson":
+            features = json.loads(out.read_text(encoding="utf-8"))["features"]
+            assert all(f["properties"]["demo"].startswith("DEMO") for f in features)
+        elif fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            assert set(pq.read_table(out).column("demo").to_pylist()) == {"DEMO (synthetic data)"}
+        else:
+            from openpyxl import load_workbook
+
+            sheet = load_workbook(out)["data"]
+            assert sheet["A1"].value == "demo" and str(sheet["A2"].value).startswith("DEMO")
+    api_csv = demo.get("/api/v1/exports/wijk.csv").text
+    assert api_csv.splitlines()[1].startswith("DEMO")
+
+
+def test_excel_nl_dialect(demo: TestClient) -> None:
+    body = demo.get("/api/v1/exports/wijk.csv", params={"dialect": "excel-nl"}).content
+    assert body.startswith(b"\xef\xbb\xbf")
+    text = body.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert rows and "overall_index" in rows[0]
+    index = next(r["overall_index"] for r in rows if r["overall_index"])
+    assert re.fullmatch(r"\d+(,\d+)?", index), index
+    plain = demo.get("/api/v1/exports/wijk.csv").text
+    assert ";" not in plain.splitlines()[0] and "," in plain.splitlines()[0]
+
+
+def test_dutch_numbers_in_pages_and_cli(demo: TestClient, demo_db: Path) -> None:
+    scores = demo.get(f"/api/v1/scores/{BREAK_WIJK}").json()
+    index = scores["overall_index"]["value"]
+    dutch = f"{index:.1f}".replace(".", ",")
+    assert "," in dutch
+    page = demo.get(f"/gebied/{BREAK_WIJK}").text
+    figure = re.search(r'data-figure="overall_index">([^<]*)<', page)
+    assert figure is not None and figure.group(1).strip() == dutch
+    assert "op een schaal van 0 tot 100" in page and "van 12 risicokenmerken" in page
+    english = demo.get(f"/gebied/{BREAK_WIJK}", params={"lang": "en"}).text
+    assert f"{index:.1f}" in english
+    shown = _cli(demo_db, "show", BREAK_WIJK).stdout
+    assert f"Index: {dutch} (0–100" in " ".join(shown.split())
+
+
+def test_number_format_has_thousands_point() -> None:
+    from wijkradar.reports.numbers import number
+
+    assert number(12345.67, "nl", 1) == "12.345,7"
+    assert number(12345.67, "en", 1) == "12,345.7"
+    assert number(7.0, "nl") == "7" and number(None, "nl") == ""
+
+
+def test_profile_leads_with_a_spine_chart(demo: TestClient) -> None:
+    scores = demo.get(f"/api/v1/scores/{BREAK_WIJK}").json()
+    spread = [c["spread"] for c in scores["characteristics"] if c["spread"]]
+    assert spread and all(
+        s["low"] <= s["q1"] <= s["median"] <= s["q3"] <= s["high"] for s in spread
+    )
+    page = demo.get(f"/gebied/{BREAK_WIJK}").text
+    spine = page.index('class="wr-spine"')
+    assert spine < page.index('id="sum-h"') and spine < page.index('id="char-h"')
+    chart = page[spine : page.index("</svg>", spine)]
+    flagged = sum(1 for c in scores["characteristics"] if c["flagged"])
+    assert chart.count('fill="#cb181d"') == flagged
+    assert chart.count('class="wr-spine-area"') == sum(
+        1
+        for c in scores["characteristics"] + scores["protective_factors"]
+        if c["spread"] and c["score"]["value"] is not None
+    )
+    # against another reference the spread of all areas does not apply
+    other = demo.get(f"/gebied/{BREAK_WIJK}", params={"reference": "GM9801"}).text
+    assert 'class="wr-spine"' not in other
+
+
+def test_serve_follows_a_new_build_without_restart(demo_db: Path, tmp_path: Path) -> None:
+    live = tmp_path / "monitor.duckdb"
+    shutil.copy(demo_db, live)
+    other = build_sample(tmp_path / "other.duckdb", demo=False)
+    with TestClient(create_app(Settings(db=live))) as client:
+        first = client.get("/api/v1/build").json()
+        assert first["demo"] is True
+        before = client.get("/")
+        assert "DEMO" in before.text
+        os.replace(other, live)  # what a build does when it publishes
+        second = client.get("/api/v1/build").json()
+        assert second["build_id"] != first["build_id"] and second["demo"] is False

@@ -246,3 +246,33 @@ def test_serve_follows_a_new_build_without_restart(demo_db: Path, tmp_path: Path
         os.replace(other, live)  # what a build does when it publishes
         second = client.get("/api/v1/build").json()
         assert second["build_id"] != first["build_id"] and second["demo"] is False
+
+
+def test_protection_reads_in_one_direction(demo: TestClient, demo_db: Path) -> None:
+    """Protective factors leave as protection (higher = better protected) in every channel: the
+    headline protection is the mean of the factors shown, rankings put the least protected first
+    and maps keep the darkest colour for the most vulnerable end."""
+    checked = 0
+    for row in demo.get("/api/v1/rankings", params={"level": "wijk"}).json()["rows"][:8]:
+        out = demo.get(f"/api/v1/scores/{row['code']}").json()
+        factors = [c["score"]["value"] for c in out["protective_factors"]]
+        if out["protective"]["value"] is None or None in factors:
+            continue
+        assert out["protective"]["value"] == pytest.approx(sum(factors) / len(factors), abs=0.01)
+        checked += 1
+    assert checked >= 3
+    ranked = demo.get(
+        "/api/v1/rankings", params={"level": "wijk", "metric": "char:nearby_care"}
+    ).json()["rows"]
+    values = [r["figure"]["value"] for r in ranked if r["figure"]["value"] is not None]
+    assert values == sorted(values)  # least protected (lowest protection) first
+    exported = list(csv.DictReader(io.StringIO(demo.get("/api/v1/exports/wijk.csv").text)))
+    by_code = {r["code"]: r for r in exported}
+    first = ranked[0]
+    assert float(by_code[first["code"]]["char_nearby_care"]) == pytest.approx(
+        first["figure"]["value"], abs=0.01
+    )
+    from wijkradar.reports import svg
+
+    assert svg.scale_for("protective").colour(95) == svg.PALETTE[0]
+    assert svg.scale_for("index").colour(95) == svg.PALETTE[-1]

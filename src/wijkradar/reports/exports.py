@@ -32,7 +32,8 @@ BASE_COLUMNS: dict[str, str] = {
     "stacking": "number of flagged risk characteristics (0-12)",
     "toxic_mix": "stacking at or above the toxic-mix threshold",
     "overall_index": "overall vulnerability index (0-100, higher = more vulnerable)",
-    "protective": "protective-factor score (0-100)",
+    "protective": "protection: 100 - mean protective-factor score (0-100, higher = better "
+    "protected)",
     "status": "ok | too_small | insufficient_data | missing (why an area has no score)",
     "status_reason": "why there is no score",
 }
@@ -84,7 +85,10 @@ def export_table(
         # The score is a mean of indicator percentiles, not itself a percentile: a score of 75
         # can be flagged when few areas score higher (the flag ranks the scores of the level).
         columns[f"char_{char}"] = (
-            f"{name}: mean of its indicators' percentiles (0-100, higher = more vulnerable)"
+            f"{name}: protection, 100 - mean of its indicators' percentiles (0-100, higher = "
+            "better protected)"
+            if char in k.protective_ids
+            else f"{name}: mean of its indicators' percentiles (0-100, higher = more vulnerable)"
         )
         columns[f"flag_{char}"] = f"{name}: score among the top 10% of areas of this level"
     rows: list[dict[str, Any]] = []
@@ -110,9 +114,10 @@ def export_table(
         }
         for char in chars:
             found = char_scores.get((region["code"], char), {})
-            row[f"char_{char}"] = _released(
-                found.get("score"), "percentile", found.get("status", "missing")
-            )
+            score = found.get("score")
+            if char in k.protective_ids:
+                score = constants.protection(score)
+            row[f"char_{char}"] = _released(score, "percentile", found.get("status", "missing"))
             row[f"flag_{char}"] = found.get("flagged")
         rows.append(row)
     return ExportTable(

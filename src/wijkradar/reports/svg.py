@@ -46,12 +46,18 @@ class Scale:
 
     breaks: tuple[float, ...]  # len(PALETTE) + 1 edges, the last one open-ended
     labels: tuple[str, ...]
+    #: True for protection (higher = better protected): the darkest colour stays the most
+    #: vulnerable end, so a map never reads in two directions.
+    reverse: bool = False
+
+    def colour_of_class(self, i: int) -> str:
+        return PALETTE[len(PALETTE) - 1 - i] if self.reverse else PALETTE[i]
 
     def colour(self, value: float) -> str:
         for i in range(len(self.labels) - 1, -1, -1):
             if value >= self.breaks[i]:
-                return PALETTE[i]
-        return PALETTE[0]
+                return self.colour_of_class(i)
+        return self.colour_of_class(0)
 
 
 STACKING_SCALE = Scale((0, 1, 2, 3, 5, math.inf), ("0", "1", "2", "3–4", "5+"))
@@ -60,8 +66,14 @@ PERCENTILE_SCALE = Scale(
 )
 
 
-def scale_for(metric: str) -> Scale:
-    return STACKING_SCALE if metric == "stacking" else PERCENTILE_SCALE
+PROTECTION_SCALE = Scale(PERCENTILE_SCALE.breaks, PERCENTILE_SCALE.labels, reverse=True)
+
+
+def scale_for(metric: str, protection: bool = False) -> Scale:
+    """protection: the metric is a protection score (higher = better protected)."""
+    if metric == "stacking":
+        return STACKING_SCALE
+    return PROTECTION_SCALE if protection or metric == "protective" else PERCENTILE_SCALE
 
 
 def _rings(geometry: dict[str, object]) -> Iterable[Sequence[Sequence[float]]]:
@@ -224,7 +236,7 @@ def choropleth(
 def _legend(scale: Scale, legend_title: str, status_labels: dict[str, str], y0: int) -> str:
     rows = [f'<g class="wr-legend" transform="translate(0,{y0})">']
     rows.append(f'<text x="0" y="14" font-weight="bold">{escape(legend_title)}</text>')
-    entries = [(PALETTE[i], label) for i, label in enumerate(scale.labels)]
+    entries = [(scale.colour_of_class(i), label) for i, label in enumerate(scale.labels)]
     entries += [
         (SUPPRESSED_FILL, status_labels.get("suppressed", "suppressed")),
         (MISSING_FILL, status_labels.get("missing", "missing")),

@@ -60,6 +60,8 @@ class BuildConstants:
     sources: tuple[dict[str, Any], ...]
     source_kinds: dict[str, str]
     region_codes: frozenset[str]  # every code of any year, and every code named as a parent
+    #: protective factors of the build's methodology: they leave as protection (see protection())
+    protective_ids: frozenset[str]
     #: (level, year, framework) -> national average; (level, year, framework, gemeente) too
     averages: dict[tuple[str, ...] | tuple[Any, ...], Average] = field(default_factory=dict)
     #: (level, year, characteristic) -> Spread against the national reference
@@ -79,6 +81,29 @@ class BuildConstants:
 
     def gemeente_average(self, level: str, year: int, framework: str, gemeente: str) -> Average:
         return self.averages.get((level, year, framework, gemeente), (None, None, 0))
+
+
+def protection(score: float | None) -> float | None:
+    """A protective factor's stored score S (oriented like every score: higher = more
+    vulnerable, i.e. less protection) as the protection it measures, 100 − S.
+
+    The headline protection P is 100 − mean S over the protective factors (the methodology), so
+    the protective section reads in one direction: higher = better protected, and P is the mean
+    of the factors shown beside it. Every channel shows protective factors this way."""
+    return None if score is None else 100.0 - float(score)
+
+
+def protection_spread(spread: Spread | None) -> Spread | None:
+    if spread is None:
+        return None
+    return Spread(
+        100 - spread.high,
+        100 - spread.q3,
+        100 - spread.median,
+        100 - spread.q1,
+        100 - spread.low,
+        spread.n,
+    )
 
 
 _CACHE: dict[str, BuildConstants] = {}
@@ -165,10 +190,20 @@ def load(con: duckdb.DuckDBPyConnection) -> BuildConstants:
             )
             if c
         ),
+        protective_ids=_protective_ids(build.get("methodology_version")),
         averages=_averages(con, national),
         spreads=_spreads(con, national),
         breaks=_breaks(con),
     )
+
+
+def _protective_ids(version: str | None) -> frozenset[str]:
+    from wijkradar.methodology import load_cached
+
+    try:
+        return frozenset(c.id for c in load_cached(version).protective_factors)
+    except WijkradarError:
+        return frozenset()
 
 
 def _averages(con: duckdb.DuckDBPyConnection, national: str) -> dict[Any, Average]:

@@ -392,6 +392,10 @@ def area_profile(
             )
         score, flagged, status, n_used = chars.get(c.id, (None, None, "missing", 0))
         last = before.get(c.id)
+        spread = k.spreads.get((level, year, c.id)) if spreads else None
+        if c.protective:  # protection, higher = better protected (constants.protection)
+            score, last = constants.protection(score), constants.protection(last)
+            spread = constants.protection_spread(spread)
         details.append(
             CharacteristicDetail(
                 id=c.id,
@@ -403,7 +407,7 @@ def area_profile(
                 n_indicators=int(n_used),
                 gap=c.gap,
                 indicators=tuple(inds),
-                spread=k.spreads.get((level, year, c.id)) if spreads else None,
+                spread=spread,
                 change=None if score is None or last is None else float(score) - float(last),
             )
         )
@@ -498,8 +502,8 @@ def ranking(
     - "protective": the protection score P = 100 − mean protective-factor score, *lowest* first
       (least protected = most vulnerable);
     - "char:<id>": one characteristic's score S_c (mean oriented percentile of its indicators),
-      highest first; for a protective factor a higher S means less protection, so also highest
-      first (e.g. "char:financial_buffer"). An id the build's methodology lacks is refused.
+      highest first; a protective factor's value is its protection 100 − S_c (as everywhere),
+      least protected first (e.g. "char:nearby_care"). An id the build's methodology lacks is refused.
     RankingRow.value holds the value ranked by. within: a gemeente or provincie code limiting the
     rows (the ranking population stays `reference`). Areas without that value (too small,
     insufficient data, no score) come last.
@@ -547,6 +551,10 @@ def ranking(
             )
         value = "c.score"
         order = "c.score DESC NULLS LAST"
+        if characteristic in k.protective_ids:
+            # shown as protection (100 − S): the least protected still come first
+            value = "100 - c.score"
+            order = "c.score DESC NULLS LAST"
         join = (
             "LEFT JOIN characteristic_scores c ON c.region_code = a.region_code "
             "AND c.period = a.period AND c.level = a.level AND c.reference = a.reference "

@@ -13,6 +13,8 @@ from typing import Any
 
 import duckdb
 
+from wijkradar.store import constants
+
 Row = dict[str, Any]
 
 #: Region level below each level, for drill-down.
@@ -264,6 +266,9 @@ def metric_values(
         )
         params = [level, year, framework, reference]
     scored = {r["region_code"]: r for r in _rows(con, sql, params)}
+    if metric.startswith("char:") and metric[5:] in constants.of(con).protective_ids:
+        for r in scored.values():
+            r["value"] = constants.protection(r["value"])
     out: list[Row] = []
     for reg in base:
         score = scored.get(reg["code"], {"value": None, "status": "missing"})

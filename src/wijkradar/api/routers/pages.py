@@ -30,7 +30,7 @@ from wijkradar.domain.methodology import Characteristic, Framework
 from wijkradar.methodology import load_cached
 from wijkradar.reports import exports, numbers, svg
 from wijkradar.reports.outgoing import release, rules_summary
-from wijkradar.store import catalog, queries
+from wijkradar.store import catalog, constants, queries
 
 
 def _fmt(value: float | None, lang: str, decimals: int | None = None) -> str:
@@ -360,7 +360,11 @@ def router(templates: Jinja2Templates) -> APIRouter:
                     ],
                     shapes,
                     title=f"{title} — {page.metric_label(view.metric)}, {view.year}",
-                    scale=svg.scale_for(view.metric),
+                    scale=svg.scale_for(
+                        view.metric,
+                        protection=view.metric.removeprefix("char:")
+                        in constants.of(con).protective_ids,
+                    ),
                     legend_title=page.metric_label(view.metric),
                     status_labels={
                         "suppressed": t("status_suppressed"),

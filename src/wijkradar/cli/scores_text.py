@@ -43,7 +43,7 @@ TEXT: dict[str, dict[str, str]] = {
         "name": "Naam",
         "gemeente": "Gemeente",
         "no_source": "—",
-        "protective_mark": "(+) = beschermende factor; score = bescherming, hoger = beter beschermd",
+        "protective_mark": "(+) = beschermende factor; score = bescherming (hoger = beter)",
         "demo": "synthetische gegevens, geen echte cijfers; niet gebruiken voor beleid",
         "break": "reeksbreuk {year_from}–{year_to}: {note}",
         "scale_index": "0–100, hoger = kwetsbaarder",

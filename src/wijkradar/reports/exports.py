@@ -114,10 +114,10 @@ def export_table(
         }
         for char in chars:
             found = char_scores.get((region["code"], char), {})
-            score = found.get("score")
+            value = found.get("score")
             if char in k.protective_ids:
-                score = constants.protection(score)
-            row[f"char_{char}"] = _released(score, "percentile", found.get("status", "missing"))
+                value = constants.protection(value)
+            row[f"char_{char}"] = _released(value, "percentile", found.get("status", "missing"))
             row[f"flag_{char}"] = found.get("flagged")
         rows.append(row)
     return ExportTable(

@@ -503,7 +503,8 @@ def ranking(
       (least protected = most vulnerable);
     - "char:<id>": one characteristic's score S_c (mean oriented percentile of its indicators),
       highest first; a protective factor's value is its protection 100 − S_c (as everywhere),
-      least protected first (e.g. "char:nearby_care"). An id the build's methodology lacks is refused.
+      least protected first (e.g. "char:nearby_care"). An id the build's methodology lacks is
+      refused.
     RankingRow.value holds the value ranked by. within: a gemeente or provincie code limiting the
     rows (the ranking population stays `reference`). Areas without that value (too small,
     insufficient data, no score) come last.

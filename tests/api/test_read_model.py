@@ -276,3 +276,17 @@ def test_protection_reads_in_one_direction(demo: TestClient, demo_db: Path) -> N
 
     assert svg.scale_for("protective").colour(95) == svg.PALETTE[0]
     assert svg.scale_for("index").colour(95) == svg.PALETTE[-1]
+
+
+def test_api_answers_304_for_the_build_it_serves(demo: TestClient) -> None:
+    first = demo.get(f"/api/v1/scores/{BREAK_WIJK}")
+    build_id = demo.get("/api/v1/build").json()["build_id"]
+    assert first.headers["etag"] == f'W/"{build_id}"'
+    again = demo.get(
+        f"/api/v1/scores/{BREAK_WIJK}", headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert again.status_code == 304 and again.content == b""
+    stale = demo.get(f"/api/v1/scores/{BREAK_WIJK}", headers={"If-None-Match": 'W/"old"'})
+    assert stale.status_code == 200 and stale.json()["region"]["code"] == BREAK_WIJK
+    refused = demo.get("/api/v1/scores/WK980103?year=2011")
+    assert refused.status_code == 404 and "etag" not in refused.headers

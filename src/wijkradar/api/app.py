@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from wijkradar import __version__
+from wijkradar.api import caching
 from wijkradar.api.i18n import WEB
 from wijkradar.api.routers import api_v1, pages
 from wijkradar.api.settings import Settings
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_v1.router())
     app.include_router(pages.router(templates))
     pages.install_error_pages(app, templates)
+    caching.install(app)  # ETag = build id, 304 on revalidation (API only)
 
     @app.exception_handler(WijkradarError)
     async def _no_database(request: Request, error: WijkradarError) -> JSONResponse:

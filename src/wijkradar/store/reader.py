@@ -36,6 +36,7 @@ class LiveDatabase:
         self.path = Path(path)
         self._con: duckdb.DuckDBPyConnection | None = None
         self._identity: tuple[int, int, int] | None = None
+        self._build_id = ""
         self._lock = threading.Lock()
 
     def _stat(self) -> tuple[int, int, int]:
@@ -56,9 +57,16 @@ class LiveDatabase:
                 con = duckdb.connect(":memory:")
                 con.execute(f"ATTACH '{_quoted(self.path)}' AS monitor (READ_ONLY)")
                 con.execute("USE monitor")
+                row = con.execute("SELECT max(build_id) FROM build").fetchone()
                 # The old connection is dropped, not closed: running requests still use it.
                 self._con, self._identity = con, identity
+                self._build_id = "" if row is None or row[0] is None else str(row[0])
             return self._con
+
+    def build_id(self) -> str:
+        """The id of the build currently served (read once per file)."""
+        self()
+        return self._build_id
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor for one request, on the current build."""

@@ -10,6 +10,7 @@ has a new build id and is read afresh.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,27 +107,43 @@ def protection_spread(spread: Spread | None) -> Spread | None:
     )
 
 
-_CACHE: dict[str, BuildConstants] = {}
+_CACHE: dict[tuple[str, str, int, int, int], BuildConstants] = {}
 _LOCK = threading.Lock()
 
 
 def of(con: duckdb.DuckDBPyConnection) -> BuildConstants:
-    """The constants of the build `con` reads (loaded on first use, then cached by build id)."""
-    row = con.execute("SELECT build_id FROM build ORDER BY created_at DESC LIMIT 1").fetchone()
-    if row is None:
+    """The constants of the build `con` reads: loaded on first use, then cached by build id and
+    file identity (path, inode, size, modification time), so two files with the same build id
+    (copies, test fixtures) or a file changed in place never share constants. Costs one small
+    query and one stat."""
+    row = con.execute(
+        "SELECT (SELECT build_id FROM build ORDER BY created_at DESC LIMIT 1), "
+        "(SELECT path FROM duckdb_databases() WHERE database_name = current_database())"
+    ).fetchone()
+    if row is None or row[0] is None:
         raise WijkradarError("the monitor database has no build record")
-    build_id = str(row[0])
-    hit = _CACHE.get(build_id)
+    key = (str(row[0]), *_identity(row[1]))
+    hit = _CACHE.get(key)
     if hit is not None:
         return hit
     with _LOCK:
-        hit = _CACHE.get(build_id)
+        hit = _CACHE.get(key)
         if hit is None:
             hit = load(con)
             if len(_CACHE) >= 8:  # a long-running server sees a few builds; keep the latest
                 _CACHE.pop(next(iter(_CACHE)))
-            _CACHE[build_id] = hit
+            _CACHE[key] = hit
     return hit
+
+
+def _identity(path: str | None) -> tuple[str, int, int, int]:
+    if not path:
+        return ("", 0, 0, 0)  # an in-memory database
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (path, 0, 0, 0)
+    return (path, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _column(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[Any]:

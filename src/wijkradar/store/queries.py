@@ -8,11 +8,11 @@ wijkradar.store need no duckdb import.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import duckdb
 
+from wijkradar.domain import WijkradarError
 from wijkradar.store import constants
 
 Row = dict[str, Any]
@@ -33,17 +33,18 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = No
 
 
 def build_info(con: duckdb.DuckDBPyConnection) -> Row | None:
-    """The build row (created_at, code and methodology version, demo flag), options parsed."""
-    row = _one(con, "SELECT * FROM build ORDER BY created_at DESC LIMIT 1")
-    if row is not None and isinstance(row.get("options"), str):
-        row["options"] = json.loads(row["options"])
-    return row
+    """The build row (created_at, code and methodology version, demo flag), options parsed;
+    read once per build (store.constants)."""
+    try:
+        return dict(constants.of(con).build)
+    except WijkradarError:
+        return None
 
 
 def source_kinds(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """source_id -> kind (Provenance.kind): what decides whether a figure is published open data
-    (compute.disclosure.is_published)."""
-    return {r["source_id"]: r["kind"] for r in _rows(con, "SELECT source_id, kind FROM sources")}
+    (compute.disclosure.is_published). Read once per build."""
+    return constants.of(con).source_kinds
 
 
 def years(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -52,8 +53,8 @@ def years(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def score_years(con: duckdb.DuckDBPyConnection) -> list[int]:
-    rows = _rows(con, "SELECT DISTINCT period FROM area_scores ORDER BY period DESC")
-    return [r["period"] for r in rows] or years(con)
+    """Years with scores, newest first (read once per build)."""
+    return list(constants.of(con).score_years)
 
 
 def latest_year(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -198,31 +199,25 @@ def characteristic_scores_at(
 
 
 def frameworks(con: duckdb.DuckDBPyConnection) -> list[str]:
-    rows = _rows(con, "SELECT DISTINCT framework FROM area_scores ORDER BY framework DESC")
-    return [r["framework"] for r in rows]
+    """Frameworks with scores, the default first (read once per build)."""
+    return list(constants.of(con).frameworks)
 
 
 def references(con: duckdb.DuckDBPyConnection, level: str | None = None) -> list[str]:
-    sql = "SELECT DISTINCT reference FROM area_scores"
-    params: list[Any] = []
-    if level:
-        sql += " WHERE level = ?"
-        params.append(level)
-    return [r["reference"] for r in _rows(con, sql + " ORDER BY reference DESC", params)]
+    if level is None:
+        return sorted(constants.of(con).references, reverse=True)
+    sql = "SELECT DISTINCT reference FROM area_scores WHERE level = ?"
+    return [r["reference"] for r in _rows(con, sql + " ORDER BY reference DESC", [level])]
 
 
 def themes(con: duckdb.DuckDBPyConnection, framework: str) -> list[str]:
-    rows = _rows(
-        con,
-        "SELECT DISTINCT theme FROM theme_scores WHERE framework = ? ORDER BY theme",
-        [framework],
-    )
-    return [r["theme"] for r in rows]
+    """Theme ids of a framework with scores (read once per build)."""
+    return list(constants.of(con).themes.get(framework, ()))
 
 
 def characteristics(con: duckdb.DuckDBPyConnection) -> list[str]:
-    rows = _rows(con, "SELECT DISTINCT characteristic FROM characteristic_scores ORDER BY 1")
-    return [r["characteristic"] for r in rows]
+    """Characteristics with scores (read once per build)."""
+    return list(constants.of(con).characteristics)
 
 
 #: Metric names a map can show: stacking | index | protective | theme:<id> | char:<id>

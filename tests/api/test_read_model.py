@@ -290,3 +290,18 @@ def test_api_answers_304_for_the_build_it_serves(demo: TestClient) -> None:
     assert stale.status_code == 200 and stale.json()["region"]["code"] == BREAK_WIJK
     refused = demo.get("/api/v1/scores/WK980103?year=2011")
     assert refused.status_code == 404 and "etag" not in refused.headers
+
+
+def test_api_answers_are_kept_per_build(demo_db: Path, tmp_path: Path) -> None:
+    live = tmp_path / "monitor.duckdb"
+    shutil.copy(demo_db, live)
+    with TestClient(create_app(Settings(db=live))) as client:
+        first = client.get(f"/api/v1/scores/{BREAK_WIJK}")
+        assert client.get(f"/api/v1/scores/{BREAK_WIJK}").content == first.content
+        gz = client.get(f"/api/v1/scores/{BREAK_WIJK}", headers={"Accept-Encoding": "gzip"})
+        assert gz.json() == first.json()
+        other = build_sample(tmp_path / "other.duckdb", demo=False)
+        os.replace(other, live)
+        after = client.get(f"/api/v1/scores/{BREAK_WIJK}")
+        assert after.status_code == 404  # the new build has no such area: not the old answer
+        assert after.headers.get("etag") is None

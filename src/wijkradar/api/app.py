@@ -34,7 +34,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_v1.router())
     app.include_router(pages.router(templates))
     pages.install_error_pages(app, templates)
-    caching.install(app)  # ETag = build id, 304 on revalidation (API only)
+    # Outside the gzip middleware, so cached answers are kept compressed: ETag = build id,
+    # 304 on revalidation, answers of the immutable build kept per address (API only).
+    app.add_middleware(caching.BuildCache)
 
     @app.exception_handler(WijkradarError)
     async def _no_database(request: Request, error: WijkradarError) -> JSONResponse:

@@ -117,7 +117,7 @@ def of(con: duckdb.DuckDBPyConnection) -> BuildConstants:
     (copies, test fixtures) or a file changed in place never share constants. Costs one small
     query and one stat."""
     row = con.execute(
-        "SELECT (SELECT build_id FROM build ORDER BY created_at DESC LIMIT 1), "
+        "SELECT (SELECT max(build_id) FROM build), "
         "(SELECT path FROM duckdb_databases() WHERE database_name = current_database())"
     ).fetchone()
     if row is None or row[0] is None:

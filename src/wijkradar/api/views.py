@@ -6,7 +6,7 @@ Every outgoing number passes reports.outgoing.release.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import duckdb
@@ -18,7 +18,7 @@ from wijkradar.api.dependencies import View
 from wijkradar.domain import WijkradarError
 from wijkradar.reports import exports
 from wijkradar.reports.outgoing import release
-from wijkradar.store import catalog, profiles, queries
+from wijkradar.store import catalog, constants, profiles, queries
 
 UNITS = {"stacking": "aantal kenmerken", "index": "index 0-100", "protective": "index 0-100"}
 
@@ -48,10 +48,13 @@ def figure(
     source_ids: list[str],
     method: str | None,
     kinds: Mapping[str, str] | None = None,
+    declared_units: Sequence[str] = (),
 ) -> models.Figure:
     """One figure through reports.outgoing.release; `kinds` (queries.source_kinds) tells which
-    sources are published open data."""
-    out = release(None if value is None else float(value), unit, status, source_ids, kinds)
+    sources are published open data, `declared_units` what the inputs declared."""
+    out = release(
+        None if value is None else float(value), unit, status, source_ids, kinds, declared_units
+    )
     return models.Figure(
         value=out.value,
         status=out.status,
@@ -93,6 +96,7 @@ def indicator_values(
 ) -> list[models.IndicatorValue]:
     method = method_version(con)
     kinds = queries.source_kinds(con)
+    k = constants.of(con)
     return [
         models.IndicatorValue(
             indicator=v["indicator"],
@@ -104,6 +108,7 @@ def indicator_values(
                 list(v["source_ids"] or []),
                 method,
                 kinds,
+                k.declared_units(v["indicator"], tuple(v["source_ids"] or ())),
             ),
             percentile=_pct(v["percentile"]),
         )
@@ -123,7 +128,16 @@ def _indicator(
         indicator=ind.id,
         label=ind.label,
         measure=ind.measure,
-        figure=figure(ind.value, ind.status, ind.unit, year, list(ind.source_ids), method, kinds),
+        figure=figure(
+            ind.value,
+            ind.status,
+            ind.unit,
+            year,
+            list(ind.source_ids),
+            method,
+            kinds,
+            ind.declared_units,
+        ),
         percentile=_pct(ind.percentile),
         source=models.SourceRef(
             publisher=ind.publisher, table_id=ind.table_id, year=ind.source_year

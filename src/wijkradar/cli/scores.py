@@ -21,10 +21,11 @@ from wijkradar.cli.scores_text import (
     status_text,
     unit_text,
 )
-from wijkradar.compute.disclosure import SUPPRESSED_TEXT, disclose_value
+from wijkradar.compute.disclosure import PUBLISHED_KINDS, SUPPRESSED_TEXT
 from wijkradar.domain import WijkradarError
 from wijkradar.methodology import load_cached
 from wijkradar.reports import numbers
+from wijkradar.reports.outgoing import release
 from wijkradar.store.profiles import (
     AreaProfile,
     CharacteristicDetail,
@@ -48,8 +49,10 @@ def _indicator_value(ind: IndicatorDetail, lang: str) -> str:
     suppression read differently."""
     if ind.status != "ok":
         return status_text(ind.status, lang)
-    published = ind.published  # every source of a published kind (store.profiles)
-    shown = disclose_value(ind.value, ind.unit, published)
+    # The one exit for a figure (reports.outgoing.release): published sources, declared units.
+    kinds = {s: min(PUBLISHED_KINDS) for s in ind.source_ids} if ind.published else {}
+    out = release(ind.value, ind.unit, ind.status, ind.source_ids, kinds, ind.declared_units)
+    shown = out.value
     if shown is None:
         return SUPPRESSED_TEXT[lang]
     return f"{numbers.number(shown, lang, 1)} {unit_text(ind.unit, lang)}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,12 +64,21 @@ class BuildConstants:
     region_codes: frozenset[str]  # every code of any year, and every code named as a parent
     #: protective factors of the build's methodology: they leave as protection (see protection())
     protective_ids: frozenset[str]
+    #: (indicator, source id) -> the unit that source declared for the variable the indicator
+    #: takes unchanged (a derivation without denominator); what makes a figure a count
+    declared: dict[tuple[str, str], str] = field(default_factory=dict)
     #: (level, year, framework) -> national average; (level, year, framework, gemeente) too
     averages: dict[tuple[str, ...] | tuple[Any, ...], Average] = field(default_factory=dict)
     #: (level, year, characteristic) -> Spread against the national reference
     spreads: dict[tuple[str, int, str], Spread] = field(default_factory=dict)
     #: region code -> its series breaks, oldest first
     breaks: dict[str, tuple[SeriesBreak, ...]] = field(default_factory=dict)
+
+    def declared_units(self, indicator: str, source_ids: Sequence[str]) -> tuple[str, ...]:
+        """Units the figure's sources declared for the variable it was taken from unchanged."""
+        return tuple(
+            self.declared[(indicator, s)] for s in source_ids if (indicator, s) in self.declared
+        )
 
     def reference(self, code: str | None) -> str:
         """`code` as this build stores it: the country is NL01 to most sources and NL00 to CBS
@@ -208,6 +218,7 @@ def load(con: duckdb.DuckDBPyConnection) -> BuildConstants:
             if c
         ),
         protective_ids=_protective_ids(build.get("methodology_version")),
+        declared=_declared(con, build.get("methodology_version")),
         averages=_averages(con, national),
         spreads=_spreads(con, national),
         breaks=_breaks(con),
@@ -221,6 +232,32 @@ def _protective_ids(version: str | None) -> frozenset[str]:
         return frozenset(c.id for c in load_cached(version).protective_factors)
     except WijkradarError:
         return frozenset()
+
+
+def _declared(con: duckdb.DuckDBPyConnection, version: str | None) -> dict[tuple[str, str], str]:
+    """(indicator, source id) -> declared unit, for indicators a derivation takes unchanged
+    from one variable (value = scale × numerator): the figure is what the source declared."""
+    from wijkradar.methodology import load_cached
+
+    try:
+        m = load_cached(version)
+    except WijkradarError:
+        return {}
+    direct: dict[str, set[str]] = {}
+    for ind in m.indicators:
+        for d in ind.derivations:
+            if not d.denominator:
+                direct.setdefault(d.numerator, set()).add(ind.id)
+    if not direct:
+        return {}
+    out: dict[tuple[str, str], str] = {}
+    for key, source_id, unit in con.execute(
+        "SELECT key, source_id, unit FROM variables WHERE key IN (SELECT unnest(?))",
+        [sorted(direct)],
+    ).fetchall():
+        for indicator in direct.get(str(key), ()):
+            out[(indicator, str(source_id))] = str(unit or "")
+    return out
 
 
 def _averages(con: duckdb.DuckDBPyConnection, national: str) -> dict[Any, Average]:

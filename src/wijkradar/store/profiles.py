@@ -36,6 +36,9 @@ class IndicatorDetail:
     # Every source is published open data (its kind, compute.disclosure.is_published): such a
     # figure passes the small-number rules unchanged.
     published: bool = False
+    # Units the sources declared for the variable this value was taken from unchanged (a local
+    # mapping's `unit: aantal`): with them the release decides count or share.
+    declared_units: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -388,6 +391,7 @@ def area_profile(
                     table_id=r[7],
                     source_year=r[8],
                     published=disclosure.is_published(kinds.get(x, "") for x in r[5] or ()),
+                    declared_units=k.declared_units(ind.id, tuple(r[5] or ())),
                 )
             )
         score, flagged, status, n_used = chars.get(c.id, (None, None, "missing", 0))

@@ -12,6 +12,7 @@ from fastapi import Depends, HTTPException, Query, Request
 from wijkradar.api.i18n import LANGS, Translator
 from wijkradar.api.settings import Settings
 from wijkradar.domain import WijkradarError
+from wijkradar.domain.region import is_national
 from wijkradar.store import constants, profiles, queries
 
 LEVELS = ("gemeente", "wijk", "buurt")
@@ -115,7 +116,7 @@ def get_within(
     if not within or not within.strip():
         return None
     code = within.strip().upper()
-    if code.startswith("NL"):
+    if is_national(code):
         return None
     try:
         profiles.check_view(constants.of(con), within=code)

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from wijkradar.domain.region import NATIONAL_CODE
+
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
@@ -24,7 +26,9 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--format", help="csv | xlsx | geojson | parquet")
         ] = "csv",
         framework: Annotated[str, typer.Option(help="tno | corona_dashboard")] = "tno",
-        reference: Annotated[str, typer.Option(help="reference area of the ranking")] = "NL01",
+        reference: Annotated[
+            str, typer.Option(help="reference area of the ranking")
+        ] = NATIONAL_CODE,
         dialect: Annotated[
             str,
             typer.Option(

@@ -23,6 +23,7 @@ from wijkradar.cli.scores_text import (
 )
 from wijkradar.compute.disclosure import PUBLISHED_KINDS, SUPPRESSED_TEXT
 from wijkradar.domain import WijkradarError
+from wijkradar.domain.region import NATIONAL_CODE
 from wijkradar.methodology import load_cached
 from wijkradar.reports import numbers
 from wijkradar.reports.outgoing import release
@@ -224,7 +225,7 @@ def register(app: typer.Typer) -> None:
         year: YearOption = None,
         reference: Annotated[
             str, typer.Option(help="Reference population: NL01, a PVxx or a GMxxxx.")
-        ] = "NL01",
+        ] = NATIONAL_CODE,
         framework: FrameworkOption = "tno",
         lang: LangOption = "nl",
         db: DbOption = None,
@@ -248,7 +249,7 @@ def register(app: typer.Typer) -> None:
             str, typer.Option(help="stacking, index, protective, theme:<id> or char:<id>.")
         ] = "stacking",
         framework: FrameworkOption = "tno",
-        reference: Annotated[str, typer.Option(help="Reference population.")] = "NL01",
+        reference: Annotated[str, typer.Option(help="Reference population.")] = NATIONAL_CODE,
         top: Annotated[int, typer.Option(help="How many rows.")] = 20,
         lang: LangOption = "nl",
         db: DbOption = None,

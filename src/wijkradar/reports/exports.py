@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 
 from wijkradar.domain import WijkradarError
+from wijkradar.domain.region import NATIONAL_CODE, is_national
 from wijkradar.methodology import load_cached
 from wijkradar.reports.outgoing import release, rules_summary
 from wijkradar.store import catalog, constants, profiles, queries
@@ -60,7 +61,7 @@ def export_table(
     *,
     within: str | None = None,
     framework: str = "tno",
-    reference: str = "NL01",
+    reference: str = NATIONAL_CODE,
 ) -> ExportTable:
     """One row per region of `level` with its area scores and characteristic scores."""
     k = constants.of(con)
@@ -72,7 +73,7 @@ def export_table(
     year = year if year is not None else (k.score_years[0] if k.score_years else None)
     if year is None:
         raise ValueError("the monitor database holds no years")
-    if within is not None and within.startswith("NL"):
+    if within is not None and is_national(within):
         within = None
     # A demo build says so in the body of every file, not only in its sidecar: a first column
     # that survives any format and any copy of the rows.

@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 
 from wijkradar.domain import WijkradarError
+from wijkradar.domain.region import NATIONAL_CODE, NATIONAL_CODES, is_national
 
 #: (mean stacking, mean overall index, number of areas with status ok)
 Average = tuple[float | None, float | None, int]
@@ -83,7 +84,7 @@ class BuildConstants:
     def reference(self, code: str | None) -> str:
         """`code` as this build stores it: the country is NL01 to most sources and NL00 to CBS
         KWB, so either name reaches the build's national reference; None means the country."""
-        if code is None or (code in ("NL00", "NL01") and code not in self.references):
+        if code is None or (code in NATIONAL_CODES and code not in self.references):
             return self.national
         return code
 
@@ -179,7 +180,7 @@ def load(con: duckdb.DuckDBPyConnection) -> BuildConstants:
     references = frozenset(
         str(r) for r in _column(con, "SELECT DISTINCT reference FROM area_scores")
     )
-    national = next((r for r in sorted(references, reverse=True) if r.startswith("NL")), "NL01")
+    national = next((r for r in sorted(references, reverse=True) if is_national(r)), NATIONAL_CODE)
     themes: dict[str, list[str]] = {}
     for fw, theme in con.execute(
         "SELECT DISTINCT framework, theme FROM theme_scores ORDER BY framework, theme"

@@ -13,8 +13,9 @@ from typing import Any
 import duckdb
 
 from wijkradar.compute import disclosure, reasons
-from wijkradar.domain import WijkradarError
+from wijkradar.domain import Level, WijkradarError
 from wijkradar.domain.methodology import Methodology
+from wijkradar.domain.region import NATIONAL_CODE, NATIONAL_NAME, code_prefix_within, is_national
 from wijkradar.methodology import load_cached
 from wijkradar.store import constants
 from wijkradar.store.constants import SeriesBreak, Spread
@@ -174,7 +175,7 @@ def check_view(
             f"unknown reference {reference!r}: scores are ranked against {k.national} "
             "(the country), a province (PVxx) or a gemeente (GMxxxx) the build holds"
         )
-    if within is not None and within not in k.region_codes and not within.startswith("NL"):
+    if within is not None and within not in k.region_codes and not is_national(within):
         raise WijkradarError(f"unknown area {within!r} for within: no region with that code")
 
 
@@ -202,8 +203,6 @@ def _region(con: duckdb.DuckDBPyConnection, code: str, year: int) -> tuple[str, 
 
 
 def _level_of(code: str) -> str:
-    from wijkradar.domain import Level
-
     try:
         return Level.from_code(code).value
     except ValueError:
@@ -305,7 +304,7 @@ def area_profile(
     con: duckdb.DuckDBPyConnection,
     code: str,
     year: int | None = None,
-    reference: str = "NL01",
+    reference: str = NATIONAL_CODE,
     framework: str = "tno",
     lang: str = "nl",
 ) -> AreaProfile:
@@ -464,7 +463,7 @@ def area_profile(
         themes=themes,
         trend=trend,
         parent=parent,
-        country=_comparison(k.national, "Nederland", level, country),
+        country=_comparison(k.national, NATIONAL_NAME, level, country),
         status_reason_code=reason_code,
         status_reason_params=reason_params,
         status_reason_text=(
@@ -494,7 +493,7 @@ def ranking(
     within: str | None = None,
     by: str = "stacking",
     framework: str = "tno",
-    reference: str = "NL01",
+    reference: str = NATIONAL_CODE,
     limit: int | None = None,
 ) -> list[RankingRow]:
     """Areas of a level, most vulnerable first.
@@ -516,7 +515,7 @@ def ranking(
     k = constants.of(con)
     reference = k.reference(reference)
     check_view(k, year=year, reference=reference, framework=framework, within=within)
-    if within is not None and within.startswith("NL"):
+    if within is not None and is_national(within):
         within = None  # the whole country
     year = year or _latest_year(con, None, level)
     params: list[Any] = [framework, reference, level, year]
@@ -609,7 +608,6 @@ def ranking(
 
 
 def _prefix(within: str, level: str) -> str:
-    """WK/BU codes start with their gemeente's digits: GM0363 holds WK0363%, BU0363%."""
-    if within.startswith("GM") and level in ("wijk", "buurt"):
-        return ("WK" if level == "wijk" else "BU") + within[2:] + "%"
-    return "\0"
+    """WK/BU codes start with their gemeente's digits (domain.region.code_prefix_within)."""
+    prefix = code_prefix_within(within, level)
+    return "\0" if prefix is None else prefix + "%"

@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 
 from wijkradar.domain import WijkradarError
+from wijkradar.domain.region import NATIONAL_CODE, NATIONAL_CODES, is_national
 from wijkradar.store import constants
 
 Row = dict[str, Any]
@@ -83,7 +84,7 @@ def reference_names(con: duckdb.DuckDBPyConnection, year: int | None) -> dict[st
     names = {r["code"]: r["name"] for r in rows}  # later years overwrite earlier ones
     names.update({r["code"]: r["name"] for r in rows if r["year"] == year})
     land = [r["name"] for r in rows if r["level"] == "land" and r["year"] == year]
-    for code in ("NL00", "NL01"):
+    for code in sorted(NATIONAL_CODES):
         if land and code not in names:
             names[code] = land[0]
     return names
@@ -110,7 +111,7 @@ def ancestors(con: duckdb.DuckDBPyConnection, code: str, year: int) -> list[Row]
 def land_code(con: duckdb.DuckDBPyConnection, year: int) -> str:
     """The country's code in `year` (CBS KWB writes NL00; other sources NL01)."""
     row = _one(con, "SELECT code FROM regions WHERE level = 'land' AND year = ?", [year])
-    return "NL01" if row is None else str(row["code"])
+    return NATIONAL_CODE if row is None else str(row["code"])
 
 
 def regions_at(
@@ -119,7 +120,7 @@ def regions_at(
     """Regions of `level` in `year`, optionally within a gemeente/provincie/wijk code."""
     sql = "SELECT * FROM regions WHERE level = ? AND year = ?"
     params: list[Any] = [level, year]
-    if within and not within.startswith("NL"):
+    if within and not is_national(within):
         sql += " AND (parent_code = ? OR gemeente_code = ? OR provincie_code = ?)"
         params += [within, within, within]
     return _rows(con, sql + " ORDER BY code", params)
@@ -158,7 +159,7 @@ def indicators(con: duckdb.DuckDBPyConnection) -> list[Row]:
 
 
 def indicator_values(
-    con: duckdb.DuckDBPyConnection, code: str, year: int, reference: str = "NL01"
+    con: duckdb.DuckDBPyConnection, code: str, year: int, reference: str = NATIONAL_CODE
 ) -> list[Row]:
     """Indicator values of one region and year with their oriented percentile (if ranked)."""
     return _rows(

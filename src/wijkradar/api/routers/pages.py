@@ -27,6 +27,7 @@ from wijkradar.api.settings import Settings
 from wijkradar.compute import disclosure
 from wijkradar.domain import WijkradarError
 from wijkradar.domain.methodology import Characteristic, Framework
+from wijkradar.domain.region import is_national
 from wijkradar.methodology import load_cached
 from wijkradar.reports import exports, numbers, svg
 from wijkradar.reports.outgoing import release, rules_summary
@@ -308,7 +309,7 @@ def router(templates: Jinja2Templates) -> APIRouter:
     ) -> HTMLResponse:
         page = Page(request, con, t, view)
         area = queries.region(con, code.upper(), view.year)
-        if area is None and code.upper().startswith("NL"):
+        if area is None and is_national(code):
             # NL01 and NL00 both name the country (CBS KWB writes NL00, other sources NL01).
             area = queries.region(con, queries.land_code(con, view.year), view.year)
         if area is None:
@@ -384,7 +385,7 @@ def router(templates: Jinja2Templates) -> APIRouter:
         # Only references that rank the areas on this map: the country and the areas this one
         # lies in (or is); a national list of every gemeente would be hundreds of options.
         chain = {area["code"], *(c["code"] for c in crumbs)}
-        references = {r for r in queries.references(con) if r.startswith("NL") or r in chain}
+        references = {r for r in queries.references(con) if is_national(r) or r in chain}
         return render(
             "map.html",
             page,

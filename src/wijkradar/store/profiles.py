@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple, TypeVar, cast
 
 import duckdb
 
@@ -144,6 +144,55 @@ class RankingRow:
     gemeente_name: str | None = None
 
 
+class _AreaYear(NamedTuple):
+    """One year of an area's area_scores row, with its status reason code."""
+
+    period: int
+    stacking: int | None
+    toxic_mix: bool | None
+    overall_index: float | None
+    protective: float | None
+    status: str
+    status_reason: str
+    reason_code: str | None
+    reason_params: str | None
+
+
+class _IndicatorRow(NamedTuple):
+    indicator: str
+    value: float | None
+    unit: str
+    status: str
+    percentile: float | None
+    source_ids: list[str] | None
+    publisher: str | None
+    table_id: str | None
+    source_year: int | None
+
+
+class _RankedRow(NamedTuple):
+    code: str
+    name: str
+    level: str
+    period: int
+    stacking: int | None
+    toxic_mix: bool | None
+    overall_index: float | None
+    value: float | None
+    status: str
+    gemeente_code: str | None
+    gemeente_name: str | None
+
+
+RowT = TypeVar("RowT", bound=tuple[Any, ...])
+
+
+def _named(rows: list[tuple[Any, ...]], row_type: type[RowT]) -> list[RowT]:
+    """Query rows as named rows: callers read fields by name, never by position."""
+    make = cast(Any, row_type)._make
+    return [make(r) for r in rows]
+
+
 def build_methodology(con: duckdb.DuckDBPyConnection) -> Methodology:
     """The methodology the build used (the latest on disk if the build recorded none).
 
@@ -273,9 +322,8 @@ def _predecessor_points(
 
 def _area_rows(
     con: duckdb.DuckDBPyConnection, code: str, level: str, reference: str, framework: str
-) -> list[tuple[Any, ...]]:
-    """(period, stacking, toxic_mix, overall_index, protective, status, status_reason,
-    reason_code, reason_params) for every year of the area, oldest first."""
+) -> list[_AreaYear]:
+    """Every year of the area, oldest first."""
     params = {"code": code, "level": level, "reference": reference, "framework": framework}
     where = (
         "WHERE a.region_code = $code AND a.level = $level AND a.reference = $reference "
@@ -286,7 +334,7 @@ def _area_rows(
         "a.status_reason"
     )
     try:
-        return con.execute(
+        rows = con.execute(
             f"SELECT {columns}, s.reason_code, s.reason_params FROM area_scores a "
             "LEFT JOIN (SELECT period, reason_code, reason_params FROM area_status_reasons "
             "WHERE region_code = $code AND level = $level AND reference = $reference) s "
@@ -295,9 +343,10 @@ def _area_rows(
         ).fetchall()
     except duckdb.CatalogException:
         # A build from before reason codes: its English status_reason is all there is.
-        return con.execute(
+        rows = con.execute(
             f"SELECT {columns}, NULL, NULL FROM area_scores a " + where, params
         ).fetchall()
+    return _named(rows, _AreaYear)
 
 
 def area_profile(
@@ -323,8 +372,8 @@ def area_profile(
     level = regions[0].level if regions else _level_of(code)
     # All years of the area at once: the trend, the latest year and the year asked for.
     area_rows = _area_rows(con, code, level, reference, framework)
-    year = year or (int(area_rows[-1][0]) if area_rows else _latest_year(con, code, None))
-    area = next((r for r in area_rows if r[0] == year), None)
+    year = year or (area_rows[-1].period if area_rows else _latest_year(con, code, None))
+    area = next((r for r in area_rows if r.period == year), None)
     if area is None:
         raise WijkradarError(
             f"no scores for {code} in {year} against {reference} ({framework}); "
@@ -353,8 +402,9 @@ def area_profile(
             chars[row[0]] = row[1:5]
         else:
             before[row[0]] = row[1]
-    indicator_rows = con.execute(
-        """
+    indicator_rows = _named(
+        con.execute(
+            """
         SELECT v.indicator, v.value, v.unit, coalesce(r.status, v.status), r.percentile,
                v.source_ids, s.publisher, s.table_id, s.year
         FROM indicator_values v
@@ -364,9 +414,11 @@ def area_profile(
         LEFT JOIN sources s ON s.source_id = v.source_ids[1]
         WHERE v.region_code = $code AND v.level = $level AND v.period = $year
         """,
-        where,
-    ).fetchall()
-    by_indicator = {r[0]: r for r in indicator_rows}
+            where,
+        ).fetchall(),
+        _IndicatorRow,
+    )
+    by_indicator = {r.indicator: r for r in indicator_rows}
     kinds = k.source_kinds
     spreads = reference == k.national
     details = []
@@ -380,17 +432,17 @@ def area_profile(
                 IndicatorDetail(
                     id=ind.id,
                     label=ind.labels.get(lang),
-                    unit=str(r[2]),
-                    value=r[1],
-                    status=str(r[3]),
-                    percentile=r[4],
+                    unit=str(r.unit),
+                    value=r.value,
+                    status=str(r.status),
+                    percentile=r.percentile,
                     measure=ind.measure,
-                    source_ids=tuple(r[5] or ()),
-                    publisher=r[6],
-                    table_id=r[7],
-                    source_year=r[8],
-                    published=disclosure.is_published(kinds.get(x, "") for x in r[5] or ()),
-                    declared_units=k.declared_units(ind.id, tuple(r[5] or ())),
+                    source_ids=tuple(r.source_ids or ()),
+                    publisher=r.publisher,
+                    table_id=r.table_id,
+                    source_year=r.source_year,
+                    published=disclosure.is_published(kinds.get(x, "") for x in r.source_ids or ()),
+                    declared_units=k.declared_units(ind.id, tuple(r.source_ids or ())),
                 )
             )
         score, flagged, status, n_used = chars.get(c.id, (None, None, "missing", 0))
@@ -428,8 +480,10 @@ def area_profile(
         ThemeScore(t.id, t.labels.get(lang), *theme_rows.get(t.id, (None, "missing")))
         for t in fw.themes
     )
-    trend = _predecessor_points(con, code, level, reference, framework, int(area_rows[0][0]))
-    trend += tuple(TrendPoint(int(r[0]), r[1], r[3], str(r[5])) for r in area_rows)
+    trend = _predecessor_points(con, code, level, reference, framework, area_rows[0].period)
+    trend += tuple(
+        TrendPoint(int(r.period), r.stacking, r.overall_index, str(r.status)) for r in area_rows
+    )
     trend = _mark_breaks(trend, breaks)
     with_parent = gemeente is not None and level in ("wijk", "buurt")
     country = k.national_average(level, year, framework)
@@ -442,8 +496,8 @@ def area_profile(
             level,
             k.gemeente_average(level, year, framework, gemeente),
         )
-    reason_code = "" if area[7] is None else str(area[7])
-    reason_params = reasons.decode_params(area[8])
+    reason_code = "" if area.reason_code is None else str(area.reason_code)
+    reason_params = reasons.decode_params(area.reason_params)
     return AreaProfile(
         code=code,
         name=name,
@@ -452,13 +506,13 @@ def area_profile(
         reference=reference,
         framework=framework,
         methodology_version=m.version,
-        status=str(area[5]),
-        status_reason=str(area[6]),
-        stacking=area[1],
-        toxic_mix=area[2],
+        status=str(area.status),
+        status_reason=str(area.status_reason),
+        stacking=area.stacking,
+        toxic_mix=area.toxic_mix,
         toxic_mix_threshold=m.settings.toxic_mix_threshold,
-        overall_index=area[3],
-        protective=area[4],
+        overall_index=area.overall_index,
+        protective=area.protective,
         characteristics=tuple(details),
         themes=themes,
         trend=trend,
@@ -467,7 +521,7 @@ def area_profile(
         status_reason_code=reason_code,
         status_reason_params=reason_params,
         status_reason_text=(
-            reasons.text(reason_code, reason_params, lang) if reason_code else str(area[6])
+            reasons.text(reason_code, reason_params, lang) if reason_code else area.status_reason
         ),
         demo=k.demo,
     )
@@ -587,21 +641,21 @@ def ranking(
         ORDER BY {order}, a.region_code
         {"LIMIT " + str(int(limit)) if limit else ""}
     """
-    rows = con.execute(sql, params).fetchall()
+    rows = _named(con.execute(sql, params).fetchall(), _RankedRow)
     return [
         RankingRow(
             i + 1,
-            str(r[0]),
-            str(r[1]),
-            str(r[2]),
-            int(r[3]),
-            r[4],
-            r[5],
-            r[6],
-            r[7],
-            str(r[8]),
-            gemeente_code=r[9],
-            gemeente_name=r[10],
+            str(r.code),
+            str(r.name),
+            str(r.level),
+            int(r.period),
+            r.stacking,
+            r.toxic_mix,
+            r.overall_index,
+            r.value,
+            str(r.status),
+            gemeente_code=r.gemeente_code,
+            gemeente_name=r.gemeente_name,
         )
         for i, r in enumerate(rows)
     ]

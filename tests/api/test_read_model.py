@@ -305,3 +305,11 @@ def test_api_answers_are_kept_per_build(demo_db: Path, tmp_path: Path) -> None:
         after = client.get(f"/api/v1/scores/{BREAK_WIJK}")
         assert after.status_code == 404  # the new build has no such area: not the old answer
         assert after.headers.get("etag") is None
+
+
+def test_ranking_page_offers_csv_for_dutch_excel(demo: TestClient) -> None:
+    page = demo.get("/ranglijst", params={"level": "wijk"}).text
+    href = re.search(r'href="([^"]*dialect=excel-nl[^"]*)"', page)
+    assert href is not None
+    body = demo.get(href[1].replace("&amp;", "&")).content
+    assert body.startswith(b"\xef\xbb\xbfdemo;code;name;level;year")

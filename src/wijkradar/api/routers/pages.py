@@ -447,11 +447,12 @@ def router(templates: Jinja2Templates) -> APIRouter:
         within: WithinDep,
         format: Annotated[str, Query(pattern="^(html|csv)$")] = "html",
         pagina: Annotated[int, Query(ge=1)] = 1,
+        dialect: Annotated[str, Query(pattern="^(excel|excel-nl)$")] = "excel",
     ) -> Response:
         if format == "csv":
             table = views.export_table(con, level, view, within)
             name = f"wijkradar-ranglijst-{level}-{within or 'NL'}-{view.year}.csv"
-            return views.download(exports.to_csv(table), name, "text/csv; charset=utf-8")
+            return views.download(exports.to_csv(table, dialect), name, "text/csv; charset=utf-8")
         if not views.ranking_metric_ok(view.metric):
             # A link carried over from a map with a metric a ranking lacks shows the default.
             view = replace(view, metric="stacking")
@@ -481,6 +482,9 @@ def router(templates: Jinja2Templates) -> APIRouter:
             metrics=metrics,
             years=queries.score_years(con),
             csv_href=page.url("/ranglijst", level=level, within=within, format="csv"),
+            csv_nl_href=page.url(
+                "/ranglijst", level=level, within=within, format="csv", dialect="excel-nl"
+            ),
         )
 
     @pages.get("/methode", response_class=HTMLResponse)

@@ -94,9 +94,9 @@ def get_region(con: duckdb.DuckDBPyConnection, code: str, year: int | None) -> d
 def indicator_values(
     con: duckdb.DuckDBPyConnection, code: str, view: View
 ) -> list[models.IndicatorValue]:
-    method = method_version(con)
-    kinds = queries.source_kinds(con)
     k = constants.of(con)
+    method = k.methodology_version
+    kinds = k.source_kinds
     return [
         models.IndicatorValue(
             indicator=v["indicator"],
@@ -180,7 +180,8 @@ def scores(
     """An area's scores as store.profiles.area_profile reads them, every figure released."""
     reg = get_region(con, code, view.year)
     prof = profile(con, reg["code"], view, lang)
-    method = method_version(con) or ""
+    k = constants.of(con)  # once: method version and source kinds are constants of the build
+    method = k.methodology_version or ""
     if prof is None:
         empty = figure(None, "missing", "", view.year, [], method)
         return models.ScoresOut(
@@ -204,7 +205,7 @@ def scores(
             comparison=[],
         )
     srcs = sorted({s for c in prof.characteristics for i in c.indicators for s in i.source_ids})
-    kinds = queries.source_kinds(con)
+    kinds = k.source_kinds
 
     def fig(value: Any, unit: str) -> models.Figure:
         status = prof.status if prof.status != "ok" or value is not None else "missing"

@@ -74,6 +74,8 @@ class BuildConstants:
     spreads: dict[tuple[str, int, str], Spread] = field(default_factory=dict)
     #: region code -> its series breaks, oldest first
     breaks: dict[str, tuple[SeriesBreak, ...]] = field(default_factory=dict)
+    #: codes whose earlier years are scored under a predecessor's code (area_changes.base_code)
+    renumbered: frozenset[str] = frozenset()
 
     def declared_units(self, indicator: str, source_ids: Sequence[str]) -> tuple[str, ...]:
         """Units the figure's sources declared for the variable it was taken from unchanged."""
@@ -223,6 +225,14 @@ def load(con: duckdb.DuckDBPyConnection) -> BuildConstants:
         averages=_averages(con, national),
         spreads=_spreads(con, national),
         breaks=_breaks(con),
+        renumbered=frozenset(
+            str(c)
+            for c in _column(
+                con,
+                "SELECT DISTINCT region_code FROM area_changes WHERE status = 'ok' "
+                "AND base_code IS NOT NULL AND base_code <> region_code",
+            )
+        ),
     )
 
 

@@ -480,7 +480,9 @@ def area_profile(
         ThemeScore(t.id, t.labels.get(lang), *theme_rows.get(t.id, (None, "missing")))
         for t in fw.themes
     )
-    trend = _predecessor_points(con, code, level, reference, framework, area_rows[0].period)
+    trend: tuple[TrendPoint, ...] = ()
+    if code in k.renumbered:  # most areas kept their code: no query for predecessors
+        trend = _predecessor_points(con, code, level, reference, framework, area_rows[0].period)
     trend += tuple(
         TrendPoint(int(r.period), r.stacking, r.overall_index, str(r.status)) for r in area_rows
     )

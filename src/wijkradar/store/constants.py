@@ -14,7 +14,7 @@ import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 
@@ -36,6 +36,18 @@ class Spread:
     q3: float
     high: float
     n: int
+
+
+class RegionYear(NamedTuple):
+    """A region as it was in one year (the regions table's row)."""
+
+    code: str
+    year: int
+    level: str
+    name: str
+    parent_code: str | None
+    gemeente_code: str | None
+    provincie_code: str | None
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,15 @@ class BuildConstants:
     breaks: dict[str, tuple[SeriesBreak, ...]] = field(default_factory=dict)
     #: codes whose earlier years are scored under a predecessor's code (area_changes.base_code)
     renumbered: frozenset[str] = frozenset()
+    #: code -> year -> the region that year (a national build: ~70 000 rows, a few MB)
+    regions: dict[str, dict[int, RegionYear]] = field(default_factory=dict)
+
+    def region(self, code: str, year: int | None = None) -> RegionYear | None:
+        """The region in `year`, or in its latest year when year is None."""
+        years = self.regions.get(code)
+        if not years:
+            return None
+        return years[max(years)] if year is None else years.get(year)
 
     def declared_units(self, indicator: str, source_ids: Sequence[str]) -> tuple[str, ...]:
         """Units the figure's sources declared for the variable it was taken from unchanged."""
@@ -225,6 +246,7 @@ def load(con: duckdb.DuckDBPyConnection) -> BuildConstants:
         averages=_averages(con, national),
         spreads=_spreads(con, national),
         breaks=_breaks(con),
+        regions=_regions(con),
         renumbered=frozenset(
             str(c)
             for c in _column(
@@ -315,6 +337,16 @@ def _spreads(con: duckdb.DuckDBPyConnection, national: str) -> dict[tuple[str, i
         )
         for r in rows
     }
+
+
+def _regions(con: duckdb.DuckDBPyConnection) -> dict[str, dict[int, RegionYear]]:
+    out: dict[str, dict[int, RegionYear]] = {}
+    for row in con.execute(
+        "SELECT code, year, level, name, parent_code, gemeente_code, provincie_code FROM regions"
+    ).fetchall():
+        region = RegionYear._make(row)
+        out.setdefault(region.code, {})[int(region.year)] = region
+    return out
 
 
 def _breaks(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[SeriesBreak, ...]]:

@@ -267,16 +267,15 @@ class _RegionRow:
     parent_name: str | None
 
 
-def _region_rows(con: duckdb.DuckDBPyConnection, code: str) -> list[_RegionRow]:
-    """Every year's row of the region, with its gemeente (or parent) and that one's name."""
-    rows = con.execute(
-        "SELECT r.year, r.name, r.level, coalesce(r.gemeente_code, r.parent_code), p.name "
-        "FROM regions r LEFT JOIN regions p "
-        "ON p.code = coalesce(r.gemeente_code, r.parent_code) AND p.year = r.year "
-        "WHERE r.code = ?",
-        [code],
-    ).fetchall()
-    return [_RegionRow(int(r[0]), str(r[1]), str(r[2]), r[3], r[4]) for r in rows]
+def _region_rows(k: constants.BuildConstants, code: str) -> list[_RegionRow]:
+    """Every year's row of the region, with its gemeente (or parent) and that one's name
+    (from the build constants: no query)."""
+    out = []
+    for year, r in sorted(k.regions.get(code, {}).items()):
+        parent = r.gemeente_code or r.parent_code
+        above = k.region(parent, year) if parent else None
+        out.append(_RegionRow(year, r.name, r.level, parent, None if above is None else above.name))
+    return out
 
 
 def _comparison(code: str, name: str, level: str, mean: tuple[Any, ...]) -> Comparison | None:
@@ -368,7 +367,7 @@ def area_profile(
     reference = k.reference(reference)
     check_view(k, year=year, reference=reference, framework=framework)
     m = load_cached(k.methodology_version)
-    regions = _region_rows(con, code)
+    regions = _region_rows(k, code)
     level = regions[0].level if regions else _level_of(code)
     # All years of the area at once: the trend, the latest year and the year asked for.
     area_rows = _area_rows(con, code, level, reference, framework)

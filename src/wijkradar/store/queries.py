@@ -64,7 +64,13 @@ def latest_year(con: duckdb.DuckDBPyConnection) -> int | None:
 
 
 def region(con: duckdb.DuckDBPyConnection, code: str, year: int | None = None) -> Row | None:
-    """One region in `year` (or its latest year)."""
+    """One region in `year` (or its latest year); from the build constants when there are."""
+    try:
+        found = constants.of(con).region(code, year)
+    except WijkradarError:
+        found = None
+    else:
+        return None if found is None else found._asdict()
     if year is None:
         return _one(con, "SELECT * FROM regions WHERE code = ? ORDER BY year DESC LIMIT 1", [code])
     return _one(con, "SELECT * FROM regions WHERE code = ? AND year = ?", [code, year])

@@ -313,3 +313,35 @@ def test_ranking_page_offers_csv_for_dutch_excel(demo: TestClient) -> None:
     assert href is not None
     body = demo.get(href[1].replace("&amp;", "&")).content
     assert body.startswith(b"\xef\xbb\xbfdemo;code;name;level;year")
+
+
+def test_build_constants_are_read_once_per_build(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wijkradar.store import constants
+
+    loads: list[str] = []
+    real_load = constants.load
+
+    def counting(con: object) -> constants.BuildConstants:
+        found = real_load(con)  # type: ignore[arg-type]
+        loads.append(found.build_id)
+        return found
+
+    monkeypatch.setattr(constants, "load", counting)
+    monkeypatch.setattr(constants, "_CACHE", {})
+    live = tmp_path / "monitor.duckdb"
+    shutil.copy(demo_db, live)
+    with TestClient(create_app(Settings(db=live))) as client:
+        for url in (
+            f"/api/v1/scores/{BREAK_WIJK}?lang=en",
+            "/api/v1/rankings?level=wijk",
+            f"/gebied/{BREAK_WIJK}",
+            "/kaart/GM9801",
+            "/api/v1/exports/wijk.csv",
+        ):
+            assert client.get(url).status_code == 200
+        assert len(loads) == 1
+        os.replace(build_sample(tmp_path / "other.duckdb", demo=False), live)
+        assert client.get("/api/v1/build").status_code == 200
+        assert len(loads) == 2 and loads[0] != loads[1]

@@ -345,3 +345,15 @@ def test_build_constants_are_read_once_per_build(
         os.replace(build_sample(tmp_path / "other.duckdb", demo=False), live)
         assert client.get("/api/v1/build").status_code == 200
         assert len(loads) == 2 and loads[0] != loads[1]
+
+
+def test_public_pages_are_kept_but_never_for_a_signed_in_request(demo: TestClient) -> None:
+    first = demo.get("/kaart/GM9801")
+    assert first.status_code == 200 and first.headers["etag"].startswith('W/"')
+    again = demo.get("/kaart/GM9801", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    signed_in = demo.get(
+        "/kaart/GM9801",
+        headers={"If-None-Match": first.headers["etag"], "Cookie": "session=abc"},
+    )
+    assert signed_in.status_code == 200 and "etag" not in signed_in.headers

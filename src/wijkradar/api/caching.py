@@ -1,6 +1,7 @@
-"""Conditional requests and a response cache for the API: a published build never changes.
+"""Conditional requests and a response cache: a published build never changes.
 
-Every GET under /api/v1 answered 200 carries `ETag: W/"<build id>"` and `Cache-Control:
+Every GET under /api/v1 (and of the public pages, for requests without cookie or credentials)
+answered 200 carries `ETag: W/"<build id>"` and `Cache-Control:
 no-cache` (a client may keep the answer but asks again); a request whose If-None-Match names the
 current build gets 304 Not Modified. The answer itself is kept in memory per build, address
 and encoding (bounded by CACHE_BYTES, least recently used dropped first), so a second request
@@ -23,6 +24,9 @@ from wijkradar.domain import WijkradarError
 
 CACHE_BYTES = 64 * 1024 * 1024
 PREFIX = "/api/v1/"
+#: Public pages of the build, cached the same way, but only for requests without a cookie or
+#: credentials (a signed-in page may show who is signed in, and must never be shared).
+PAGES = ("/kaart", "/gebied/", "/ranglijst", "/methode", "/bronnen")
 
 Key = tuple[str, str, bool]
 Entry = tuple[int, list[tuple[bytes, bytes]], bytes]
@@ -64,11 +68,7 @@ class BuildCache:
         self.cache = _Lru(limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "GET"
-            or not scope["path"].startswith(PREFIX)
-        ):
+        if scope["type"] != "http" or scope["method"] != "GET" or not _cacheable(scope):
             await self.app(scope, receive, send)
             return
         try:
@@ -111,6 +111,15 @@ class BuildCache:
             await send(message)
 
         await self.app(scope, receive, capture)
+
+
+def _cacheable(scope: Scope) -> bool:
+    path: str = scope["path"]
+    if path.startswith(PREFIX):
+        return True
+    if not (path == "/" or path.startswith(PAGES)):
+        return False
+    return not any(name in (b"cookie", b"authorization") for name, _ in scope["headers"])
 
 
 async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:

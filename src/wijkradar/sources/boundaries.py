@@ -68,8 +68,14 @@ class BoundariesFile:
         tolerance_m: float | None = None,
         publisher: str = "CBS/Kadaster",
         licence: str = "CC BY 4.0",
+        region_names: bool = True,
+        name_property: str | None = None,
     ) -> None:
         self.path = Path(path)
+        # False: the layer's names are not given to regions (code only, which gives way to the
+        # names a statistical source gives); for layers whose names are abbreviated differently.
+        self.region_names = region_names
+        self.name_property = name_property  # e.g. "name" in tmap's layers
         self.level = Level(level) if level is not None else None
         self.year = year
         self.code_property = code_property
@@ -78,7 +84,10 @@ class BoundariesFile:
         self.licence = licence
 
     def fingerprint(self) -> str:
-        options = f"{self.level}|{self.year}|{self.code_property}|{self.tolerance_m}"
+        options = (
+            f"{self.level}|{self.year}|{self.code_property}|{self.tolerance_m}|{self.region_names}"
+            f"|{self.name_property}"
+        )
         return sha256_bytes(self.path.read_bytes() + options.encode())
 
     def read(self, progress: Progress = no_progress) -> Iterator[SourceResult]:
@@ -104,7 +113,11 @@ class BoundariesFile:
                     "feature of another level", number, "code", code, f"a {self.level} code"
                 )
             years.add(self._feature_year(props, number))
-            parsed.append((code, level, self._geometry(feature, number), _name(props, level)))
+            name = ""
+            if self.region_names:
+                given = _get(props, self.name_property) if self.name_property else None
+                name = str(given).strip() if given else _name(props, level)
+            parsed.append((code, level, self._geometry(feature, number), name))
             if number % 500 == 0:
                 progress(f"grenzen {self.path.name}", number, total)
         if len(years) > 1:

@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -22,7 +22,15 @@ import jsonschema
 import pyarrow as pa
 import yaml
 
-from wijkradar.domain import OBSERVATION_SCHEMA, InputError, Level, Provenance, Status, Variable
+from wijkradar.domain import (
+    OBSERVATION_SCHEMA,
+    InputError,
+    Level,
+    Provenance,
+    Region,
+    Status,
+    Variable,
+)
 from wijkradar.domain.provenance import sha256_bytes
 from wijkradar.sources.base import Progress, SourceResult, no_progress
 from wijkradar.sources.registry import register
@@ -31,6 +39,7 @@ SUPPRESSED_MARKERS = frozenset({".", "x", "X"})
 MISSING_MARKERS = frozenset({"", "-"})
 NEGATIVE_PLACEHOLDERS = range(-99999, -99994)
 _CODE = re.compile(r"^(NL\d{2}|PV\d{2}|GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$")
+_LOCAL_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _NUMBER = re.compile(r"^[+-]?(\d+|\d{1,3}(\.\d{3})+)?([.,]\d+)?$")
 
 
@@ -78,12 +87,20 @@ class LocalCsv:
 
     def read(self, progress: Progress = no_progress) -> Iterator[SourceResult]:
         mapping = load_mapping(self.mapping_path)
+        check_cbs_keys(self.mapping_path, mapping)
         raw = self.csv_path.read_bytes()
         text = raw.decode(mapping.get("encoding", "utf-8-sig"))
         delimiter = mapping.get("delimiter") or _sniff(text)
-        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-        header = reader.fieldnames or []
+        reader: Iterable[dict[str, str | None]]
+        if self.csv_path.suffix.lower() in (".geojson", ".json"):
+            header, reader = feature_rows(self.csv_path, text)
+            delimiter = ","
+        else:
+            reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+            header = list(reader.fieldnames or [])
         needed = [mapping["region_column"], *mapping["columns"]]
+        if "name_column" in mapping:
+            needed.append(mapping["name_column"])
         if "period_column" in mapping:
             needed.append(mapping["period_column"])
         for column in needed:
@@ -103,9 +120,12 @@ class LocalCsv:
         variables: list[str] = []
         values: list[float | None] = []
         statuses: list[str] = []
+        names: dict[tuple[str, int], str] = {}
         for row_number, row in enumerate(reader, start=2):
             code = self._code(row[mapping["region_column"]], mapping, row_number)
             period = self._period(row, mapping, row_number)
+            if "name_column" in mapping and (name := (row[mapping["name_column"]] or "").strip()):
+                names[(code, period)] = name
             for column, spec in mapping["columns"].items():
                 value, status = self._value(row[column], row_number, column)
                 codes.append(code)
@@ -115,15 +135,16 @@ class LocalCsv:
                 values.append(value)
                 statuses.append(str(status))
         distinct_periods = sorted(set(periods))
+        origin = mapping.get("origin")
         provenance = Provenance(
             publisher=mapping["publisher"],
-            table_id=mapping.get("table_id", self.csv_path.stem),
-            title=mapping["title"],
+            table_id=mapping.get("table_id", mapping.get("cbs_table", self.csv_path.stem)),
+            title=mapping["title"] + (origin_note(origin) if origin else ""),
             year=distinct_periods[0] if len(distinct_periods) == 1 else None,
             retrieved_at=datetime.now(UTC).isoformat(timespec="seconds"),
             licence=mapping["licence"],
             checksum=sha256_bytes(raw + b"\0" + self.mapping_path.read_bytes()),
-            url=self.csv_path.resolve().as_uri(),
+            url=(origin and origin_url(origin)) or self.csv_path.resolve().as_uri(),
             kind="local",
         )
         source_id = provenance.source_id
@@ -153,6 +174,7 @@ class LocalCsv:
         yield SourceResult(
             provenance=provenance,
             observations=table,
+            regions=tuple(_region(code, name, year) for (code, year), name in names.items()),
             variables=variable_objects,
             suppressed=statuses.count(str(Status.SUPPRESSED)),
             missing=statuses.count(str(Status.MISSING)),
@@ -221,6 +243,95 @@ class LocalCsv:
         if value.is_integer() and int(value) in NEGATIVE_PLACEHOLDERS:
             return None, Status.SUPPRESSED
         return value, Status.OK
+
+
+def _region(code: str, name: str, year: int) -> Region:
+    """A named region; parents follow from the code (BUggggwwbb -> WKggggww -> GMgggg)."""
+    level = Level.from_code(code)
+    gemeente = "GM" + code[2:6] if level in (Level.GEMEENTE, Level.WIJK, Level.BUURT) else None
+    parent = {Level.BUURT: "WK" + code[2:8], Level.WIJK: gemeente}.get(level)
+    return Region(code, name, level, year, parent, gemeente, None)
+
+
+def check_cbs_keys(path: Path, mapping: dict[str, Any]) -> None:
+    """A column may map to a CBS variable key (AantalInwoners) only when the mapping names the
+    CBS table it comes from, the key is one Wijkradar knows, and the unit is CBS's unit."""
+    from wijkradar.sources.cbs_kwb.columns import aliases
+
+    known = aliases().variables
+    for column, spec in mapping["columns"].items():
+        key = spec["variable"]
+        if _LOCAL_KEY.match(key):
+            continue
+        where = f"columns/{column}/variable"
+        if "cbs_table" not in mapping:
+            raise InputError(
+                path,
+                f"invalid mapping at {where}: {key!r} is not a local key",
+                column=where,
+                expected="a local key (lower case, digits, _) or 'cbs_table' naming the CBS "
+                "table the column comes from",
+                found=key,
+            )
+        if key not in known:
+            raise InputError(
+                path,
+                f"invalid mapping at {where}: {key!r} is not a CBS variable Wijkradar knows",
+                column=where,
+                expected="a key from sources/cbs_kwb/aliases.yml (e.g. AantalInwoners)",
+                found=key,
+            )
+        if spec["unit"] != known[key].unit:
+            raise InputError(
+                path,
+                f"invalid mapping at columns/{column}/unit: {key} is in {known[key].unit!r}",
+                column=f"columns/{column}/unit",
+                expected=known[key].unit,
+                found=spec["unit"],
+            )
+
+
+def origin_note(origin: dict[str, str]) -> str:
+    at = origin["commit"][:12] if "commit" in origin else origin.get("version", "")
+    return f" (extract from {origin['repository']}, {origin['file']}{' @ ' + at if at else ''})"
+
+
+def origin_url(origin: dict[str, str]) -> str | None:
+    """Where the extract came from: the given url, or the file at its commit in the repository."""
+    if "url" in origin:
+        return origin["url"]
+    if "commit" in origin:
+        return f"https://github.com/{origin['repository']}/blob/{origin['commit']}/{origin['file']}"
+    return None
+
+
+def feature_rows(path: Path, text: str) -> tuple[list[str], list[dict[str, str | None]]]:
+    """Rows of text from a GeoJSON FeatureCollection's properties (geometry ignored), or from
+    a JSON object of rows keyed by region code (the key becomes column `code`)."""
+    try:
+        document = json.loads(text)
+    except ValueError as error:
+        raise InputError(path, f"not valid JSON: {error}", expected="GeoJSON or JSON") from None
+    if isinstance(document, dict) and "features" in document:
+        features = document["features"]
+    elif isinstance(document, dict) and all(isinstance(v, dict) for v in document.values()):
+        # {"GM0363": {"AantalInwoners_5": 931298, ...}, ...}: values keyed by region code
+        features = [{"properties": {"code": k, **v}} for k, v in document.items()]
+    else:
+        raise InputError(
+            path,
+            "not a GeoJSON FeatureCollection nor an object of rows keyed by region code",
+            expected='{"features": [...]} or {"GM0363": {...}, ...}',
+        )
+    header: dict[str, None] = {}
+    rows: list[dict[str, str | None]] = []
+    for feature in features:
+        props = feature.get("properties") or {}
+        if not isinstance(props, dict):
+            raise InputError(path, "feature properties are not an object", row=len(rows) + 2)
+        header.update(dict.fromkeys(props))
+        rows.append({k: None if v is None else str(v) for k, v in props.items()})
+    return list(header), [{k: row.get(k) for k in header} for row in rows]
 
 
 def parse_number(text: str) -> float | None:

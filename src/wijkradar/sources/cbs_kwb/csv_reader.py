@@ -46,6 +46,21 @@ def read_csv(path: Path, encoding: str = "utf-8") -> RawTable:
     return from_rows(path, header, rows, row_numbers)
 
 
+def peek_csv_header(path: Path) -> list[str]:
+    """The header fields of a CSV file, read from its first 64 KiB; [] when unreadable."""
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = head.decode("latin-1")
+    line = text.split("\n", 1)[0].rstrip("\r")
+    try:
+        return [name.strip() for name in next(csv.reader([line], delimiter=_delimiter(line)))]
+    except (StopIteration, csv.Error):
+        return []
+
+
 def _delimiter(header_line: str) -> str:
     for candidate in (";", "\t", ","):
         if candidate in header_line:

@@ -39,6 +39,17 @@ def is_gebieden_dump(folder: Path) -> bool:
     )
 
 
+def is_survey_dump(folder: Path) -> bool:
+    """A dump of a table with Leeftijd/Marges dimensions (the Gezondheidsmonitor), not KWB."""
+    path = folder / "DataProperties.json"
+    if not path.is_file():
+        return False
+    return any(
+        prop.get("Key") in ("Leeftijd", "Marges") and "Dimension" in str(prop.get("Type", ""))
+        for prop in json_records(path)
+    )
+
+
 def is_dump_file(path: Path) -> bool:
     stem = path.stem.split("-")[0]
     return path.suffix == ".json" and stem in (
@@ -46,6 +57,7 @@ def is_dump_file(path: Path) -> bool:
         "DataProperties",
         "WijkenEnBuurten",
         "RegioS",
+        "Leeftijd",
         "UntypedDataSet",
         "TypedDataSet",
     )

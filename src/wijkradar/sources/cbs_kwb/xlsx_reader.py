@@ -12,6 +12,21 @@ from wijkradar.domain import InputError
 from wijkradar.sources.cbs_kwb.rawtable import RawTable, from_rows
 
 
+def peek_xlsx_header(path: Path) -> list[str]:
+    """The first non-empty row of the first sheet; [] when the workbook cannot be read."""
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError):
+        return []
+    try:
+        for row in workbook.worksheets[0].iter_rows(values_only=True, max_row=20):
+            if any(cell is not None for cell in row):
+                return [("" if cell is None else str(cell)).strip() for cell in row]
+        return []
+    finally:
+        workbook.close()
+
+
 def read_xlsx(path: Path) -> RawTable:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)

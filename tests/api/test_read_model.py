@@ -357,3 +357,9 @@ def test_public_pages_are_kept_but_never_for_a_signed_in_request(demo: TestClien
         headers={"If-None-Match": first.headers["etag"], "Cookie": "session=abc"},
     )
     assert signed_in.status_code == 200 and "etag" not in signed_in.headers
+
+
+def test_a_reload_asks_for_a_fresh_answer(demo: TestClient) -> None:
+    url = f"/api/v1/scores/{BREAK_WIJK}"
+    cached = demo.get(url)
+    assert demo.get(url, headers={"Cache-Control": "no-cache"}).json() == cached.json()

@@ -84,7 +84,9 @@ class BuildCache:
             return
         gzip = b"gzip" in headers.get(b"accept-encoding", b"")
         key = (build_id, scope["path"] + "?" + scope["query_string"].decode("latin-1"), gzip)
-        hit = self.cache.get(key)
+        # A request that says `Cache-Control: no-cache` (a browser's reload) gets a fresh answer.
+        fresh = b"no-cache" in headers.get(b"cache-control", b"")
+        hit = None if fresh else self.cache.get(key)
         if hit is not None:
             await _send(send, *hit)
             return

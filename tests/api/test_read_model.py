@@ -152,6 +152,7 @@ def test_trend_marks_the_series_break_in_api_page_and_cli(demo: TestClient, demo
 
 def test_demo_is_in_every_output(demo: TestClient, demo_db: Path, tmp_path: Path) -> None:
     assert _cli(demo_db, "show", BREAK_WIJK).stdout.startswith(" DEMO ")
+    assert _cli(demo_db, "rank", "--level", "wijk").stdout.startswith(" DEMO ")
     sources = demo.get("/api/v1/build").json()["sources"]
     assert all("synthetisch" in s["publisher"] for s in sources)
     assert not any(s["publisher"].startswith("CBS") for s in sources)

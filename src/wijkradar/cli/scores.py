@@ -27,6 +27,7 @@ from wijkradar.domain.region import NATIONAL_CODE
 from wijkradar.methodology import load_cached
 from wijkradar.reports import numbers
 from wijkradar.reports.outgoing import release
+from wijkradar.store import constants
 from wijkradar.store.profiles import (
     AreaProfile,
     CharacteristicDetail,
@@ -176,11 +177,19 @@ def _explanation(c: CharacteristicDetail, t: dict[str, str], lang: str) -> Table
 
 
 def render_ranking(
-    rows: list[RankingRow], level: str, by: str, reference: str, lang: str, console: Console
+    rows: list[RankingRow],
+    level: str,
+    by: str,
+    reference: str,
+    lang: str,
+    console: Console,
+    demo: bool = False,
 ) -> None:
     """A ranking table; the measure ranked by is marked, and shown once."""
     lang = lang_of(lang)
     t = TEXT[lang]
+    if demo:
+        console.print(f"[reverse] DEMO [/reverse] {t['demo']}")
     kind, _, item = by.partition(":")
     by_label = RANK_BY[lang].get(kind, kind) + (f" {item}" if item else "")
     table = Table(title=f"{level_text(level, lang)} — {by_label} ({t['reference']} {reference})")
@@ -258,6 +267,7 @@ def register(app: typer.Typer) -> None:
         con = open_read(db_path(db))
         try:
             rows = ranking(con, level, year, within, by, framework, reference, top)
+            demo = constants.of(con).demo
         finally:
             con.close()
-        render_ranking(rows, level, by, reference, lang, Console())
+        render_ranking(rows, level, by, reference, lang, Console(), demo)

@@ -68,9 +68,10 @@ def value(db: Path, code: str, variable: str) -> list[tuple[object, ...]]:
 
 
 def write_extract(folder: Path) -> tuple[Path, Path]:
-    """A third-party GeoJSON layer carrying KWB 2023 figures, and its mapping."""
+    """A third-party GeoJSON layer carrying KWB 2023 figures, and its mapping. (Its region must
+    exist in 2023: a local figure for a code outside the year's hierarchy is refused.)"""
     layer = folder / "layer.geojson"
-    props = {"gemeentecode": "GM0457", "huurwoningen": 35, "aandeel_x": "12,5"}
+    props = {"gemeentecode": "GM0363", "woningen": 4200, "aandeel_x": "12,5"}
     feature = {"type": "Feature", "geometry": None, "properties": props}
     layer.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
     mapping = folder / "layer.yml"
@@ -79,7 +80,7 @@ def write_extract(folder: Path) -> tuple[Path, Path]:
         "cbs_table: 85618NED\n"
         "origin: {repository: someone/layers, commit: 0123456789abcdef, file: data/layer.geojson}\n"
         "region_column: gemeentecode\nperiod: 2023\ncolumns:\n"
-        "  huurwoningen: {variable: HuurwoningenTotaal, unit: '%', title: Huurwoningen}\n"
+        "  woningen: {variable: Woningvoorraad, unit: aantal, title: Woningvoorraad}\n"
         "  aandeel_x: {variable: lokaal_x, unit: '%', title: X}\n",
         encoding="utf-8",
     )
@@ -105,8 +106,8 @@ def test_config_names_sources_by_registry_name(
     assert code == 0, err
     db = config_dir / "out" / "monitor.duckdb"
     assert value(db, "GM0363", "AantalInwoners") == [(2023, 918117.0, "ok")]  # --years via config
-    assert value(db, "GM0457", "HuurwoningenTotaal") == [(2023, 35.0, "ok")]
-    assert value(db, "GM0457", "lokaal_x") == [(2023, 12.5, "ok")]
+    assert value(db, "GM0363", "Woningvoorraad") == [(2023, 4200.0, "ok")]
+    assert value(db, "GM0363", "lokaal_x") == [(2023, 12.5, "ok")]
     assert value(db, "GM0363", "plugin_waarde") == [(2023, 7.0, "ok")]
     con = duckdb.connect(str(db), read_only=True)
     ((title, url, kind),) = con.execute(
@@ -152,8 +153,8 @@ def test_mapping_may_use_cbs_keys_only_with_the_cbs_table(tmp_path: Path, cli: C
     code, _, err = cli(["build", "--source", local, "--db", str(tmp_path / "x.db")])
     assert code == 2 and "is not a local key" in err and "cbs_table" in err
     wrong_unit = text.replace("region_column", "cbs_table: 85618NED\nregion_column").replace(
-        "unit: '%', title: Huurwoningen", "unit: aantal, title: Huurwoningen"
+        "unit: aantal, title: Woningvoorraad", "unit: '%', title: Woningvoorraad"
     )
     mapping.write_text(wrong_unit, encoding="utf-8")
     code, _, err = cli(["build", "--source", local, "--db", str(tmp_path / "x.db")])
-    assert code == 2 and "HuurwoningenTotaal is in '%'" in err
+    assert code == 2 and "Woningvoorraad is in 'aantal'" in err

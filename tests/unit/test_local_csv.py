@@ -25,8 +25,8 @@ def test_reads_values_markers_and_bare_numbers(fixtures: Path) -> None:
     assert got[("WK036302", "lokaal_schuldhulp")] == (None, "suppressed")  # "."
     assert got[("WK036303", "lokaal_mantelzorgers")] == (None, "missing")  # "-"
     assert got[("WK036303", "lokaal_schuldhulp")] == (None, "suppressed")  # "x"
-    assert got[("WK036304", "lokaal_mantelzorgers")] == (1234.5, "ok")  # spaces, lower case
-    assert got[("WK036304", "lokaal_schuldhulp")] == (None, "suppressed")  # -99997
+    assert got[("WK036304", "lokaal_schuldhulp")] == (1234.5, "ok")  # spaces, lower case
+    assert got[("WK036304", "lokaal_mantelzorgers")] == (None, "suppressed")  # -99997
     assert got[("BU03630305", "lokaal_mantelzorgers")] == (None, "missing")  # "0305", empty
     assert got[("BU03630305", "lokaal_schuldhulp")] == (7.0, "ok")
     assert len(got) == 10  # the unmapped "opmerking" column is ignored
@@ -187,3 +187,24 @@ def test_name_column_names_the_regions(tmp_path: Path) -> None:
         (r.code, r.name, r.parent_code, r.year) for r in result.regions
     ]
     assert (code, name, parent, year) == ("WK036300", "Burgwallen", "GM0363", 2021)
+
+
+def test_json_numbers_are_exact_and_json_text_follows_the_csv_rules(tmp_path: Path) -> None:
+    data = tmp_path / "extract.json"
+    data.write_text(
+        '{"WK036300": {"a": 1.234, "b": "12,5"}, "WK036301": {"a": 5, "b": "1.234"}}',
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "extract.yml"
+    mapping.write_text(
+        "publisher: X\ntitle: Y\nlicence: CC BY 4.0\nregion_column: code\nperiod: 2024\n"
+        "columns:\n  a: {variable: a, unit: km, title: A}\n"
+        "  b: {variable: b, unit: km, title: B}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="ambiguous") as info:
+        _read(data, mapping)
+    assert (info.value.row, info.value.column, info.value.found) == (3, "b", "1.234")
+    data.write_text('{"WK036300": {"a": 1.234, "b": "12,5"}}', encoding="utf-8")
+    got = _read(data, mapping)
+    assert got[("WK036300", "a")] == (1.234, "ok") and got[("WK036300", "b")] == (12.5, "ok")

@@ -22,6 +22,7 @@ from wijkradar.compute.inputs import LevelYear
 from wijkradar.compute.scoring import score_parts
 from wijkradar.domain.analysis import AnalysisSettings
 from wijkradar.domain.methodology import Methodology
+from wijkradar.domain.region import gemeente_of
 from wijkradar.methodology import load
 from wijkradar.methodology.analysis import load_analysis
 from wijkradar.pipeline import analysis as analysis_step
@@ -168,7 +169,7 @@ class _Saver:
 
 
 def _gemeente_of(code: str) -> str | None:
-    """CBS codes nest: WK036300 and BU03630000 lie in GM0363."""
+    """CBS codes nest: WK036300 and BU03630000 lie in GM0363 (domain.region.gemeente_of)."""
     if code[:2] in ("WK", "BU") and len(code) >= 6:
-        return "GM" + code[2:6]
+        return gemeente_of(code)
     return None

@@ -27,7 +27,8 @@ from shapely.geometry.base import BaseGeometry
 
 from wijkradar.domain import Boundary, InputError, Level, Provenance, Region
 from wijkradar.domain.provenance import sha256_bytes
-from wijkradar.sources import geo, geopackage
+from wijkradar.domain.region import REGION_CODE_EXAMPLES, is_region_code, normalise_code
+from wijkradar.sources import geo, geopackage, guard
 from wijkradar.sources.base import Progress, SourceResult, no_progress
 from wijkradar.sources.registry import register
 
@@ -91,7 +92,7 @@ class BoundariesFile:
         return sha256_bytes(self.path.read_bytes() + options.encode())
 
     def read(self, progress: Progress = no_progress) -> Iterator[SourceResult]:
-        raw = self.path.read_bytes()
+        raw = guard.read_input(self.path, "a GeoJSON or GeoPackage boundary file")
         if self.path.suffix.lower() == ".gpkg":
             features, crs = geopackage.read_layers(self.path)
         else:
@@ -152,10 +153,7 @@ class BoundariesFile:
     # -- load -------------------------------------------------------------------------------
 
     def _load(self, raw: bytes) -> tuple[list[dict[str, Any]], str]:
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise InputError(self.path, f"not JSON ({exc.msg})", row=exc.lineno) from None
+        data = guard.parse_json(self.path, raw)
         if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
             raise InputError(
                 self.path, "not a GeoJSON FeatureCollection", expected='"type": "FeatureCollection"'
@@ -207,7 +205,12 @@ class BoundariesFile:
         for name in names:
             value = _get(props, name)
             if value is not None and str(value).strip():
-                return str(value).strip().upper()
+                code = normalise_code(value)
+                if not is_region_code(code):
+                    raise self._error(
+                        "not a CBS region code", number, name, code, REGION_CODE_EXAMPLES
+                    )
+                return code
         raise self._error(
             "feature without a region code",
             number,

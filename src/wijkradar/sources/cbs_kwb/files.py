@@ -174,6 +174,17 @@ class CbsKwbFiles:
         inputs = discover(self.directory, skipped)
         for path in skipped:
             self._warn(f"{path}: not a KWB table; left to other sources")
+        if not inputs and not skipped:
+            present = [p.name for p in sorted(self.directory.rglob("*")) if p.is_file()]
+            raise InputError(
+                self.directory,
+                "no CBS KWB files found",
+                expected="OData dump folders (TableInfos.json, UntypedDataSet.json), kwb-YYYY.csv"
+                " or kwb-YYYY.xlsx",
+                found=", ".join(present[:5]) + (" ..." if len(present) > 5 else "")
+                if present
+                else "an empty directory",
+            )
         for done, item in enumerate(inputs):
             progress(f"CBS KWB {item.path.name}", done, len(inputs))
             year = cheap_year(item)
@@ -181,13 +192,15 @@ class CbsKwbFiles:
                 continue
             raw = read_input(item, self.encoding)
             year = resolve_year(item.path, raw.period, raw.table_id) if raw.period else year
-            yield to_result(
+            result = to_result(
                 raw,
                 self._provenance(item, raw, year),
                 levels=self.levels,
                 strict=self.strict,
                 warn=self._warn,
             )
+            del raw  # the cells as Python objects: free them before the build stores the result
+            yield result
         progress("CBS KWB", len(inputs), len(inputs))
 
     def _provenance(self, item: Input, raw: RawTable, year: int) -> Provenance:

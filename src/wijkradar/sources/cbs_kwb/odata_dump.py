@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from wijkradar.domain import InputError
+from wijkradar.sources import guard
 from wijkradar.sources.cbs_kwb.columns import Known, aliases
 from wijkradar.sources.cbs_kwb.rawtable import RawTable
 from wijkradar.sources.cbs_kwb.textio import json_records
@@ -101,6 +102,7 @@ def read_dump(folder: Path) -> RawTable:
         page = json_records(path)
         row_numbers.extend(range(len(records) + 1, len(records) + len(page) + 1))
         records.extend(page)
+        guard.check_cells(path, len(records) * len(records[0]) if records else 0)
     columns = list(records[0]) if records else []
     cells = _pivot(first_path, records, columns)
     properties, text_keys = _properties(folder)

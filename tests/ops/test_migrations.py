@@ -22,6 +22,7 @@ def test_every_migration_up_and_down(ops_url: str) -> None:
             assert migrate.current(engine) == rev
         assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
         for rev in reversed(revisions):
+            assert migrate.current(engine) == rev
             migrate.downgrade(engine, "-1")
         assert migrate.current(engine) is None
         assert not set(Base.metadata.tables) & set(inspect(engine).get_table_names())

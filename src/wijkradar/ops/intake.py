@@ -2,9 +2,9 @@
 
 Idempotent on partner + reference + signal date. Households by normalised address; flags
 multiple (same address, same month), successive (same address, within the 6 months before) and
-repeat (same partner and reference, within 6 months, amount not higher: recorded, not picked up). Signals
-whose address has no buurt, lies in another gemeente, or names another person than the open
-case at that address wait in the review queue.
+repeat (same partner and reference, within 6 months, amount not higher: recorded, not picked
+up). Signals whose address has no buurt, lies in another gemeente, or names another person
+than the open case at that address wait in the review queue.
 """
 
 from __future__ import annotations

@@ -16,6 +16,9 @@ from wijkradar.api.i18n import WEB
 from wijkradar.api.routers import api_v1, pages
 from wijkradar.api.settings import Settings
 from wijkradar.domain import WijkradarError
+from wijkradar.ops import web as ops_web
+from wijkradar.ops.settings import OpsSettings
+from wijkradar.ops.store import OpsStore
 from wijkradar.store.reader import open_read
 
 
@@ -39,7 +42,7 @@ class _Database:
             self._con = None
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, ops: OpsSettings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPI(
         title="Wijkradar API",
@@ -54,6 +57,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(api_v1.router())
     app.include_router(pages.router(templates))
+    # the workspace (/werk): operational store, login required; the public pages stay public
+    app.state.ops = OpsStore(ops or OpsSettings())
+    app.include_router(ops_web.router(app.state.ops, settings.db))
 
     @app.exception_handler(WijkradarError)
     async def _no_database(request: Request, error: WijkradarError) -> JSONResponse:

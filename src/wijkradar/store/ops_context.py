@@ -75,3 +75,23 @@ def buurt_stacking(context: dict[str, AreaContext]) -> dict[str, int]:
         for c in context.values()
         if c.level == "buurt" and c.stacking is not None
     }
+
+
+def wijk_boundaries(db: Path, gemeente: str) -> dict[str, str]:
+    """wijk code -> simplified GeoJSON of the latest boundary year, for the reach map."""
+    if not db.exists():
+        return {}
+    con = open_read(db)
+    try:
+        rows = con.execute(
+            """
+            SELECT b.code, b.geometry FROM boundaries b
+            JOIN regions r ON r.code = b.code AND r.year = b.year
+            WHERE b.level = 'wijk' AND r.gemeente_code = ?
+            QUALIFY row_number() OVER (PARTITION BY b.code ORDER BY b.year DESC) = 1
+            """,
+            [gemeente],
+        ).fetchall()
+    finally:
+        con.close()
+    return {code: geometry for code, geometry in rows}

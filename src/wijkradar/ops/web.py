@@ -11,6 +11,7 @@ import io
 import math
 import secrets
 import statistics
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -47,6 +48,34 @@ class Seen:
         self.token = token
 
 
+def _lang(request: Request) -> str:
+    return "en" if request.query_params.get("lang") == "en" else "nl"
+
+
+def session_dep(request: Request) -> Iterator[Session]:
+    store: OpsStore = request.app.state.ops
+    with store.factory()() as session:
+        yield session
+
+
+DB = Annotated[Session, Depends(session_dep)]
+
+
+def signed_in(request: Request, session: DB) -> Seen:
+    """The signed-in user, or a redirect to the login page."""
+    token = request.cookies.get(COOKIE, "")
+    found = auth.resolve_session(session, token) if token else None
+    session.rollback()  # end the read, so each route opens its own transaction
+    if found is None:
+        suffix = "?lang=en" if _lang(request) == "en" else ""
+        raise HTTPException(303, headers={"Location": "/werk/inloggen" + suffix})
+    request.app.state.ops.purge_if_due()
+    return Seen(found[0], found[1], token)
+
+
+Me = Annotated[Seen, Depends(signed_in)]
+
+
 def router(store: OpsStore, monitor_db: Path) -> APIRouter:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     api = APIRouter(prefix="/werk", include_in_schema=False)
@@ -77,28 +106,6 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
         response.headers["Cache-Control"] = "no-store"
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
-
-    def session_dep() -> Any:
-        with store.factory()() as session:
-            yield session
-
-    DB = Annotated[Session, Depends(session_dep)]
-
-    def signed_in(request: Request, session: DB) -> Seen:
-        token = request.cookies.get(COOKIE, "")
-        found = auth.resolve_session(session, token) if token else None
-        session.rollback()  # end the read, so each route opens its own transaction
-        if found is None:
-            raise HTTPException(
-                303,
-                headers={
-                    "Location": "/werk/inloggen" + ("?lang=en" if lang_of(request) == "en" else "")
-                },
-            )
-        store.purge_if_due()
-        return Seen(found[0], found[1], token)
-
-    Me = Annotated[Seen, Depends(signed_in)]
 
     def check_csrf(seen: Seen, token: str) -> None:
         if not hmac.compare_digest(seen.csrf.encode(), token.encode()):

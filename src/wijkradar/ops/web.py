@@ -389,7 +389,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
             rows = reach.report(session, me, target, people)
         except cases.NotAllowed:
             raise HTTPException(403, "no access to this gemeente") from None
-        wijken = _need_vs_reach(rows, context)
+        wijken = _need_vs_reach(reach.wijk_totals(session, me, target), context)
         svg = _map(wijken, wijk_boundaries(monitor_db, target), Words(lang_of(request)))
         return page(
             request,
@@ -477,12 +477,9 @@ def _set_cookie(response: Response, name: str, value: str, secure: bool, max_age
     )
 
 
-def _need_vs_reach(rows: list[reach.ReachRow], context: dict[str, Any]) -> list[dict[str, Any]]:
-    """Per wijk: signals per 1,000 over all months shown, beside stacking and buffer score."""
-    totals: dict[str, int] = {}
-    for row in rows:
-        if row.signals is not None:
-            totals[row.wijk] = totals.get(row.wijk, 0) + row.signals
+def _need_vs_reach(totals: dict[str, int | None], context: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per wijk: signals per 1,000 over all months (disclosed total), beside stacking and the
+    small-financial-buffer score from the monitor."""
     out = []
     for code, area in sorted(context.items()):
         if area.level != "wijk":

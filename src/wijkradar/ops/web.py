@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wijkradar.domain import WijkradarError
-from wijkradar.ops import audit, auth, cases, codes, intake, priority, reach
+from wijkradar.ops import audit, auth, cases, clock, codes, intake, priority, reach
 from wijkradar.ops.auth import Principal
 from wijkradar.ops.i18n import Words
 from wijkradar.ops.mapping import parse as parse_mapping
@@ -218,7 +218,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
             seen,
             v=view,
             reasons=priority.decode(view.case.priority_reasons, lang_of(request)),
-            today=dt.date.today().isoformat(),
+            today=clock.today().isoformat(),
         )
 
     @api.post("/zaken/{case_id}/contact")

@@ -363,17 +363,20 @@ def _import(
     for values in pending:
         if isinstance(values["case_id"], int) and values["case_id"] < 0:
             values["case_id"] = opened[-values["case_id"]][0]
-    inserted: set[tuple[str, dt.date]] = set()
     for part in chunks(pending):
-        inserted.update(
-            insert_many_ignore(
-                session,
-                Signal.__table__,  # type: ignore[arg-type]
-                part,
-                ("partner_id", "reference", "signal_date"),
-                returning=("reference", "signal_date"),
-            )
+        insert_many_ignore(
+            session,
+            Signal.__table__,  # type: ignore[arg-type]
+            part,
+            ("partner_id", "reference", "signal_date"),
         )
+    # what this import inserted carries its id (no RETURNING: psycopg converts each long
+    # multi-row statement anew, which cost more than the inserts themselves)
+    inserted = set(
+        session.execute(
+            select(Signal.reference, Signal.signal_date).where(Signal.import_id == run.id)
+        ).all()
+    )
     added = [v for v in pending if (v["reference"], v["signal_date"]) in inserted]
     # signals a concurrent import inserted first count as known ones
     result.duplicates += len(pending) - len(added)
@@ -456,11 +459,16 @@ def _open_cases(
     cases: Table = Case.__table__  # type: ignore[assignment]
     history: Table = StatusChange.__table__  # type: ignore[assignment]
     for part in chunks(rows):
-        result = session.execute(
-            insert(cases).returning(cases.c.household_id, cases.c.id, sort_by_parameter_order=True),
-            part,
+        session.execute(insert(cases), part)
+        # read the ids back: these households had no open case (and are locked on PostgreSQL)
+        created = list(
+            session.execute(
+                select(cases.c.household_id, cases.c.id).where(
+                    cases.c.household_id.in_([r["household_id"] for r in part]),
+                    cases.c.state != "afgesloten",
+                )
+            ).all()
         )
-        created = [(hid, cid) for hid, cid in result]
         for hid, cid in created:
             found[hid] = (cid, True)
         session.execute(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from wijkradar.domain import WijkradarError
@@ -24,6 +24,9 @@ from wijkradar.ops.models import (
     Signal,
     StatusChange,
 )
+
+
+OPEN_CASE = text("cases.state <> 'afgesloten'")
 
 
 class CaseNotFound(WijkradarError):
@@ -68,8 +71,9 @@ def work_queue(
     page = session.execute(
         select(Case, Household)
         .join(Household, Household.id == Case.household_id)
-        .where(Case.gemeente_code == gemeente, Case.state != "afgesloten")
-        .order_by(Case.priority.desc(), Case.id)
+        # a literal, not a bound parameter: the planner can then use the partial index
+        .where(Case.gemeente_code == gemeente, OPEN_CASE)
+        .order_by(Case.priority.desc(), Case.id.desc())
         .limit(limit)
         .offset(offset)
     ).all()

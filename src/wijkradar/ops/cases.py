@@ -25,7 +25,6 @@ from wijkradar.ops.models import (
     StatusChange,
 )
 
-
 OPEN_CASE = text("cases.state <> 'afgesloten'")
 
 

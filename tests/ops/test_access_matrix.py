@@ -85,7 +85,8 @@ def test_access_matrix(ops_factory: sessionmaker[Session], ops_url: str, tmp_pat
                 else:
                     answer = c.post(path, data={**data, "csrf": csrf})
                 allowed = _allowed(rule, role, own, target)
-                where = f"{username} {method} {name} {target}: {answer.status_code}"
+                shown = answer.text[:200]
+                where = f"{username} {method} {name} {target}: {answer.status_code} {shown}"
                 if allowed:
                     assert answer.status_code in (200, 303, 422), where
                 else:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hmac
+import html
 import io
 import math
 import secrets
@@ -243,7 +244,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
         except cases.CaseNotFound:
             raise HTTPException(404, "no such case") from None
         except WijkradarError as error:
-            raise HTTPException(422, str(error)) from None
+            return _refused(422, str(error))
         return back(request, f"/werk/zaken/{case_id}")
 
     @api.post("/zaken/{case_id}/afsluiten")
@@ -263,7 +264,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
         except cases.CaseNotFound:
             raise HTTPException(404, "no such case") from None
         except WijkradarError as error:
-            raise HTTPException(422, str(error)) from None
+            return _refused(422, str(error))
         return back(request, f"/werk/zaken/{case_id}")
 
     @api.get("/import", response_class=HTMLResponse)
@@ -355,7 +356,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
         except cases.CaseNotFound:
             raise HTTPException(404, "no such signal") from None
         except WijkradarError as error:
-            raise HTTPException(422, str(error)) from None
+            return _refused(422, str(error))
         return back(request, "/werk/controle")
 
     @api.get("/logboek", response_class=HTMLResponse)
@@ -409,7 +410,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
         try:
             start = dt.date.fromisoformat(maand + "-01")
         except ValueError:
-            raise HTTPException(422, "maand must be YYYY-MM") from None
+            return _refused(422, "maand must be YYYY-MM")
         from wijkradar.ops.ddas import monthly
 
         with session.begin():
@@ -470,6 +471,15 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
         return page(request, "ops_partners.html", seen, partners=rows, months=months)
 
     return api
+
+
+def _refused(status: int, message: str) -> HTMLResponse:
+    """A refused change, answered here: the site's error pages turn a raised 422 into a 404."""
+    return HTMLResponse(
+        f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{html.escape(message)}</p>",
+        status_code=status,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def _set_cookie(response: Response, name: str, value: str, secure: bool, max_age: int) -> None:

@@ -19,6 +19,9 @@ from wijkradar.api.routers import analysis, api_v1, pages
 from wijkradar.api.security import SecurityHeaders, mount_docs
 from wijkradar.api.settings import Settings
 from wijkradar.domain import WijkradarError
+from wijkradar.ops import web as ops_web
+from wijkradar.ops.settings import OpsSettings
+from wijkradar.ops.store import OpsStore
 from wijkradar.store.reader import LiveDatabase
 
 log = logging.getLogger(__name__)
@@ -35,7 +38,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, ops: OpsSettings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPI(
         title="Wijkradar API",
@@ -56,6 +59,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router(templates))
     app.include_router(analysis.api_router())
     app.include_router(analysis.page_router(templates))
+    # the workspace (/werk): operational store, login required; the public pages stay public
+    app.state.ops = OpsStore(ops or OpsSettings())
+    app.include_router(ops_web.router(app.state.ops, settings.db))
     mount_docs(app)
     pages.install_error_pages(app, templates)
     # Outside the gzip middleware, so cached answers are kept compressed: ETag = build id,

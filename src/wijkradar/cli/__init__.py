@@ -1,7 +1,7 @@
 """The `wijkradar` command. Thin: each module adds its commands; nothing imports this package.
 
 Modules: data.py (build, demo, status, regions), scores.py (show, rank), export.py (export),
-web.py (serve), analysis.py (validate, compare, hotspots).
+web.py (serve), analysis.py (validate, compare, hotspots), ops.py (users, ops, signals).
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ def register_commands() -> None:
     if _registered:
         return
     _registered = True
-    from wijkradar.cli import analysis, data, export, scores, web
+    from wijkradar.cli import analysis, data, export, ops, scores, web
 
-    for module in (data, scores, export, web, analysis):
+    for module in (data, scores, export, web, analysis, ops):
         module.register(app)
 
 

@@ -1,0 +1,192 @@
+"""Reach per wijk and month, for analysts and up: counts only, through the disclosure rules.
+
+Definitions (after DDAS: a household is the address a case bundles):
+- signals: signals received (signal date in the month), also those not picked up;
+- households: distinct addresses with a signal in the month;
+- reached: of those, households whose case has a contact attempt with bereikt = ja;
+- help accepted: households whose case closed with quick fix / budget advice, or follow-up help
+  (financial or not) - codes.HELP_ACCEPTED.
+Person-level rows that the retention purge removed live on in reach_aggregates, added here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from wijkradar.compute.disclosure import SUPPRESS_BELOW, disclose_count
+from wijkradar.ops import codes
+from wijkradar.ops.auth import Principal
+from wijkradar.ops.cases import NotAllowed
+from wijkradar.ops.models import Case, ContactAttempt, Household, Partner, ReachAggregate, Signal
+
+ALL = "*"
+
+
+@dataclass(frozen=True)
+class Fact:
+    wijk: str
+    month: str
+    kind: str
+    household: int
+    reached: bool
+    accepted: bool
+
+
+@dataclass
+class Tally:
+    signals: int = 0
+    households: set[int] = field(default_factory=set)
+    reached: set[int] = field(default_factory=set)
+    accepted: set[int] = field(default_factory=set)
+
+
+@dataclass
+class Counts:
+    signals: int = 0
+    households: int = 0
+    reached: int = 0
+    accepted: int = 0
+
+
+def facts(session: Session, gemeente: str, signal_ids: Iterable[int] | None = None) -> list[Fact]:
+    """One fact per signal of the gemeente (or only the given signals)."""
+    reached = exists().where(ContactAttempt.case_id == Case.id, ContactAttempt.reached.is_(True))
+    query = (
+        select(
+            Signal.id,
+            Signal.signal_date,
+            Signal.household_id,
+            Partner.kind,
+            Household.wijk_code,
+            Case.result,
+            reached,
+        )
+        .join(Partner, Partner.id == Signal.partner_id)
+        .outerjoin(Household, Household.id == Signal.household_id)
+        .outerjoin(Case, Case.id == Signal.case_id)
+        .where(Signal.gemeente_code == gemeente)
+    )
+    if signal_ids is not None:
+        query = query.where(Signal.id.in_(list(signal_ids)))
+    out = []
+    for sid, date, household, kind, wijk, result, was_reached in session.execute(query):
+        out.append(
+            Fact(
+                wijk=wijk or "",
+                month=f"{date:%Y-%m}",
+                kind=kind,
+                household=household if household is not None else -sid,
+                reached=bool(was_reached),
+                accepted=result in codes.HELP_ACCEPTED,
+            )
+        )
+    return out
+
+
+def tally(rows: Iterable[Fact]) -> dict[tuple[str, str, str], Counts]:
+    """(wijk, month, kind or '*') -> counts."""
+    tallies: dict[tuple[str, str, str], Tally] = defaultdict(Tally)
+    for fact in rows:
+        for kind in (fact.kind, ALL):
+            t = tallies[(fact.wijk, fact.month, kind)]
+            t.signals += 1
+            t.households.add(fact.household)
+            if fact.reached:
+                t.reached.add(fact.household)
+            if fact.accepted:
+                t.accepted.add(fact.household)
+    return {
+        key: Counts(t.signals, len(t.households), len(t.reached), len(t.accepted))
+        for key, t in tallies.items()
+    }
+
+
+def counts(session: Session, gemeente: str) -> dict[tuple[str, str, str], Counts]:
+    """Live facts plus what purges kept."""
+    result = tally(facts(session, gemeente))
+    for agg in session.scalars(
+        select(ReachAggregate).where(ReachAggregate.gemeente_code == gemeente)
+    ):
+        c = result.setdefault((agg.wijk_code, agg.month, agg.partner_kind), Counts())
+        c.signals += agg.signals
+        c.households += agg.households
+        c.reached += agg.reached
+        c.accepted += agg.accepted
+    return result
+
+
+@dataclass(frozen=True)
+class ReachRow:
+    wijk: str
+    month: str
+    signals: int | None
+    households: int | None
+    per_1000: float | None
+    reached_pct: int | None
+    accepted_pct: int | None
+    by_kind: dict[str, int | None]
+
+
+def _pct(part: int, whole: int) -> int | None:
+    """A share shown only when its denominator is not itself a small count."""
+    if whole < SUPPRESS_BELOW:
+        return None
+    return round(100 * part / whole)
+
+
+def report(
+    session: Session,
+    principal: Principal,
+    gemeente: str,
+    inhabitants: Mapping[str, float | None],
+) -> list[ReachRow]:
+    """Rows per wijk and month; every count through compute.disclosure."""
+    if principal.role not in ("analyst", "coordinator", "admin") or not (
+        principal.may_see_aggregates_of(gemeente)
+    ):
+        raise NotAllowed("no access to the reach figures of this gemeente")
+    data = counts(session, gemeente)
+    kinds = sorted({k for (_, _, k) in data if k != ALL})
+    rows = []
+    for (wijk, month, kind), c in sorted(data.items()):
+        if kind != ALL:
+            continue
+        people = inhabitants.get(wijk)
+        rows.append(
+            ReachRow(
+                wijk=wijk,
+                month=month,
+                signals=disclose_count(c.signals),
+                households=disclose_count(c.households),
+                per_1000=(
+                    round(1000 * c.signals / people, 1)
+                    if people and c.signals >= SUPPRESS_BELOW
+                    else None
+                ),
+                reached_pct=_pct(c.reached, c.households),
+                accepted_pct=_pct(c.accepted, c.households),
+                by_kind={
+                    k: disclose_count(data[(wijk, month, k)].signals)
+                    if (wijk, month, k) in data
+                    else None
+                    for k in kinds
+                },
+            )
+        )
+    return rows
+
+
+def wijk_totals(session: Session, principal: Principal, gemeente: str) -> dict[str, int | None]:
+    """Signals per wijk over all months, summed before disclosure (then suppressed/rounded)."""
+    if not principal.may_see_aggregates_of(gemeente) or principal.role == "outreach":
+        raise NotAllowed("no access to the reach figures of this gemeente")
+    raw: dict[str, int] = defaultdict(int)
+    for (wijk, _month, kind), c in counts(session, gemeente).items():
+        if kind == ALL:
+            raw[wijk] += c.signals
+    return {wijk: disclose_count(n) for wijk, n in raw.items()}

@@ -48,7 +48,13 @@ def default_root() -> Path:
 
 
 def versions(root: Path) -> list[str]:
-    found = [p.name for p in root.iterdir() if p.is_dir() and _VERSION.match(p.name)]
+    # a version is a folder with methodology.yml; a folder holding only an add-on file (e.g.
+    # triangulation.yml waiting for its release) is not yet a version of its own
+    found = [
+        p.name
+        for p in root.iterdir()
+        if p.is_dir() and _VERSION.match(p.name) and (p / "methodology.yml").is_file()
+    ]
     return sorted(found, key=lambda v: tuple(int(x) for x in v.split(".")))
 
 

@@ -16,6 +16,7 @@ from wijkradar.api.i18n import WEB
 from wijkradar.api.routers import api_v1, pages
 from wijkradar.api.settings import Settings
 from wijkradar.domain import WijkradarError
+from wijkradar.ops import partner_web
 from wijkradar.ops import web as ops_web
 from wijkradar.ops.settings import OpsSettings
 from wijkradar.ops.store import OpsStore
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, ops: OpsSettings | None = None)
     # the workspace (/werk): operational store, login required; the public pages stay public
     app.state.ops = OpsStore(ops or OpsSettings())
     app.include_router(ops_web.router(app.state.ops, settings.db))
+    app.include_router(partner_web.router(app.state.ops, settings.db))
 
     @app.exception_handler(WijkradarError)
     async def _no_database(request: Request, error: WijkradarError) -> JSONResponse:

@@ -79,8 +79,7 @@ def load(version: str | None = None, root: Path | None = None) -> Triangulation:
         arrears_months=arrears["window_months"],
         arrears_high_per_1000=float(arrears["high_per_1000_households"]),
         groups=tuple(
-            Group(g["id"], g["number"], g["labels"]["nl"], g["labels"]["en"])
-            for g in raw["groups"]
+            Group(g["id"], g["number"], g["labels"]["nl"], g["labels"]["en"]) for g in raw["groups"]
         ),
     )
 

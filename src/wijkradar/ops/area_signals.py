@@ -372,7 +372,7 @@ class Recent:
 def recent(
     session: Session, org: PartnerOrg, wijk: str, characteristics: list[str], months: int = 3
 ) -> Recent:
-    start = _months_back(f"{clock.today():%Y-%m}", months - 1)
+    start = months_back(f"{clock.today():%Y-%m}", months - 1)
     base = select(AreaSignal.id).where(AreaSignal.wijk_code == wijk, AreaSignal.month >= start)
     if characteristics:
         base = base.where(
@@ -461,7 +461,7 @@ def import_csv(
 # --- counts and retention ----------------------------------------------------------------------
 
 
-def _months_back(month: str, n: int) -> str:
+def months_back(month: str, n: int) -> str:
     year, mon = int(month[:4]), int(month[5:7])
     index = year * 12 + mon - 1 - n
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
@@ -515,7 +515,7 @@ def purge(factory: sessionmaker[Session], retention_months: int) -> PurgeReport:
     """Delete signals whose month is more than `retention_months` before this month; their
     counts go into area_signal_aggregates and each gemeente gets a deletion record. One
     transaction: a failed purge deletes nothing."""
-    cutoff = _months_back(f"{clock.today():%Y-%m}", retention_months)
+    cutoff = months_back(f"{clock.today():%Y-%m}", retention_months)
     with factory() as session, session.begin():
         old = AreaSignal.month < cutoff
         per_gemeente = session.execute(

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from wijkradar.compute.disclosure import disclose_count
 from wijkradar.methodology.triangulation import Triangulation
-from wijkradar.ops.area_signals import ALL, _months_back
+from wijkradar.ops.area_signals import ALL, months_back
 from wijkradar.store.ops_context import WijkFigures
 
 CLASSES = ("known_signalled", "under_the_radar", "emerging", "quiet")
@@ -71,7 +71,7 @@ def trend(
 ) -> Trend:
     """Counts of `wijk` and `key` ('*' or a characteristic) in the windows ending at `month`."""
     longest = max(*config.windows, config.recent_months + config.baseline_months)
-    per_month = [counts.get((wijk, _months_back(month, i), key), (0, 0)) for i in range(longest)]
+    per_month = [counts.get((wijk, months_back(month, i), key), (0, 0)) for i in range(longest)]
     return Trend(
         windows={w: sum(n for n, _ in per_month[:w]) for w in config.windows},
         recent=sum(n for n, _ in per_month[: config.recent_months]),
@@ -94,7 +94,7 @@ def classify_one(
 ) -> WijkClass:
     overall = trend(counts, figures.code, ALL, month, config)
     signalled_n = sum(
-        counts.get((figures.code, _months_back(month, i), ALL), (0, 0))[0]
+        counts.get((figures.code, months_back(month, i), ALL), (0, 0))[0]
         for i in range(config.signalled_months)
     )
     signalled = signalled_n >= config.min_signals
@@ -108,7 +108,7 @@ def classify_one(
     for key in characteristics:
         t = trend(counts, figures.code, key, month, config)
         n = sum(
-            counts.get((figures.code, _months_back(month, i), key), (0, 0))[0]
+            counts.get((figures.code, months_back(month, i), key), (0, 0))[0]
             for i in range(config.signalled_months)
         )
         per[key] = (key in figures.flags, disclose_count(n), t.rising(config))

@@ -28,7 +28,7 @@ _STREET = re.compile(
     r"\b[A-Z][a-z]+(straat|laan|weg|plein|gracht|kade|singel|dreef|hof|steeg)\s+\d+[a-zA-Z]?\b"
 )
 _NAME = re.compile(
-    r"\b(meneer|mevrouw|mevr\.?|mw\.?|dhr\.?|de heer|familie|fam\.?)\s+"
+    r"\b(?i:meneer|mevrouw|mevr\.?|mw\.?|dhr\.?|de heer|familie|fam\.?)\s+"
     r"((van|de|der|den|ter|ten)\s+)*[A-Z][a-z]+"
 )
 _NINE = re.compile(r"(?<!\d)\d{9}(?!\d)")

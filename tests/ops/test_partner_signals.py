@@ -137,22 +137,34 @@ def test_status_history_is_append_only_and_follows_the_steps(
     _orgs(ops_factory)
     with ops_factory() as session, session.begin():
         sid = sig.submit(session, sig.org_of(session, P_A), _inp(), "p-a", "web").id
-    with ops_factory() as session, session.begin():
-        with pytest.raises(sig.NotAllowed):  # partners do not set statuses
-            sig.set_status(session, P_A, sid, "besproken", "")
-    with ops_factory() as session, session.begin():
-        with pytest.raises(sig.NotAllowed):  # another gemeente's staff do not see it
-            sig.set_status(session, ANALYST_B, sid, "besproken", "")
+    with (
+        ops_factory() as session,
+        session.begin(),
+        pytest.raises(sig.NotAllowed),
+    ):  # partners do not set statuses
+        sig.set_status(session, P_A, sid, "besproken", "")
+    with (
+        ops_factory() as session,
+        session.begin(),
+        pytest.raises(sig.NotAllowed),
+    ):  # another gemeente's staff do not see it
+        sig.set_status(session, ANALYST_B, sid, "besproken", "")
     with ops_factory() as session, session.begin():
         sig.set_status(session, COORD_A, sid, "besproken", "In wijkoverleg besproken")
-    with ops_factory() as session, session.begin():
-        with pytest.raises(sig.SignalRefused):  # no personal data in notes either
-            sig.set_status(session, COORD_A, sid, "opgevolgd", "Mevrouw Jansen gebeld")
+    with (
+        ops_factory() as session,
+        session.begin(),
+        pytest.raises(sig.SignalRefused),
+    ):  # no personal data in notes either
+        sig.set_status(session, COORD_A, sid, "opgevolgd", "Mevrouw Jansen gebeld")
     with ops_factory() as session, session.begin():
         sig.set_status(session, COORD_A, sid, "opgevolgd", "Extra spreekuur in buurthuis")
-    with ops_factory() as session, session.begin():
-        with pytest.raises(sig.SignalRefused):  # a final status has no next step
-            sig.set_status(session, COORD_A, sid, "besproken", "")
+    with (
+        ops_factory() as session,
+        session.begin(),
+        pytest.raises(sig.SignalRefused),
+    ):  # a final status has no next step
+        sig.set_status(session, COORD_A, sid, "besproken", "")
     with ops_factory() as session:
         steps = [(h.status, h.note) for h in sig.history(session, sid)]
         assert steps == [
@@ -165,9 +177,8 @@ def test_status_history_is_append_only_and_follows_the_steps(
         "UPDATE area_signal_history SET note = 'x'",
         "DELETE FROM area_signal_history",
     ):
-        with ops_factory() as session, pytest.raises(DBAPIError):
-            with session.begin():
-                session.execute(text(statement))
+        with ops_factory() as session, pytest.raises(DBAPIError), session.begin():
+            session.execute(text(statement))
 
 
 def test_partners_see_their_own_signals_only(ops_factory: sessionmaker[Session]) -> None:

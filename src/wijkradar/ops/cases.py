@@ -267,7 +267,7 @@ def resolve_review(
         raise WijkradarError(f"signal {signal_id} is not in the review queue")
     if decision == "accept":
         assert signal.household_id is not None
-        signal.case_id = _open_case(
+        signal.case_id, _created = _open_case(
             session, signal.household_id, signal.gemeente_code, signal.signal_date, username
         )
         refresh_cases(session, {signal.case_id}, None)

@@ -353,9 +353,10 @@ def _demo_partners(monitor: Path) -> None:
         engine.dispose()
     console.print(
         f"Partner signals: {result.orgs} fictional partners, {result.signals} area signals, "
-        f"{result.places} vindplaatsen; account {result.account[0]} ({result.account[1]}, "
-        f"{result.account[2]}); see /werk/radar"
+        f"{result.places} vindplaatsen; see /werk/radar. Accounts (same password):"
     )
+    for username, role, gemeente in result.accounts:
+        console.print(f"  {username}  {role}  {gemeente}")
 
 
 def status_command(db: DbOption = None) -> None:

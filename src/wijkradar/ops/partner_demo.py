@@ -1,9 +1,11 @@
 """`wijkradar demo` for partner signals: fictional partner organisations, a partner account,
 area signals over the last 14 months and vindplaatsen for the demo gemeenten (GM98xx).
 
-The signals are drawn so that every class of the triangulation occurs: most wijken with high
-stacking get signals, some deliberately none (under the radar); some wijken with low stacking
-get a rise in the last three months (emerging). Everything is invented and labelled 'Fictief'.
+Two gemeenten get partners: the workspace demo's first gemeente (account demo-partner) and the
+demo gemeente with the most wijken (account demo-beleid, an analyst). The signals are drawn so
+that every class of the triangulation occurs there: wijken with high stacking alternate between
+signalled and silent (under the radar), low ones between a rise in the last three months
+(emerging) and a trickle (quiet). Everything is invented and labelled 'Fictief'.
 """
 
 from __future__ import annotations
@@ -11,13 +13,17 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from wijkradar.ops import area_signals, clock, vindplaatsen
+from wijkradar.ops import area_signals, auth, clock, vindplaatsen
 from wijkradar.ops.models import PostcodeBuurt, User
 from wijkradar.ops.partner_models import BANDS, PLACE_KINDS, PartnerOrg
+
+if TYPE_CHECKING:
+    from wijkradar.store.ops_context import WijkFigures
 
 ORGS = (
     ("Huisartsenpraktijk Fictief", "huisarts"),
@@ -40,7 +46,7 @@ class PartnerDemo:
     orgs: int
     signals: int
     places: int
-    account: tuple[str, str, str]
+    accounts: list[tuple[str, str, str]]  # username, role, gemeente
 
 
 def seed_partners(
@@ -50,14 +56,22 @@ def seed_partners(
 
     rng = random.Random(seed_value)
     figures = wijk_figures(monitor_db)
-    gemeenten = sorted({f.gemeente for f in figures.values()})[:2]
+    per_gemeente: dict[str, list[str]] = {}
+    for code, f in sorted(figures.items()):
+        per_gemeente.setdefault(f.gemeente, []).append(code)
+    if not per_gemeente:
+        return PartnerDemo(0, 0, 0, [])
+    # the workspace demo's main gemeente (the first) and the one with the most wijken
+    first = min(per_gemeente)
+    largest = max(per_gemeente, key=lambda g: (len(per_gemeente[g]), g))
+    gemeenten = sorted({first, largest})
+    accounts = [("demo-partner", "partner", first), ("demo-beleid", "analyst", largest)]
     chars = area_signals.characteristic_ids()
     groups = area_signals.group_ids()
     this_month = f"{clock.today():%Y-%m}"
     n_orgs = n_signals = n_places = 0
-    account = ("demo-partner", "partner", gemeenten[0] if gemeenten else "-")
     for gemeente in gemeenten:
-        wijken = sorted(c for c, f in figures.items() if f.gemeente == gemeente)
+        wijken = per_gemeente[gemeente]
         with factory() as session, session.begin():
             if session.scalar(select(PartnerOrg).where(PartnerOrg.gemeente_code == gemeente)):
                 continue  # seeded before
@@ -68,41 +82,66 @@ def seed_partners(
                 share = covered[index % 2 :: 2] or covered
                 orgs.append(area_signals.add_org(session, gemeente, name, kind, share))
             n_orgs += len(orgs)
-            if gemeente == gemeenten[0] and not session.scalar(
-                select(User).where(User.username == account[0])
-            ):
-                area_signals.add_member(session, account[0], password, orgs[0])
+            for username, role, where in accounts:
+                if where == gemeente and not session.scalar(
+                    select(User).where(User.username == username)
+                ):
+                    if role == "partner":
+                        area_signals.add_member(session, username, password, orgs[0])
+                    else:
+                        auth.add_user(session, username, password, role, gemeente)
+            plan = _plan(wijken, covered, figures)
             for code in wijken:
-                stacking = figures[code].stacking or 0
-                quiet_high = stacking >= 3 and rng.random() < 0.3
-                emerging = stacking < 3 and rng.random() < 0.3
                 for back in range(14):
                     month = area_signals.months_back(this_month, back)
-                    if quiet_high or code not in covered:
-                        rate = 0.0
-                    elif emerging:
-                        rate = 2.5 if back < 3 else 0.2
-                    else:
-                        rate = 0.5 + 0.5 * stacking
+                    rate = _rate(plan[code], back, figures[code].stacking or 0)
                     for _ in range(_poisson(rng, rate)):
-                        org = rng.choice(orgs)
                         flagged = [c for c in figures[code].flags if c in chars]
                         picked = rng.sample(flagged, min(2, len(flagged))) if flagged else []
+                        rising = plan[code] == "emerging" and back < 3
                         inp = area_signals.SignalInput(
                             wijk=code,
                             month=month,
                             characteristics=picked or [rng.choice(chars)],
                             groups=[rng.choice(groups)] if rng.random() < 0.6 else [],
                             direction="meer"
-                            if emerging and back < 3
-                            else rng.choice(("meer", "gelijk", "gelijk", "minder")),
+                            if rising
+                            else rng.choice(("gelijk", "gelijk", "minder")),
                             band=rng.choice(BANDS[:3]),
                             text=rng.choice(TEXTS),
                         )
-                        area_signals.submit(session, org, inp, "demo", "web")
+                        area_signals.submit(session, rng.choice(orgs), inp, "demo", "web")
                         n_signals += 1
             n_places += _places(session, gemeente, orgs, rng)
-    return PartnerDemo(n_orgs, n_signals, n_places, account)
+    return PartnerDemo(n_orgs, n_signals, n_places, accounts)
+
+
+def _plan(wijken: list[str], covered: list[str], figures: dict[str, WijkFigures]) -> dict[str, str]:
+    """The class each wijk is drawn towards: high-stacking wijken alternate between signalled
+    and silent, low ones between emerging and quiet; an uncovered wijk gets no signals."""
+    plan: dict[str, str] = {}
+    high = low = 0
+    for code in wijken:
+        if code not in covered:
+            plan[code] = "silent"
+        elif (figures[code].stacking or 0) >= 3:
+            plan[code] = ("signalled", "silent")[high % 2]
+            high += 1
+        else:
+            plan[code] = ("emerging", "quiet")[low % 2]
+            low += 1
+    return plan
+
+
+def _rate(plan: str, back: int, stacking: int) -> float:
+    """Expected signals in a month `back` months ago."""
+    if plan == "signalled":
+        return 0.8 + 0.4 * stacking
+    if plan == "emerging":
+        return 3.0 if back < 3 else 0.2
+    if plan == "quiet":
+        return 0.2
+    return 0.0
 
 
 def _places(session: Session, gemeente: str, orgs: list[PartnerOrg], rng: random.Random) -> int:

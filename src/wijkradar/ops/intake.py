@@ -86,7 +86,7 @@ def check_rows(
     valid: list[Row] = []
     rejected: list[Rejection] = []
     total = 0
-    for number, raw in enumerate(read_table(content, filename, mapping), start=2):
+    for number, raw in read_table(content, filename, mapping):
         total += 1
         parsed = parse_row(raw, number, mapping, today)
         (rejected if isinstance(parsed, Rejection) else valid).append(parsed)  # type: ignore[arg-type]

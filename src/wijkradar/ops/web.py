@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wijkradar.domain import WijkradarError
-from wijkradar.ops import audit, auth, cases, codes, intake, priority, reach
+from wijkradar.ops import audit, auth, cases, clock, codes, intake, priority, reach
 from wijkradar.ops.auth import Principal
 from wijkradar.ops.i18n import Words
 from wijkradar.ops.mapping import parse as parse_mapping
@@ -220,7 +220,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
             seen,
             v=view,
             reasons=priority.decode(view.case.priority_reasons, lang_of(request)),
-            today=dt.date.today().isoformat(),
+            today=clock.today().isoformat(),
         )
 
     @api.post("/zaken/{case_id}/contact")
@@ -274,7 +274,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
         return page(request, "ops_import.html", seen, result=None, rejected=[], failed=False)
 
     @api.post("/import", response_class=HTMLResponse)
-    async def import_upload(
+    def import_upload(
         request: Request,
         seen: Me,
         mapping_file: Annotated[UploadFile, File()],
@@ -284,12 +284,13 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
     ) -> HTMLResponse:
         check_csrf(seen, csrf)
         gemeente = coordinator(seen)
-        content = await data_file.read(MAX_UPLOAD + 1)
+        # a plain def: FastAPI runs it in a worker thread, so a long import blocks no one else
+        content = data_file.file.read(MAX_UPLOAD + 1)
         if len(content) > MAX_UPLOAD:
             raise HTTPException(413, "file larger than 50 MB")
         name = Path(data_file.filename or "upload.csv").name
         try:
-            mapping = parse_mapping(yaml.safe_load(await mapping_file.read(1_000_000)), "mapping")
+            mapping = parse_mapping(yaml.safe_load(mapping_file.file.read(1_000_000)), "mapping")
             from wijkradar.store.ops_context import area_context, buurt_stacking
 
             stacking = buurt_stacking(area_context(monitor_db, gemeente))

@@ -5,7 +5,7 @@ The status history and the deletion records are append-only (triggers, as in 000
 run may delete a signal's history together with the signal while it holds a purge_guard row.
 
 Revision ID: 0101_partners
-Revises: 0001
+Revises: 0002
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0101_partners"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

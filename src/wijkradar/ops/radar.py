@@ -32,6 +32,7 @@ class Trend:
     recent: int
     baseline: int
     recent_more: int
+    signalled: int
 
     def rising(self, config: Triangulation) -> bool:
         if self.recent < config.min_recent:
@@ -62,42 +63,43 @@ class WijkClass:
     arrears_high: bool = False
 
 
+def months(month: str, config: Triangulation) -> list[str]:
+    """`month` and the months before it, as far back as any window or baseline reaches."""
+    longest = max(*config.windows, config.recent_months + config.baseline_months)
+    return [months_back(month, i) for i in range(longest)]
+
+
 def trend(
     counts: Mapping[tuple[str, str, str], tuple[int, int]],
     wijk: str,
     key: str,
-    month: str,
+    month: str | list[str],
     config: Triangulation,
 ) -> Trend:
-    """Counts of `wijk` and `key` ('*' or a characteristic) in the windows ending at `month`."""
-    longest = max(*config.windows, config.recent_months + config.baseline_months)
-    per_month = [counts.get((wijk, months_back(month, i), key), (0, 0)) for i in range(longest)]
+    """Counts of `wijk` and `key` ('*' or a characteristic) in the windows ending at `month`
+    (or at the first of the prepared `months(...)` list)."""
+    back = months(month, config) if isinstance(month, str) else month
+    per_month = [counts.get((wijk, m, key), (0, 0)) for m in back]
+    recent, baseline = config.recent_months, config.baseline_months
     return Trend(
         windows={w: sum(n for n, _ in per_month[:w]) for w in config.windows},
-        recent=sum(n for n, _ in per_month[: config.recent_months]),
-        baseline=sum(
-            n
-            for n, _ in per_month[
-                config.recent_months : config.recent_months + config.baseline_months
-            ]
-        ),
-        recent_more=sum(m for _, m in per_month[: config.recent_months]),
+        recent=sum(n for n, _ in per_month[:recent]),
+        baseline=sum(n for n, _ in per_month[recent : recent + baseline]),
+        recent_more=sum(m for _, m in per_month[:recent]),
+        signalled=sum(n for n, _ in per_month[: config.signalled_months]),
     )
 
 
 def classify_one(
     figures: WijkFigures,
     counts: Mapping[tuple[str, str, str], tuple[int, int]],
-    month: str,
+    month: str | list[str],
     config: Triangulation,
     characteristics: Iterable[str] = (),
 ) -> WijkClass:
-    overall = trend(counts, figures.code, ALL, month, config)
-    signalled_n = sum(
-        counts.get((figures.code, months_back(month, i), ALL), (0, 0))[0]
-        for i in range(config.signalled_months)
-    )
-    signalled = signalled_n >= config.min_signals
+    back = months(month, config) if isinstance(month, str) else month
+    overall = trend(counts, figures.code, ALL, back, config)
+    signalled = overall.signalled >= config.min_signals
     rising = overall.rising(config)
     high = (figures.stacking or 0) >= config.high_stacking
     if high:
@@ -106,12 +108,8 @@ def classify_one(
         klass = "emerging" if rising else "quiet"
     per: dict[str, tuple[bool, int | None, bool]] = {}
     for key in characteristics:
-        t = trend(counts, figures.code, key, month, config)
-        n = sum(
-            counts.get((figures.code, months_back(month, i), key), (0, 0))[0]
-            for i in range(config.signalled_months)
-        )
-        per[key] = (key in figures.flags, disclose_count(n), t.rising(config))
+        t = trend(counts, figures.code, key, back, config)
+        per[key] = (key in figures.flags, disclose_count(t.signalled), t.rising(config))
     return WijkClass(
         code=figures.code,
         name=figures.name,
@@ -137,9 +135,10 @@ def classify(
     """One class per wijk of the monitor; `arrears` (wijk -> arrears households in the
     arrears window) adds the second fast signal per 1,000 households where present."""
     keys = tuple(characteristics)
+    back = months(month, config)
     out = []
     for code in sorted(wijken):
-        row = classify_one(wijken[code], counts, month, config, keys)
+        row = classify_one(wijken[code], counts, back, config, keys)
         figures = wijken[code]
         if arrears is not None and figures.households:
             n = arrears.get(code, 0)

@@ -246,6 +246,12 @@ def test_policy_adviser_sees_the_four_classes(world: tuple) -> None:  # type: ig
     login(other, "analyst-2")
     theirs = other.get("/werk/radar?gemeente=GM0001")
     assert "WK000101" not in theirs.text and "WK000201" in theirs.text
+    detail = analyst.get("/werk/radar/WK000101")
+    assert re.search(r'id="class">Bekend en gesignaleerd<', detail.text)
+    assert other.get("/werk/radar/WK000101").status_code == 403
+    assert analyst.get("/werk/radar/WK999999").status_code == 403
+    profile = analyst.get("/gebied/WK000101")
+    assert 'href="/werk/radar/WK000101"' in profile.text
     english = analyst.get("/werk/radar?lang=en")
     assert "Known and signalled" in english.text and 'lang="en"' in english.text
 

@@ -75,6 +75,7 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Arrears per 1,000 households",
     },
     "profile": {"nl": "Profiel", "en": "Profile"},
+    "wk_rising": {"nl": "Signalen stijgen", "en": "Signals rising"},
     "reference_month": {"nl": "Peilmaand", "en": "Reference month"},
     "radar_note": {
         "nl": "Klassen: stapeling {high} of meer in de monitor = hoog; gesignaleerd = {min} of "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hmac
 import math
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -356,6 +357,40 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
             summary=radar.summary(rows),
             svg=svg,
             place_count=place_count,
+        )
+
+    @api.get("/radar/{wijk}", response_class=HTMLResponse)
+    def radar_wijk(
+        request: Request, session: DB, seen: Me, wijk: str, maand: str | None = None
+    ) -> Response:
+        """One wijk's partner signals beside its figures: per characteristic flagged or not,
+        disclosed signals in the signalled window, rising; overall windows and class."""
+        from wijkradar.methodology.triangulation import load_cached
+        from wijkradar.store.ops_context import wijk_figures
+
+        if not re.fullmatch(r"WK\d{6}", wijk):
+            raise HTTPException(404, "no such wijk")
+        target = gemeente_for(seen, "GM" + wijk[2:6])
+        if target != "GM" + wijk[2:6]:
+            raise HTTPException(403, "no access to this gemeente")
+        figures = wijk_figures(monitor_db, target).get(wijk)
+        if figures is None:
+            raise HTTPException(404, "no such wijk in the monitor")
+        config = load_cached()
+        month = maand if maand and sig.MONTH.match(maand) else f"{clock.today():%Y-%m}"
+        with session.begin():
+            counts = sig.monthly_counts(session, target)
+            cover = vindplaatsen.coverage(session, target, [wijk])[wijk]
+        chars, _groups = labels(lang_of(request))
+        (row,) = radar.classify({wijk: figures}, counts, month, config, list(chars))
+        return page(
+            request,
+            "partner_wijk.html",
+            seen,
+            r=row,
+            config=config,
+            month=month,
+            cover=cover,
         )
 
     @api.get("/vindplaatsen", response_class=HTMLResponse)

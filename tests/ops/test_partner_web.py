@@ -277,6 +277,8 @@ def test_vindplaatsen_and_coverage_gaps(world: tuple) -> None:  # type: ignore[t
     row = re.search(r'<tr id="cover-WK000102">.*?</tr>', page.text)
     assert row and "voedselbank: 1" in row.group(0) and "geen partner" not in row.group(0)
     assert "BU00010201" in page.text
+    # on the map: Noord has one vindplaats now, Centrum none
+    assert "Noord: 1 vindplaatsen" in page.text and "Centrum: 0 vindplaatsen" in page.text
     analyst = _client(world)
     token = login(analyst, "analyst-1")
     assert (
@@ -292,3 +294,21 @@ def test_vindplaatsen_and_coverage_gaps(world: tuple) -> None:  # type: ignore[t
         ).status_code
         == 403
     )
+
+
+def test_partners_never_reach_person_level_pages(world: tuple) -> None:  # type: ignore[type-arg]
+    c = _client(world)
+    login(c, "p-1")
+    for path in (
+        "/werk/wachtrij",
+        "/werk/import",
+        "/werk/controle",
+        "/werk/logboek",
+        "/werk/bereik",
+        "/werk/partners",
+        "/werk/zaken/1",
+    ):
+        assert c.get(path).status_code == 403, path
+    assert c.get("/werk/signalen/nieuw").status_code == 200
+    # places and coverage are no person-level data: partners see where the others work
+    assert c.get("/werk/vindplaatsen").status_code == 200

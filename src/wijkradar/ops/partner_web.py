@@ -407,6 +407,9 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
             rows = vindplaatsen.listing(session, target)
             known = sorted(set(figures) | {r.wijk_code for r in rows if r.wijk_code})
             cover = vindplaatsen.coverage(session, target, known)
+        from wijkradar.store.ops_context import wijk_boundaries
+
+        svg = _places_map(cover, figures, wijk_boundaries(monitor_db, target), lang_of(request))
         return page(
             request,
             "partner_places.html",
@@ -414,6 +417,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
             target=target,
             rows=rows,
             cover=cover,
+            svg=svg,
             names={c: f.name for c, f in figures.items()},
             kinds=PLACE_KINDS,
             error="",
@@ -480,5 +484,44 @@ def _map(rows: list[radar.WijkClass], geometries: dict[str, str], w: PWords, lan
         title=w("radar"),
         scale=scale,
         legend_title=w("class"),
+        status_labels={"suppressed": w("suppressed"), "missing": "–"},
+    )
+
+
+def _places_map(
+    cover: dict[str, vindplaatsen.Coverage],
+    figures: dict[str, Any],
+    geometries: dict[str, str],
+    lang: str,
+) -> str:
+    """Wijken shaded by their number of vindplaatsen (places, not persons: shown as they are);
+    a wijk with neither partner nor vindplaats is a gap."""
+    if not geometries:
+        return ""
+    from wijkradar.reports import svg
+
+    w = PWords(lang)
+    scale = svg.Scale((0, 1, 2, 3, 5, math.inf), ("0", "1", "2", "3–4", "5+"))
+    areas = []
+    for code, c in cover.items():
+        n = sum(c.places.values())
+        name = figures[code].name if code in figures else code
+        label = f"{n} {w('places_here').lower()}" + (f" — {w('gap')}" if c.gap else "")
+        areas.append(
+            svg.Area(
+                code=code,
+                name=name,
+                value=float(n),
+                status="ok",
+                href=f"#cover-{code}",
+                label=label,
+            )
+        )
+    return svg.choropleth(
+        areas,
+        geometries,
+        title=w("vindplaatsen"),
+        scale=scale,
+        legend_title=w("places_here"),
         status_labels={"suppressed": w("suppressed"), "missing": "–"},
     )

@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -117,7 +118,7 @@ def setup(url: str, monitor_wijken: list[str], n: int, rng: random.Random) -> No
             session.execute(insert(AreaSignalTopic), topics)
     if engine.dialect.name == "postgresql":
         with engine.begin() as con:
-            con.exec_driver_sql("SELECT setval('area_signals_id_seq', %s)" % next_id)
+            con.exec_driver_sql(f"SELECT setval('area_signals_id_seq', {next_id})")
             con.exec_driver_sql("ANALYZE")
     engine.dispose()
 
@@ -202,6 +203,7 @@ def main() -> None:
                     "p99": round(pct(0.99), 1), "max": round(latencies[-1] * 1000, 1)},
     }  # fmt: skip
     print(json.dumps(result) if args.json else json.dumps(result, indent=2))
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

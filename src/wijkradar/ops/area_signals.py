@@ -15,7 +15,7 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import case, delete, exists, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from wijkradar.compute.disclosure import disclose_count
@@ -373,21 +373,21 @@ def recent(
     session: Session, org: PartnerOrg, wijk: str, characteristics: list[str], months: int = 3
 ) -> Recent:
     start = months_back(f"{clock.today():%Y-%m}", months - 1)
-    base = select(AreaSignal.id).where(AreaSignal.wijk_code == wijk, AreaSignal.month >= start)
+    where = [AreaSignal.wijk_code == wijk, AreaSignal.month >= start]
     if characteristics:
-        base = base.where(
-            AreaSignal.id.in_(
-                select(AreaSignalTopic.signal_id).where(
-                    AreaSignalTopic.kind == "c", AreaSignalTopic.topic.in_(characteristics)
-                )
+        # correlated on the topics' primary key, so the wijk's signals drive the query
+        where.append(
+            exists().where(
+                AreaSignalTopic.signal_id == AreaSignal.id,
+                AreaSignalTopic.kind == "c",
+                AreaSignalTopic.topic.in_(characteristics),
             )
         )
-    ids = base.subquery()
-    total = session.scalar(select(func.count()).select_from(ids)) or 0
+    total = session.scalar(select(func.count()).select_from(AreaSignal).where(*where)) or 0
     own = list(
         session.scalars(
             select(AreaSignal)
-            .where(AreaSignal.id.in_(select(ids.c.id)), AreaSignal.org_id == org.id)
+            .where(*where, AreaSignal.org_id == org.id)
             .order_by(AreaSignal.id.desc())
             .limit(20)
         )

@@ -120,8 +120,9 @@ class AreaSignalTopic(Base):
         ForeignKey("area_signals.id", ondelete="CASCADE"), primary_key=True
     )
     kind: Mapped[str] = mapped_column(String(1), primary_key=True)
+    #: no index on (kind, topic): SQLite would then drive aggregations from this table (all
+    #: signals of the country) instead of from a gemeente's signals
     topic: Mapped[str] = mapped_column(String(30), primary_key=True)
-    __table_args__ = (Index("ix_area_signal_topics_topic", "kind", "topic"),)
 
 
 class AreaSignalStatus(Base):

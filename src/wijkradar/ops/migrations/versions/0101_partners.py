@@ -87,7 +87,6 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["signal_id"], ["area_signals.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("signal_id", "kind", "topic"),
     )
-    op.create_index("ix_area_signal_topics_topic", "area_signal_topics", ["kind", "topic"])
     op.create_table(
         "area_signal_history",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -174,7 +173,6 @@ def downgrade() -> None:
     op.drop_table("area_signal_aggregates")
     op.drop_index("ix_area_signal_history_signal", table_name="area_signal_history")
     op.drop_table("area_signal_history")
-    op.drop_index("ix_area_signal_topics_topic", table_name="area_signal_topics")
     op.drop_table("area_signal_topics")
     op.drop_index("ix_area_signals_org", table_name="area_signals")
     op.drop_index("ix_area_signals_wijk_month", table_name="area_signals")

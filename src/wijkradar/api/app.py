@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+from typing import Any
 
 import duckdb
 from fastapi import FastAPI, Request
@@ -13,7 +15,9 @@ from fastapi.templating import Jinja2Templates
 
 from wijkradar import __version__
 from wijkradar.api.i18n import WEB
+from wijkradar.api.models import ErrorOut
 from wijkradar.api.routers import api_v1, pages
+from wijkradar.api.security import SecurityHeaders, mount_docs
 from wijkradar.api.settings import Settings
 from wijkradar.domain import WijkradarError
 from wijkradar.ops import partner_web
@@ -21,6 +25,19 @@ from wijkradar.ops import web as ops_web
 from wijkradar.ops.settings import OpsSettings
 from wijkradar.ops.store import OpsStore
 from wijkradar.store.reader import open_read
+
+log = logging.getLogger(__name__)
+
+NO_DATABASE = (
+    "the monitor database is not available: not built yet, or not readable;"
+    " run `wijkradar demo` or `wijkradar build` on the server"
+)
+# Documented for every operation; the bodies are FastAPI's {"detail": ...}.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "Unknown region, year, framework or path"},
+    422: {"model": ErrorOut, "description": "A parameter has an invalid value"},
+    503: {"model": ErrorOut, "description": "No monitor database has been built yet"},
+}
 
 
 class _Database:
@@ -49,9 +66,13 @@ def create_app(settings: Settings | None = None, ops: OpsSettings | None = None)
         title="Wijkradar API",
         version=__version__,
         description="Stored vulnerability scores per gemeente, wijk and buurt, with provenance.",
+        docs_url=None,  # security.mount_docs serves /docs from a package, not a CDN
+        redoc_url=None,
+        responses=ERROR_RESPONSES,
     )
     # A national map page is ~0.7 MB of SVG and tables; compressed it is about a sixth of that.
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
+    app.add_middleware(SecurityHeaders)
     app.state.settings = settings
     app.state.db = _Database(settings)
     templates = Jinja2Templates(directory=str(WEB / "templates"))
@@ -62,9 +83,12 @@ def create_app(settings: Settings | None = None, ops: OpsSettings | None = None)
     app.state.ops = OpsStore(ops or OpsSettings())
     app.include_router(ops_web.router(app.state.ops, settings.db))
     app.include_router(partner_web.router(app.state.ops, settings.db))
+    mount_docs(app)
 
     @app.exception_handler(WijkradarError)
     async def _no_database(request: Request, error: WijkradarError) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=503)
+        # The full message names server paths: it goes to the log, not to the client.
+        log.error("database unavailable: %s", error)
+        return JSONResponse({"detail": NO_DATABASE}, status_code=503)
 
     return app

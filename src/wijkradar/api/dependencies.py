@@ -14,6 +14,8 @@ from wijkradar.api.settings import Settings
 from wijkradar.store import queries
 
 LEVELS = ("gemeente", "wijk", "buurt")
+# The published schema says which metrics exist, so a client (or a fuzzer) knows before asking.
+METRIC_PATTERN = "^(" + "|".join(queries.METRICS) + r"|theme:[A-Za-z0-9_]+|char:[A-Za-z0-9_]+)$"
 
 
 def get_settings(request: Request) -> Settings:
@@ -71,7 +73,7 @@ def get_view(
     year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     framework: Annotated[str | None, Query(max_length=40)] = None,
     reference: Annotated[str | None, Query(max_length=12)] = None,
-    metric: Annotated[str | None, Query(max_length=80)] = None,
+    metric: Annotated[str | None, Query(max_length=80, pattern=METRIC_PATTERN)] = None,
 ) -> View:
     years = queries.score_years(con)
     if not years:

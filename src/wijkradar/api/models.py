@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, field_validator
 
 
 class Figure(BaseModel):
@@ -177,9 +178,23 @@ class SourceOut(BaseModel):
     n_missing: int
 
 
+class ErrorOut(BaseModel):
+    """Every error body: a message, or FastAPI's list of parameter problems (422)."""
+
+    detail: str | list[dict[str, Any]]
+
+
 class BuildOut(BaseModel):
     build_id: str
-    created_at: datetime
+    created_at: AwareDatetime  # stored as UTC without zone; given its zone on the way out
+
+    @field_validator("created_at", mode="before")
+    @classmethod
+    def _utc(cls, value: Any) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
     code_version: str
     method_version: str | None
     demo: bool

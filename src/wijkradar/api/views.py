@@ -321,8 +321,8 @@ def ranking(
             reference=view.reference,
             limit=limit,
         )
-    except WijkradarError as error:  # e.g. char:<id> the build's methodology lacks
-        raise HTTPException(422, str(error)) from None
+    except WijkradarError as error:  # e.g. char:<id> the build's methodology lacks: well-formed
+        raise HTTPException(404, str(error)) from None  # but unknown here, like a framework
     unit = metric_unit(view.metric)
     out_rows = []
     for r in rows:

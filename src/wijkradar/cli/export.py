@@ -28,9 +28,21 @@ def register(app: typer.Typer) -> None:
         db: Annotated[Path | None, typer.Option(help="monitor database")] = None,
     ) -> None:
         """Export stored scores; writes OUT and OUT.metadata.json (method, sources, licence)."""
-        from wijkradar.domain import WijkradarError
+        from wijkradar.domain import InputError, WijkradarError
         from wijkradar.reports import exports
         from wijkradar.store.reader import open_read
+
+        if out.is_dir():
+            raise InputError(
+                out, "--out is a directory", expected="a file path to write", found="a directory"
+            )
+        if not out.parent.is_dir():
+            raise InputError(
+                out,
+                "--out: no such folder",
+                expected="a file in an existing folder",
+                found=f"{out.parent} does not exist",
+            )
 
         if level not in ("gemeente", "wijk", "buurt"):
             raise WijkradarError(f"--level must be gemeente, wijk or buurt, not {level!r}")

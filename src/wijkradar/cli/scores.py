@@ -234,7 +234,7 @@ def register(app: typer.Typer) -> None:
         ] = "stacking",
         framework: FrameworkOption = "tno",
         reference: Annotated[str, typer.Option(help="Reference population.")] = "NL01",
-        top: Annotated[int, typer.Option(help="How many rows.")] = 20,
+        top: Annotated[int, typer.Option(help="How many rows.", min=1)] = 20,
         lang: LangOption = "nl",
         db: DbOption = None,
     ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from wijkradar.domain.observation import Level
@@ -54,3 +55,19 @@ class Boundary:
     year: int
     geometry: str  # GeoJSON geometry (Polygon or MultiPolygon), WGS84
     source_id: str
+
+
+# CBS region codes: land, provincie, gemeente (4 digits), wijk (+2), buurt (+2 more); CBS pads
+# some with spaces, and hand-made files write them in lower case.
+REGION_CODE = re.compile(r"^(NL\d{2}|PV\d{2}|GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$")
+REGION_CODE_EXAMPLES = "a CBS region code such as NL00, PV27, GM0363, WK036301 or BU03630101"
+
+
+def normalise_code(raw: object) -> str:
+    """The one normal form of a region code in every source: stripped and upper-case."""
+    return "" if raw is None else str(raw).strip().upper()
+
+
+def is_region_code(code: str) -> bool:
+    """Whether a normalised code has a CBS code's exact shape (a 7-digit gemeente has not)."""
+    return REGION_CODE.match(code) is not None

@@ -19,6 +19,7 @@ import duckdb
 
 from wijkradar.domain import WijkradarError
 from wijkradar.methodology import load_cached
+from wijkradar.reports.cells import neutralise
 from wijkradar.reports.outgoing import release, rules_summary
 from wijkradar.store import catalog, queries
 
@@ -184,10 +185,10 @@ def metadata(con: duckdb.DuckDBPyConnection, *, query: dict[str, Any]) -> dict[s
 
 def to_csv(table: ExportTable) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(table.columns), lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([neutralise(name) for name in table.columns])
     for row in table.rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow(["" if (v := row.get(k)) is None else neutralise(v) for k in table.columns])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -226,10 +227,10 @@ def _write_xlsx(table: ExportTable, out: Path) -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = "data"
-    sheet.append(list(table.columns))
+    sheet.append([neutralise(name) for name in table.columns])
     for row in table.rows:
-        sheet.append([row.get(col) for col in table.columns])
-    about = book.create_sheet("metadata")
+        sheet.append([neutralise(row.get(col)) for col in table.columns])
+    about = _NeutralSheet(book.create_sheet("metadata"))
     if table.metadata.get("demo"):
         about.append(["DEMO", "synthetic data: no real figures, do not use for policy"])
     query = table.metadata["query"]
@@ -247,6 +248,17 @@ def _write_xlsx(table: ExportTable, out: Path) -> None:
         year = _year_text(src["year"])
         about.append(["source", f"{src['publisher']} {src['table_id']} {year} ({src['licence']})"])
     book.save(out)
+
+
+class _NeutralSheet:
+    """A worksheet whose appended rows pass through neutralise (the metadata sheet repeats
+    publishers and titles from local mapping files)."""
+
+    def __init__(self, sheet: Any) -> None:
+        self._sheet = sheet
+
+    def append(self, row: list[Any]) -> None:
+        self._sheet.append([neutralise(value) for value in row])
 
 
 def write(

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
-import duckdb
 from fastapi import FastAPI, Request
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
@@ -14,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from wijkradar import __version__
+from wijkradar.api import caching
 from wijkradar.api.i18n import WEB
 from wijkradar.api.models import ErrorOut
 from wijkradar.api.routers import api_v1, pages
@@ -24,7 +23,7 @@ from wijkradar.ops import partner_web
 from wijkradar.ops import web as ops_web
 from wijkradar.ops.settings import OpsSettings
 from wijkradar.ops.store import OpsStore
-from wijkradar.store.reader import open_read
+from wijkradar.store.reader import LiveDatabase
 
 log = logging.getLogger(__name__)
 
@@ -40,26 +39,6 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-class _Database:
-    """Opens the monitor database read-only on first use, so the server starts before a build."""
-
-    def __init__(self, settings: Settings) -> None:
-        self._settings = settings
-        self._con: duckdb.DuckDBPyConnection | None = None
-        self._lock = threading.Lock()
-
-    def __call__(self) -> duckdb.DuckDBPyConnection:
-        with self._lock:
-            if self._con is None:
-                self._con = open_read(self._settings.db)
-            return self._con
-
-    def close(self) -> None:
-        if self._con is not None:
-            self._con.close()
-            self._con = None
-
-
 def create_app(settings: Settings | None = None, ops: OpsSettings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPI(
@@ -72,9 +51,9 @@ def create_app(settings: Settings | None = None, ops: OpsSettings | None = None)
     )
     # A national map page is ~0.7 MB of SVG and tables; compressed it is about a sixth of that.
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
-    app.add_middleware(SecurityHeaders)
     app.state.settings = settings
-    app.state.db = _Database(settings)
+    # Follows new builds without a restart (store.reader.LiveDatabase).
+    app.state.db = LiveDatabase(settings.db)
     templates = Jinja2Templates(directory=str(WEB / "templates"))
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(api_v1.router())
@@ -84,6 +63,12 @@ def create_app(settings: Settings | None = None, ops: OpsSettings | None = None)
     app.include_router(ops_web.router(app.state.ops, settings.db))
     app.include_router(partner_web.router(app.state.ops, settings.db))
     mount_docs(app)
+    pages.install_error_pages(app, templates)
+    # Outside the gzip middleware, so cached answers are kept compressed: ETag = build id,
+    # 304 on revalidation, answers of the immutable build kept per address (API only).
+    app.add_middleware(caching.BuildCache)
+    # Outermost, so cached answers and 304s carry the headers too.
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(WijkradarError)
     async def _no_database(request: Request, error: WijkradarError) -> JSONResponse:

@@ -82,12 +82,28 @@ class CharacteristicOut(BaseModel):
     flagged: bool | None
     n_indicators: int
     indicators: list[IndicatorDetail] = Field(default_factory=list)
+    spread: Spread | None = Field(
+        default=None, description="the level's spread of this score (national reference only)"
+    )
+    change: float | None = Field(
+        default=None,
+        description="score change since the previous year; null without a score or across a "
+        "series break",
+    )
 
 
 class ThemeOut(BaseModel):
     theme: str
     label: str
     score: Figure
+
+
+class SeriesBreak(BaseModel):
+    """The area changed between two years while its code stayed: not one series."""
+
+    year_from: int
+    year_to: int
+    note: str = Field(description="what changed, as the source of the region changes says it")
 
 
 class TrendPoint(BaseModel):
@@ -97,6 +113,22 @@ class TrendPoint(BaseModel):
     status: str
     #: the area's code that year when it has been renumbered since; null = its own code
     code: str | None = None
+    series_break: SeriesBreak | None = Field(
+        default=None,
+        description="set on the first point after a series break: do not connect this point "
+        "to the one before it",
+    )
+
+
+class Spread(BaseModel):
+    """Characteristic scores of all areas of the level and year (national reference)."""
+
+    low: float
+    q1: float
+    median: float
+    q3: float
+    high: float
+    n: int
 
 
 class Comparison(BaseModel):

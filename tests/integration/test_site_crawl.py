@@ -154,6 +154,8 @@ def crawl(client: TestClient, start: str, lang: str) -> dict[str, tuple[int, str
             if urlsplit(target).scheme or urlsplit(target).netloc or href.startswith("#"):
                 continue
             target = _normal(target)
+            if target.startswith("/werk"):
+                continue  # the workspace behind its login: tests/ops and tests/browser
             if dict(parse_qsl(urlsplit(target).query)).get("lang", "nl") != lang:
                 continue
             if target not in queued and (kind := _sampled(target)) is not None:

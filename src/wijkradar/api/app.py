@@ -19,6 +19,7 @@ from wijkradar.api.routers import analysis, api_v1, pages
 from wijkradar.api.security import SecurityHeaders, mount_docs
 from wijkradar.api.settings import Settings
 from wijkradar.domain import WijkradarError
+from wijkradar.ops import partner_web
 from wijkradar.ops import web as ops_web
 from wijkradar.ops.settings import OpsSettings
 from wijkradar.ops.store import OpsStore
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, ops: OpsSettings | None = None)
     # the workspace (/werk): operational store, login required; the public pages stay public
     app.state.ops = OpsStore(ops or OpsSettings())
     app.include_router(ops_web.router(app.state.ops, settings.db))
+    app.include_router(partner_web.router(app.state.ops, settings.db))
     mount_docs(app)
     pages.install_error_pages(app, templates)
     # Outside the gzip middleware, so cached answers are kept compressed: ETag = build id,

@@ -1,7 +1,8 @@
 """The `wijkradar` command. Thin: each module adds its commands; nothing imports this package.
 
 Modules: data.py (build, demo, status, regions), scores.py (show, rank), export.py (export),
-web.py (serve), analysis.py (validate, compare, hotspots), ops.py (users, ops, signals).
+web.py (serve), analysis.py (validate, compare, hotspots), ops.py (users, ops, signals),
+partners.py (partners).
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ def register_commands() -> None:
     if _registered:
         return
     _registered = True
-    from wijkradar.cli import analysis, data, export, ops, scores, web
+    from wijkradar.cli import analysis, data, export, ops, partners, scores, web
 
-    for module in (data, scores, export, web, analysis, ops):
+    for module in (data, scores, export, web, analysis, ops, partners):
         module.register(app)
 
 

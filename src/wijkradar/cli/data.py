@@ -396,6 +396,27 @@ def _demo_workspace(monitor: Path, directory: Path) -> None:
     for username, role, gemeente in result.accounts:
         console.print(f"  {username}  {role}  {gemeente}")
     console.print(f"  try uploading {result.upload_file} with mapping {result.upload_mapping}")
+    _demo_partners(monitor)
+
+
+def _demo_partners(monitor: Path) -> None:
+    """Fictional partner organisations, area signals and vindplaatsen (issue 10)."""
+    from wijkradar.ops.db import make_engine, session_factory
+    from wijkradar.ops.demo import PASSWORD
+    from wijkradar.ops.partner_demo import seed_partners
+    from wijkradar.ops.settings import OpsSettings
+
+    engine = make_engine(OpsSettings().db)
+    try:
+        result = seed_partners(monitor, session_factory(engine), PASSWORD)
+    finally:
+        engine.dispose()
+    console.print(
+        f"Partner signals: {result.orgs} fictional partners, {result.signals} area signals, "
+        f"{result.places} vindplaatsen; see /werk/radar. Accounts (same password):"
+    )
+    for username, role, gemeente in result.accounts:
+        console.print(f"  {username}  {role}  {gemeente}")
 
 
 def status_command(db: DbOption = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -51,4 +52,8 @@ def register(app: typer.Typer) -> None:
         typer.echo(
             f"Wijkradar on http://{host}:{port}/ (database {settings.db}, pid {os.getpid()})"
         )
+        # load deduce's word lists while the server starts, not on a partner's first submit
+        from wijkradar.ops import textcheck
+
+        threading.Thread(target=textcheck.warm, name="wijkradar-textcheck", daemon=True).start()
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

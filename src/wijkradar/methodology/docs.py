@@ -74,6 +74,13 @@ Every number that leaves Wijkradar passes through `wijkradar.compute.disclosure`
 or households from local or operational sources below **{suppress}** are not shown, other such
 counts are rounded to a multiple of **{round_to}**. Figures CBS already published (CBS applied its
 own disclosure control), percentages of them, percentiles and scores pass unchanged.
+
+## Partner signals beside the figures
+
+What local partners see (area signals in the workspace) is set beside the latest stacking and
+flags in four classes: known and signalled, under the radar, emerging, quiet. The method, its
+thresholds (methodology data in `triangulation.yml`), their reasons and its limits are on
+[partners-method.md](partners-method.md).
 """
 
 

@@ -123,6 +123,10 @@ WORDS: dict[str, dict[str, str]] = {
     "next": {"nl": "Volgende", "en": "Next"},
     "all_wijken": {"nl": "zonder wijk", "en": "no wijk"},
     "error": {"nl": "Fout", "en": "Error"},
+    # navigation to the partner-signal pages (ops/partner_web.py)
+    "psignals": {"nl": "Signalen van partners", "en": "Partner signals"},
+    "radar": {"nl": "Onder de radar", "en": "Under the radar"},
+    "vindplaatsen": {"nl": "Vindplaatsen en dekking", "en": "Vindplaatsen and coverage"},
 }
 for _table in (codes.CONTACT_KINDS, codes.PARTS_OF_DAY, codes.CASE_STATES):
     for _key, _value in _table.items():

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-ROLES = ("admin", "coordinator", "outreach", "analyst")
+ROLES = ("admin", "coordinator", "outreach", "analyst", "partner")
 PERSON_ROLES = frozenset({"coordinator", "outreach"})
 
 

@@ -9,7 +9,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 class OpsSettings(BaseSettings):
     """WIJKRADAR_OPS_DB, _THRESHOLD, _NO_ATTEMPT_DAYS, _RETENTION_MONTHS,
-    _CLOSED_RETENTION_MONTHS, _SECURE_COOKIES, _SESSION_HOURS; see docs/ops/admin.md."""
+    _CLOSED_RETENTION_MONTHS, _SECURE_COOKIES, _SESSION_HOURS,
+    _SIGNAL_RETENTION_MONTHS; see docs/ops/admin.md."""
 
     model_config = SettingsConfigDict(env_prefix="WIJKRADAR_OPS_", env_file=".env", extra="ignore")
 
@@ -27,3 +28,6 @@ class OpsSettings(BaseSettings):
     #: session cookie only over HTTPS; turn off only for a local http:// trial
     secure_cookies: bool = True
     session_hours: int = 8
+    #: partner signals (about areas, not persons) are deleted this many months after their
+    #: month; counts per wijk, month and characteristic and a deletion record stay
+    signal_retention_months: int = 24

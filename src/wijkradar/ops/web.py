@@ -179,6 +179,8 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
 
     @api.get("/")
     def home(request: Request, seen: Me) -> Response:
+        if seen.principal.role == "partner":
+            return back(request, "/werk/signalen")
         return back(request, "/werk/wachtrij" if seen.principal.sees_persons else "/werk/bereik")
 
     @api.get("/wachtrij", response_class=HTMLResponse)

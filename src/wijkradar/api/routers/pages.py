@@ -243,7 +243,10 @@ def install_error_pages(app: FastAPI, templates: Jinja2Templates) -> None:
     async def handler(request: Request, error: Exception) -> Response:
         assert isinstance(error, StarletteHTTPException)
         path = request.url.path
-        if path.startswith(("/api/", "/docs", "/openapi", "/static")) or error.status_code not in (
+        # the workspace (/werk) keeps its own answers: 403/404/422 mean different things there
+        if path.startswith(
+            ("/api/", "/docs", "/openapi", "/static", "/werk")
+        ) or error.status_code not in (
             404,
             422,
         ):

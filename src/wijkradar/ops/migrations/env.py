@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from wijkradar.ops import partner_models  # noqa: F401  (its tables join the metadata)
 from wijkradar.ops.models import Base
 
 config = context.config

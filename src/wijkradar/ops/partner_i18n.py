@@ -1,0 +1,117 @@
+"""Interface words of the partner-signal pages (Dutch first, English with ?lang=en); falls back
+to the workspace's words (ops.i18n)."""
+
+from __future__ import annotations
+
+from wijkradar.ops.i18n import WORDS as OPS_WORDS
+
+WORDS: dict[str, dict[str, str]] = {
+    "psignals": {"nl": "Signalen van partners", "en": "Partner signals"},
+    "new_signal": {"nl": "Nieuw signaal", "en": "New signal"},
+    "import_csv": {"nl": "Maandbestand inlezen (CSV)", "en": "Import a monthly file (CSV)"},
+    "radar": {"nl": "Onder de radar", "en": "Under the radar"},
+    "vindplaatsen": {"nl": "Vindplaatsen en dekking", "en": "Vindplaatsen and coverage"},
+    "area": {"nl": "Gebied", "en": "Area"},
+    "buurt_optional": {"nl": "Buurt (code, optioneel)", "en": "Buurt (code, optional)"},
+    "wijk_code": {"nl": "Wijk", "en": "Wijk"},
+    "characteristics": {"nl": "Risicokenmerken", "en": "Risk characteristics"},
+    "groups": {"nl": "Groepen", "en": "Groups"},
+    "direction": {"nl": "Richting (vergeleken met normaal)", "en": "Direction (against usual)"},
+    "dir:meer": {"nl": "meer dan normaal", "en": "more than usual"},
+    "dir:gelijk": {"nl": "zoals normaal", "en": "as usual"},
+    "dir:minder": {"nl": "minder dan normaal", "en": "less than usual"},
+    "band": {"nl": "Ongeveer hoeveel huishoudens", "en": "Roughly how many households"},
+    "text": {
+        "nl": "Korte toelichting (optioneel, geen namen, adressen of andere persoonsgegevens)",
+        "en": "Short note (optional; no names, addresses or other personal data)",
+    },
+    "check": {"nl": "Controleren", "en": "Check"},
+    "confirm": {"nl": "Versturen", "en": "Submit"},
+    "refused": {"nl": "Niet verstuurd", "en": "Not submitted"},
+    "recent_title": {
+        "nl": "Eerdere signalen over deze wijk en deze kenmerken (laatste 3 maanden)",
+        "en": "Earlier signals about this wijk and these characteristics (last 3 months)",
+    },
+    "recent_all": {
+        "nl": "Alle partners samen: {n} signalen.",
+        "en": "All partners together: {n} signals.",
+    },
+    "recent_few": {
+        "nl": "Alle partners samen: minder dan 10 signalen.",
+        "en": "All partners together: fewer than 10 signals.",
+    },
+    "recent_none": {"nl": "Nog geen signalen.", "en": "No signals yet."},
+    "recent_own": {"nl": "Van uw organisatie:", "en": "From your organisation:"},
+    "confirm_note": {
+        "nl": "Controleer of uw signaal nieuw is, en verstuur het dan.",
+        "en": "Check that your signal is new, then submit it.",
+    },
+    "status:ontvangen": {"nl": "ontvangen", "en": "received"},
+    "status:besproken": {"nl": "besproken", "en": "discussed"},
+    "status:opgevolgd": {"nl": "opgevolgd", "en": "acted on"},
+    "status:geen_actie": {"nl": "geen actie", "en": "no action"},
+    "note": {"nl": "Notitie (wat is er gedaan?)", "en": "Note (what was done?)"},
+    "set_status": {"nl": "Status bijwerken", "en": "Update the status"},
+    "organisation": {"nl": "Organisatie", "en": "Organisation"},
+    "source": {"nl": "Bron", "en": "Source"},
+    "no_signals": {"nl": "Nog geen signalen.", "en": "No signals yet."},
+    "csv_file": {"nl": "CSV-bestand", "en": "CSV file"},
+    "csv_help": {
+        "nl": "Kolommen: wijk;buurt;maand;kenmerken;groepen;richting;huishoudens;tekst - "
+        "lijsten gescheiden door |. Alles of niets wordt ingelezen.",
+        "en": "Columns: wijk;buurt;maand;kenmerken;groepen;richting;huishoudens;tekst - lists "
+        "separated by |. All rows or none are imported.",
+    },
+    "imported_n": {"nl": "{n} signalen ingelezen.", "en": "{n} signals imported."},
+    "class": {"nl": "Klasse", "en": "Class"},
+    "class:known_signalled": {"nl": "Bekend en gesignaleerd", "en": "Known and signalled"},
+    "class:under_the_radar": {"nl": "Onder de radar", "en": "Under the radar"},
+    "class:emerging": {"nl": "Opkomend", "en": "Emerging"},
+    "class:quiet": {"nl": "Rustig", "en": "Quiet"},
+    "months_n": {"nl": "{n} mnd", "en": "{n} mo"},
+    "flags_monitor": {"nl": "Gemarkeerde kenmerken (monitor)", "en": "Flagged (monitor)"},
+    "arrears": {
+        "nl": "Betalingsachterstanden per 1.000 huishoudens",
+        "en": "Arrears per 1,000 households",
+    },
+    "profile": {"nl": "Profiel", "en": "Profile"},
+    "wk_rising": {"nl": "Signalen stijgen", "en": "Signals rising"},
+    "reference_month": {"nl": "Peilmaand", "en": "Reference month"},
+    "radar_note": {
+        "nl": "Klassen: stapeling {high} of meer in de monitor = hoog; gesignaleerd = {min} of "
+        "meer signalen in {months} maanden. Zie de methode-pagina. Aantallen onder 10 worden niet "
+        "getoond, andere afgerond op 5.",
+        "en": "Classes: stacking {high} or more in the monitor = high; signalled = {min} or more "
+        "signals in {months} months. See the method page. Counts below 10 are not shown, others "
+        "rounded to 5.",
+    },
+    "no_monitor": {
+        "nl": "Geen monitorcijfers voor deze gemeente.",
+        "en": "No monitor figures for this gemeente.",
+    },
+    "coverage": {"nl": "Dekking per wijk", "en": "Coverage per wijk"},
+    "gap": {"nl": "gat: geen partner, geen vindplaats", "en": "gap: no partner, no vindplaats"},
+    "partners_here": {"nl": "Partners", "en": "Partners"},
+    "places_here": {"nl": "Vindplaatsen", "en": "Vindplaatsen"},
+    "add_place": {"nl": "Vindplaats toevoegen", "en": "Add a vindplaats"},
+    "place_name": {"nl": "Naam", "en": "Name"},
+    "postcode": {"nl": "Postcode", "en": "Postcode"},
+    "huisnummer": {"nl": "Huisnummer", "en": "House number"},
+    "not_placed": {"nl": "niet geplaatst", "en": "not placed"},
+    "place:voedselbank": {"nl": "voedselbank", "en": "food bank"},
+    "place:buurthuis": {"nl": "buurthuis", "en": "community centre"},
+    "place:bibliotheek": {"nl": "bibliotheek", "en": "library"},
+    "place:school": {"nl": "school", "en": "school"},
+    "place:huisarts": {"nl": "huisarts", "en": "GP"},
+    "place:anders": {"nl": "anders", "en": "other"},
+}
+
+
+class PWords:
+    def __init__(self, lang: str) -> None:
+        self.lang = "en" if lang == "en" else "nl"
+
+    def __call__(self, key: str, **values: object) -> str:
+        entry = WORDS.get(key) or OPS_WORDS.get(key) or {}
+        text = entry.get(self.lang, key)
+        return text.format(**values) if values else text

@@ -1,0 +1,527 @@
+"""Routes of partner signals under /werk: the signal form (two steps, no JavaScript: check shows
+recent signals for the same wijk and characteristics, then submit), the partner's and the
+gemeente's lists, a signal's status history, the monthly CSV upload, the token-authenticated
+JSON endpoint, the "under the radar" map and table, and the vindplaatsen register."""
+
+from __future__ import annotations
+
+import hmac
+import math
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from wijkradar.domain import WijkradarError
+from wijkradar.ops import area_signals as sig
+from wijkradar.ops import clock, radar, reach, vindplaatsen
+from wijkradar.ops.partner_i18n import PWords
+from wijkradar.ops.partner_models import BANDS, DIRECTIONS, NEXT_STATUS, PLACE_KINDS
+from wijkradar.ops.store import OpsStore
+from wijkradar.ops.web import DB, TEMPLATES, Me, Seen
+
+MAX_CSV = 5 * 1024 * 1024
+
+
+class SignalIn(BaseModel):
+    """A signal sent by a partner's own system (POST /werk/api/signalen)."""
+
+    wijk: str = Field(max_length=8)
+    buurt: str = Field(default="", max_length=10)
+    maand: str = Field(max_length=7)
+    kenmerken: list[str] = Field(default_factory=list, max_length=12)
+    groepen: list[str] = Field(default_factory=list, max_length=12)
+    richting: str = Field(max_length=6)
+    huishoudens: str = Field(max_length=6)
+    tekst: str = Field(default="", max_length=2000)
+
+
+def labels(lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Characteristic and group labels in the page's language (methodology data)."""
+    from wijkradar.methodology.cache import load_cached
+    from wijkradar.methodology.triangulation import load_cached as load_triangulation
+
+    chars = {
+        c.id: (c.labels.en if lang == "en" else c.labels.nl)
+        for c in load_cached().risk_characteristics
+    }
+    groups = {g.id: (g.en if lang == "en" else g.nl) for g in load_triangulation().groups}
+    return chars, groups
+
+
+def router(store: OpsStore, monitor_db: Path) -> APIRouter:
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    api = APIRouter(prefix="/werk", include_in_schema=False)
+
+    def lang_of(request: Request) -> str:
+        return "en" if request.query_params.get("lang") == "en" else "nl"
+
+    def page(request: Request, name: str, seen: Seen, status: int = 200, **ctx: Any) -> Response:
+        lang = lang_of(request)
+        chars, groups = labels(lang)
+        response = templates.TemplateResponse(
+            request,
+            name,
+            {
+                "w": PWords(lang),
+                "lang": lang,
+                "q": "?lang=en" if lang == "en" else "",
+                "amp": "&lang=en" if lang == "en" else "",
+                "me": seen.principal,
+                "csrf": seen.csrf,
+                "chars": chars,
+                "groups": groups,
+                "directions": DIRECTIONS,
+                "bands": BANDS,
+                "names": lambda ids, table: ", ".join(table.get(i, i) for i in ids),
+                **ctx,
+            },
+            status_code=status,
+        )
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def check_csrf(seen: Seen, token: str) -> None:
+        if not hmac.compare_digest(seen.csrf.encode(), token.encode()):
+            raise HTTPException(403, "CSRF token missing or wrong")
+
+    def back(request: Request, path: str) -> RedirectResponse:
+        suffix = ("&" if "?" in path else "?") + "lang=en" if lang_of(request) == "en" else ""
+        return RedirectResponse(path + suffix, status_code=303)
+
+    def partner_org(session: Session, seen: Seen) -> Any:
+        try:
+            return sig.org_of(session, seen.principal)
+        except sig.NotAllowed:
+            raise HTTPException(403, "partner users only") from None
+
+    def gemeente_for(seen: Seen, asked: str | None) -> str | None:
+        me = seen.principal
+        if me.role == "admin":
+            return asked
+        if me.role in ("coordinator", "analyst", "partner"):
+            return me.gemeente_code
+        raise HTTPException(403, "no access to these aggregates")
+
+    @api.get("/signalen", response_class=HTMLResponse)
+    def signal_list(request: Request, session: DB, seen: Me) -> Response:
+        with session.begin():
+            try:
+                rows = sig.listing(session, seen.principal)
+            except sig.NotAllowed:
+                raise HTTPException(403, "no access to partner signals") from None
+            tops = sig.topics(session, [r.id for r in rows])
+        return page(request, "partner_signals.html", seen, rows=rows, tops=tops)
+
+    @api.get("/signalen/nieuw", response_class=HTMLResponse)
+    def signal_form(request: Request, session: DB, seen: Me) -> Response:
+        with session.begin():
+            org = partner_org(session, seen)
+            wijken = sorted(sig.org_wijken(session, org.gemeente_code))
+        return page(
+            request,
+            "partner_form.html",
+            seen,
+            org=org,
+            wijken=wijken,
+            v=sig.SignalInput("", f"{clock.today():%Y-%m}", [], [], "meer", BANDS[0]),
+            problems=[],
+            preview=None,
+        )
+
+    @api.post("/signalen/nieuw", response_class=HTMLResponse)
+    def signal_post(
+        request: Request,
+        session: DB,
+        seen: Me,
+        wijk: Annotated[str, Form(max_length=8)],
+        maand: Annotated[str, Form(max_length=7)],
+        richting: Annotated[str, Form(max_length=6)],
+        huishoudens: Annotated[str, Form(max_length=6)],
+        kenmerken: Annotated[list[str] | None, Form()] = None,
+        groepen: Annotated[list[str] | None, Form()] = None,
+        buurt: Annotated[str, Form(max_length=10)] = "",
+        tekst: Annotated[str, Form(max_length=2000)] = "",
+        bevestigd: Annotated[str, Form()] = "",
+        csrf: Annotated[str, Form()] = "",
+    ) -> Response:
+        check_csrf(seen, csrf)
+        lang = lang_of(request)
+        inp = sig.SignalInput(
+            wijk.strip(),
+            maand.strip(),
+            kenmerken or [],
+            groepen or [],
+            richting,
+            huishoudens,
+            tekst,
+            buurt.strip(),
+        )
+        with session.begin():
+            org = partner_org(session, seen)
+            wijken = sorted(sig.org_wijken(session, org.gemeente_code))
+            problems = sig.check(inp, org.gemeente_code, lang)
+            if problems or not bevestigd:
+                preview = (
+                    None if problems else sig.recent(session, org, inp.wijk, inp.characteristics)
+                )
+                return page(
+                    request,
+                    "partner_form.html",
+                    seen,
+                    422 if problems else 200,
+                    org=org,
+                    wijken=wijken,
+                    v=inp,
+                    problems=problems,
+                    preview=preview,
+                )
+            signal = sig.submit(session, org, inp, seen.principal.username, "web", lang)
+            signal_id = signal.id
+        return back(request, f"/werk/signalen/{signal_id}")
+
+    @api.get("/signalen/import", response_class=HTMLResponse)
+    def csv_form(request: Request, session: DB, seen: Me) -> Response:
+        with session.begin():
+            partner_org(session, seen)
+        return page(request, "partner_import.html", seen, problems=[], imported=None)
+
+    @api.post("/signalen/import", response_class=HTMLResponse)
+    async def csv_upload(
+        request: Request,
+        session: DB,
+        seen: Me,
+        bestand: Annotated[UploadFile, File()],
+        csrf: Annotated[str, Form()] = "",
+    ) -> Response:
+        check_csrf(seen, csrf)
+        with session.begin():
+            org_id = partner_org(session, seen).id
+        content = await bestand.read(MAX_CSV + 1)
+        if len(content) > MAX_CSV:
+            raise HTTPException(413, "file larger than 5 MB")
+        name = Path(bestand.filename or "upload.csv").name
+        try:
+            n = sig.import_csv(
+                store.factory(), org_id, content, name, seen.principal.username, lang_of(request)
+            )
+        except sig.SignalRefused as error:
+            return page(
+                request, "partner_import.html", seen, 422, problems=error.problems, imported=None
+            )
+        return page(request, "partner_import.html", seen, problems=[], imported=n)
+
+    @api.get("/signalen/{signal_id}", response_class=HTMLResponse)
+    def signal_page(request: Request, session: DB, seen: Me, signal_id: int) -> Response:
+        with session.begin():
+            try:
+                signal = sig.get(session, seen.principal, signal_id)
+            except sig.NotAllowed:
+                raise HTTPException(404, "no such signal") from None
+            tops = sig.topics(session, [signal.id])[signal.id]
+            steps = sig.history(session, signal.id)
+        return page(
+            request,
+            "partner_signal.html",
+            seen,
+            s=signal,
+            tops=tops,
+            steps=steps,
+            next_status=NEXT_STATUS[signal.status],
+            problems=[],
+        )
+
+    @api.post("/signalen/{signal_id}/status", response_class=HTMLResponse)
+    def signal_status(
+        request: Request,
+        session: DB,
+        seen: Me,
+        signal_id: int,
+        status: Annotated[str, Form(max_length=12)],
+        notitie: Annotated[str, Form(max_length=2000)] = "",
+        csrf: Annotated[str, Form()] = "",
+    ) -> Response:
+        check_csrf(seen, csrf)
+        try:
+            with session.begin():
+                sig.set_status(
+                    session, seen.principal, signal_id, status, notitie, lang_of(request)
+                )
+        except sig.NotAllowed:
+            raise HTTPException(404, "no such signal") from None
+        except sig.SignalRefused as error:
+            raise HTTPException(422, str(error)) from None
+        return back(request, f"/werk/signalen/{signal_id}")
+
+    # --- JSON for partners' own systems (bearer token, no cookie, so no CSRF) -----------------
+
+    def token_org(session: Session, request: Request) -> Any:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        org = sig.org_for_token(session, token.strip()) if scheme.lower() == "bearer" else None
+        if org is None:
+            raise HTTPException(401, "missing or unknown token", {"WWW-Authenticate": "Bearer"})
+        return org
+
+    @api.post("/api/signalen")
+    def api_submit(request: Request, session: DB, body: SignalIn) -> Response:
+        inp = sig.SignalInput(
+            body.wijk,
+            body.maand,
+            body.kenmerken,
+            body.groepen,
+            body.richting,
+            body.huishoudens,
+            body.tekst,
+            body.buurt,
+        )
+        lang = lang_of(request)
+        with session.begin():
+            org = token_org(session, request)
+            try:
+                signal = sig.submit(session, org, inp, f"api:{org.id}", "api", lang)
+            except sig.SignalRefused as error:
+                return JSONResponse(
+                    {"refused": [{"field": f, "problem": m} for f, m in error.problems]}, 422
+                )
+            out = {"id": signal.id, "status": signal.status}
+        return JSONResponse(out, 201)
+
+    @api.get("/api/signalen")
+    def api_list(request: Request, session: DB) -> Response:
+        with session.begin():
+            org = token_org(session, request)
+            from sqlalchemy import select
+
+            from wijkradar.ops.partner_models import AreaSignal
+
+            rows = list(
+                session.scalars(
+                    select(AreaSignal)
+                    .where(AreaSignal.org_id == org.id)
+                    .order_by(AreaSignal.id.desc())
+                    .limit(500)
+                )
+            )
+            data = [
+                {"id": r.id, "wijk": r.wijk_code, "maand": r.month, "status": r.status}
+                for r in rows
+            ]
+        return JSONResponse({"signalen": data})
+
+    # --- triangulation ---------------------------------------------------------------------
+
+    @api.get("/radar", response_class=HTMLResponse)
+    def radar_page(
+        request: Request,
+        session: DB,
+        seen: Me,
+        gemeente: str | None = None,
+        maand: str | None = None,
+    ) -> Response:
+        from wijkradar.methodology.triangulation import load_cached
+        from wijkradar.store.ops_context import wijk_boundaries, wijk_figures
+
+        target = gemeente_for(seen, gemeente)
+        config = load_cached()
+        month = maand if maand and sig.MONTH.match(maand) else f"{clock.today():%Y-%m}"
+        if target is None or not target.startswith("GM"):
+            return page(request, "partner_radar.html", seen, target=None, rows=[], config=config)
+        figures = wijk_figures(monitor_db, target)
+        with session.begin():
+            counts = sig.monthly_counts(session, target)
+            arrears = _arrears(session, target, month, config.arrears_months)
+            places = vindplaatsen.listing(session, target)
+        chars, _groups = labels(lang_of(request))
+        rows = radar.classify(figures, counts, month, config, list(chars), arrears)
+        w = PWords(lang_of(request))
+        svg = _map(rows, wijk_boundaries(monitor_db, target), w, lang_of(request))
+        place_count: dict[str, int] = {}
+        for p in places:
+            if p.wijk_code:
+                place_count[p.wijk_code] = place_count.get(p.wijk_code, 0) + 1
+        return page(
+            request,
+            "partner_radar.html",
+            seen,
+            target=target,
+            rows=rows,
+            config=config,
+            month=month,
+            summary=radar.summary(rows),
+            svg=svg,
+            place_count=place_count,
+        )
+
+    @api.get("/radar/{wijk}", response_class=HTMLResponse)
+    def radar_wijk(
+        request: Request, session: DB, seen: Me, wijk: str, maand: str | None = None
+    ) -> Response:
+        """One wijk's partner signals beside its figures: per characteristic flagged or not,
+        disclosed signals in the signalled window, rising; overall windows and class."""
+        from wijkradar.methodology.triangulation import load_cached
+        from wijkradar.store.ops_context import wijk_figures
+
+        if not re.fullmatch(r"WK\d{6}", wijk):
+            raise HTTPException(404, "no such wijk")
+        target = gemeente_for(seen, "GM" + wijk[2:6])
+        if target != "GM" + wijk[2:6]:
+            raise HTTPException(403, "no access to this gemeente")
+        figures = wijk_figures(monitor_db, target).get(wijk)
+        if figures is None:
+            raise HTTPException(404, "no such wijk in the monitor")
+        config = load_cached()
+        month = maand if maand and sig.MONTH.match(maand) else f"{clock.today():%Y-%m}"
+        with session.begin():
+            counts = sig.monthly_counts(session, target)
+            cover = vindplaatsen.coverage(session, target, [wijk])[wijk]
+        chars, _groups = labels(lang_of(request))
+        (row,) = radar.classify({wijk: figures}, counts, month, config, list(chars))
+        return page(
+            request,
+            "partner_wijk.html",
+            seen,
+            r=row,
+            config=config,
+            month=month,
+            cover=cover,
+        )
+
+    @api.get("/vindplaatsen", response_class=HTMLResponse)
+    def places_page(
+        request: Request, session: DB, seen: Me, gemeente: str | None = None
+    ) -> Response:
+        from wijkradar.store.ops_context import wijk_figures
+
+        target = gemeente_for(seen, gemeente)
+        if target is None:
+            return page(request, "partner_places.html", seen, target=None, rows=[], cover={})
+        figures = wijk_figures(monitor_db, target)
+        with session.begin():
+            rows = vindplaatsen.listing(session, target)
+            known = sorted(set(figures) | {r.wijk_code for r in rows if r.wijk_code})
+            cover = vindplaatsen.coverage(session, target, known)
+        from wijkradar.store.ops_context import wijk_boundaries
+
+        svg = _places_map(cover, figures, wijk_boundaries(monitor_db, target), lang_of(request))
+        return page(
+            request,
+            "partner_places.html",
+            seen,
+            target=target,
+            rows=rows,
+            cover=cover,
+            svg=svg,
+            names={c: f.name for c, f in figures.items()},
+            kinds=PLACE_KINDS,
+            error="",
+        )
+
+    @api.post("/vindplaatsen")
+    def place_add(
+        request: Request,
+        session: DB,
+        seen: Me,
+        naam: Annotated[str, Form(max_length=120)],
+        soort: Annotated[str, Form(max_length=20)],
+        postcode: Annotated[str, Form(max_length=7)],
+        huisnummer: Annotated[int, Form(ge=1, le=99999)],
+        csrf: Annotated[str, Form()] = "",
+    ) -> Response:
+        check_csrf(seen, csrf)
+        me = seen.principal
+        if me.role != "coordinator" or me.gemeente_code is None:
+            raise HTTPException(403, "coordinators only")
+        try:
+            with session.begin():
+                vindplaatsen.add(session, me.gemeente_code, naam, soort, postcode, huisnummer)
+        except WijkradarError as error:
+            raise HTTPException(422, str(error)) from None
+        return back(request, "/werk/vindplaatsen")
+
+    return api
+
+
+def _arrears(session: Session, gemeente: str, month: str, months: int) -> dict[str, int]:
+    """Households with an arrears signal per wijk in the `months` up to `month` (the
+    vroegsignalering workflow), or {} where the gemeente does not run it."""
+    start = sig.months_back(month, months - 1)
+    out: dict[str, int] = {}
+    for (wijk, m, kind), c in reach.counts(session, gemeente).items():
+        if kind == reach.ALL and wijk and start <= m <= month:
+            out[wijk] = out.get(wijk, 0) + c.households
+    return out
+
+
+def _map(rows: list[radar.WijkClass], geometries: dict[str, str], w: PWords, lang: str) -> str:
+    if not geometries:
+        return ""
+    from wijkradar.reports import svg
+
+    order = ("quiet", "emerging", "known_signalled", "under_the_radar")
+    scale = svg.Scale((0, 1, 2, 3, math.inf), tuple(w(f"class:{k}") for k in order))
+    suffix = "?lang=en" if lang == "en" else ""
+    areas = [
+        svg.Area(
+            code=r.code,
+            name=r.name,
+            value=float(order.index(r.klass)),
+            status="ok",
+            href=f"/gebied/{r.code}{suffix}",
+            label=w(f"class:{r.klass}"),
+        )
+        for r in rows
+    ]
+    return svg.choropleth(
+        areas,
+        geometries,
+        title=w("radar"),
+        scale=scale,
+        legend_title=w("class"),
+        status_labels={"suppressed": w("suppressed"), "missing": "–"},
+    )
+
+
+def _places_map(
+    cover: dict[str, vindplaatsen.Coverage],
+    figures: dict[str, Any],
+    geometries: dict[str, str],
+    lang: str,
+) -> str:
+    """Wijken shaded by their number of vindplaatsen (places, not persons: shown as they are);
+    a wijk with neither partner nor vindplaats is a gap."""
+    if not geometries:
+        return ""
+    from wijkradar.reports import svg
+
+    w = PWords(lang)
+    scale = svg.Scale((0, 1, 2, 3, 5, math.inf), ("0", "1", "2", "3–4", "5+"))
+    areas = []
+    for code, c in cover.items():
+        n = sum(c.places.values())
+        name = figures[code].name if code in figures else code
+        label = f"{n} {w('places_here').lower()}" + (f" — {w('gap')}" if c.gap else "")
+        areas.append(
+            svg.Area(
+                code=code,
+                name=name,
+                value=float(n),
+                status="ok",
+                href=f"#cover-{code}",
+                label=label,
+            )
+        )
+    return svg.choropleth(
+        areas,
+        geometries,
+        title=w("vindplaatsen"),
+        scale=scale,
+        legend_title=w("places_here"),
+        status_labels={"suppressed": w("suppressed"), "missing": "–"},
+    )

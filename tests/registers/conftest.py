@@ -7,6 +7,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ops"))
 
-from ops_fixtures import ops_engine, ops_factory, ops_url, pg_server_url  # noqa: E402
+from ops_fixtures import ops_engine, ops_factory, ops_url, pg_server_url
 
 __all__ = ["ops_engine", "ops_factory", "ops_url", "pg_server_url"]

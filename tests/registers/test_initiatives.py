@@ -85,9 +85,8 @@ def test_add_edit_retire_verify_keep_history(
         characteristics=["financial_buffer"],
         groups=["dakloos"],
     )
-    with transaction(ops_factory) as session:
-        with pytest.raises(PermissionError):
-            initiatives.add(session, ANALYST, item)
+    with transaction(ops_factory) as session, pytest.raises(PermissionError):
+        initiatives.add(session, ANALYST, item)
     with transaction(ops_factory) as session:
         new_id = initiatives.add(session, EDITOR, item)
     with transaction(ops_factory) as session:
@@ -165,6 +164,6 @@ def test_hsds_round_trip_and_bad_package(
     broken["service.csv"] = broken["service.csv"].replace(
         service_rows[0]["organization_id"], "missing-org", 1
     )
-    with pytest.raises(WijkradarError, match=r"service.csv, row \d+, column organization_id"):
-        with transaction(ops_factory) as session:
-            hsds.import_package(session, EDITOR, broken)
+    bad = r"service.csv, row \d+, column organization_id"
+    with pytest.raises(WijkradarError, match=bad), transaction(ops_factory) as session:
+        hsds.import_package(session, EDITOR, broken)

@@ -305,10 +305,9 @@ def search(
     return out
 
 
-def seed_data() -> dict[str, Any]:
-    text = (
-        resources.files("wijkradar.registers").joinpath("data/initiatives.yml").read_text("utf-8")
-    )
+def seed_data(name: str = "initiatives.yml") -> dict[str, Any]:
+    """The seeds' initiatives, or (demo_initiatives.yml) the fictional ones of the demo."""
+    text = resources.files("wijkradar.registers").joinpath(f"data/{name}").read_text("utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     return data
 
@@ -319,10 +318,10 @@ def _organisation(entry: dict[str, Any]) -> str:
     return f"Gemeente {entry['place']}"
 
 
-def load_seed(session: Session, principal: Principal) -> int:
+def load_seed(session: Session, principal: Principal, name: str = "initiatives.yml") -> int:
     """Add the seed initiatives that are not in the register yet (idempotent by stable id)."""
     _require_editor(principal)
-    data = seed_data()
+    data = seed_data(name)
     as_of = dt.date.fromisoformat(str(data["as_of"]))
     known = _known_terms(session)
     added = 0

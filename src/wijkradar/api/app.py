@@ -19,6 +19,7 @@ from wijkradar.domain import WijkradarError
 from wijkradar.ops import web as ops_web
 from wijkradar.ops.settings import OpsSettings
 from wijkradar.ops.store import OpsStore
+from wijkradar.registers import web as registers_web
 from wijkradar.store.reader import open_read
 
 
@@ -60,6 +61,8 @@ def create_app(settings: Settings | None = None, ops: OpsSettings | None = None)
     # the workspace (/werk): operational store, login required; the public pages stay public
     app.state.ops = OpsStore(ops or OpsSettings())
     app.include_router(ops_web.router(app.state.ops, settings.db))
+    # registers: public pages and API, editing and professional registers under /werk
+    app.include_router(registers_web.router(settings.db))
 
     @app.exception_handler(WijkradarError)
     async def _no_database(request: Request, error: WijkradarError) -> JSONResponse:

@@ -1,7 +1,7 @@
 """The `wijkradar` command. Thin: each module adds its commands; nothing imports this package.
 
 Modules: data.py (build, demo, status, regions), scores.py (show, rank), export.py (export),
-web.py (serve), ops.py (users, ops, signals).
+web.py (serve), ops.py (users, ops, signals), registers.py (registers, report).
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ def register_commands() -> None:
     if _registered:
         return
     _registered = True
-    from wijkradar.cli import data, export, ops, scores, web
+    from wijkradar.cli import data, export, ops, registers, scores, web
 
-    for module in (data, scores, export, web, ops):
+    for module in (data, scores, export, web, ops, registers):
         module.register(app)
 
 

@@ -184,3 +184,71 @@ def test_wrong_gemeente_scope_is_refused(ops_factory: sessionmaker[Session]) -> 
             gemeente_scope="GM9802",
             threshold=Decimal(50),
         )
+
+
+def test_xlsx_file_with_real_dates_and_numbers(
+    ops_factory: sessionmaker[Session], tmp_path: object
+) -> None:
+    import io
+
+    import openpyxl
+    from ops_helpers import HEADER
+
+    seed_postcodes(ops_factory)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER.split(";"))
+    sheet.append(
+        [
+            "X1",
+            "J. Jansen",
+            None,
+            "1000 AA",
+            4,
+            None,
+            250.5,
+            dt.date(2026, 8, 1),
+            dt.datetime(2026, 10, 3),
+        ]
+    )
+    sheet.append(["X2", "K. Klaas", None, "1000AA", "5", "b", "75,00", None, "03-10-2026"])
+    sheet.append([None] * 9)  # blank rows at the end are ignored
+    sheet.append(["X3", "L. Lamme", None, "1000 AA", 6, None, -1, None, dt.date(2026, 10, 3)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    from decimal import Decimal
+
+    from wijkradar.ops import intake
+
+    with pytest.raises(ImportRejected) as caught:
+        intake.import_file(
+            ops_factory,
+            buffer.getvalue(),
+            "partner.xlsx",
+            mapping(),
+            "u",
+            gemeente_scope=None,
+            threshold=Decimal(50),
+        )
+    assert [(r.row, r.column) for r in caught.value.result.rejected] == [(5, "Bedrag")]
+    result = intake.import_file(
+        ops_factory,
+        buffer.getvalue(),
+        "partner.xlsx",
+        mapping(),
+        "u",
+        gemeente_scope=None,
+        threshold=Decimal(50),
+        skip_invalid=True,
+    )
+    assert result.added == 2
+    with ops_factory() as session:
+        got = {
+            s.reference: (s.amount, s.signal_date, s.toevoeging)
+            for s in session.scalars(select(Signal))
+        }
+    assert got == {
+        "X1": (Decimal("250.50"), dt.date(2026, 10, 3), ""),
+        "X2": (Decimal("75.00"), dt.date(2026, 10, 3), "B"),
+    }

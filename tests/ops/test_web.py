@@ -114,3 +114,45 @@ def test_person_pages_are_not_cached(world: World) -> None:
     assert answer.status_code == 200
     assert answer.headers["cache-control"] == "no-store"
     assert "Testpersoon" not in answer.text  # the queue shows addresses, not names
+
+
+def test_english_pages(world: World) -> None:
+    c = client(world)
+    login(c, "coord-a")
+    answer = c.get("/werk/wachtrij?lang=en")
+    assert "<h1>Work queue GM9801</h1>" in answer.text
+    assert 'href="/werk/import?lang=en"' in answer.text
+    assert "<h1>Werkvoorraad GM9801</h1>" in c.get("/werk/wachtrij").text
+
+
+def test_server_purges_once_a_day(world: World) -> None:
+    import datetime as dt
+    import time
+
+    from ops_helpers import csv, row, run_import
+    from sqlalchemy import func
+
+    from wijkradar.ops import clock
+    from wijkradar.ops.models import Signal
+
+    run_import(world.factory, csv(row("OLD", nr="19", amount="10,00", date="01-01-2026")))
+    app_client = client(world)
+    store = app_client.app.state.ops  # type: ignore[attr-defined]
+    try:
+        clock.freeze(dt.datetime(2026, 12, 1, 9))
+        login(app_client, "analyst-a")  # the first signed-in request of the day starts it
+        deadline = time.monotonic() + 30
+        while store._purged_on != dt.date(2026, 12, 1):
+            assert time.monotonic() < deadline, "no purge ran"
+            time.sleep(0.1)
+        with world.factory() as session:
+            refs = set(session.scalars(select(Signal.reference)))
+            assert "OLD" not in refs and refs  # below threshold, 11 months old: gone
+            count = session.scalar(select(func.count()).select_from(Signal))
+        run_import(world.factory, csv(row("OLD2", nr="18", amount="10,00", date="01-01-2026")))
+        app_client.get("/werk/bereik")  # same day: no second purge
+        time.sleep(0.3)
+        with world.factory() as session:
+            assert session.scalar(select(func.count()).select_from(Signal)) == count + 1
+    finally:
+        clock.freeze(None)

@@ -320,6 +320,22 @@ def demo_command(
         )
     console.print("[bold]DEMO[/bold]: synthetic data, not real figures.")
     _print_report(report, target)
+    _demo_workspace(target, directory)
+
+
+def _demo_workspace(monitor: Path, directory: Path) -> None:
+    """Fictional arrears signals and accounts in the operational store ($WIJKRADAR_OPS_DB)."""
+    from wijkradar.ops.demo import PASSWORD, seed
+    from wijkradar.ops.settings import OpsSettings
+
+    result = seed(monitor, directory, OpsSettings())
+    console.print(
+        f"Workspace (/werk): {result.signals} fictional arrears signals; accounts "
+        f"(password {PASSWORD!r}):"
+    )
+    for username, role, gemeente in result.accounts:
+        console.print(f"  {username}  {role}  {gemeente}")
+    console.print(f"  try uploading {result.upload_file} with mapping {result.upload_mapping}")
 
 
 def status_command(db: DbOption = None) -> None:

@@ -64,22 +64,34 @@ def work_queue(
     """Open cases of the principal's gemeente, highest priority first (audited as one view)."""
     gemeente = principal.gemeente_code or ""
     _require_persons(principal, gemeente)
-    attempts = (
-        select(ContactAttempt.case_id, func.count().label("n"))
-        .group_by(ContactAttempt.case_id)
-        .subquery()
-    )
-    signals = select(Signal.case_id, func.count().label("n")).group_by(Signal.case_id).subquery()
-    rows = session.execute(
-        select(Case, Household, func.coalesce(attempts.c.n, 0), func.coalesce(signals.c.n, 0))
+    # the page first (index ix_cases_queue), then counts for just those cases
+    page = session.execute(
+        select(Case, Household)
         .join(Household, Household.id == Case.household_id)
-        .outerjoin(attempts, attempts.c.case_id == Case.id)
-        .outerjoin(signals, signals.c.case_id == Case.id)
         .where(Case.gemeente_code == gemeente, Case.state != "afgesloten")
         .order_by(Case.priority.desc(), Case.id)
         .limit(limit)
         .offset(offset)
+    ).all()
+    ids = [case.id for case, _ in page]
+    n_attempts = dict(
+        session.execute(
+            select(ContactAttempt.case_id, func.count())
+            .where(ContactAttempt.case_id.in_(ids))
+            .group_by(ContactAttempt.case_id)
+        ).all()
     )
+    n_signals = dict(
+        session.execute(
+            select(Signal.case_id, func.count())
+            .where(Signal.case_id.in_(ids))
+            .group_by(Signal.case_id)
+        ).all()
+    )
+    rows = [
+        (case, household, n_attempts.get(case.id, 0), n_signals.get(case.id, 0))
+        for case, household in page
+    ]
     today = clock.today()
     out = [
         QueueRow(
@@ -267,7 +279,7 @@ def resolve_review(
         raise WijkradarError(f"signal {signal_id} is not in the review queue")
     if decision == "accept":
         assert signal.household_id is not None
-        signal.case_id = _open_case(
+        signal.case_id, _created = _open_case(
             session, signal.household_id, signal.gemeente_code, signal.signal_date, username
         )
         refresh_cases(session, {signal.case_id}, None)

@@ -15,7 +15,7 @@ from collections.abc import Mapping as MappingT
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from wijkradar.domain import WijkradarError
@@ -23,7 +23,7 @@ from wijkradar.ops import addresses, audit, clock, priority
 from wijkradar.ops.mapping import Mapping
 from wijkradar.ops.models import Case, Household, ImportRun, Partner, Signal, StatusChange
 from wijkradar.ops.rows import Rejection, Row, parse_row, read_table
-from wijkradar.ops.sqlutil import chunks, insert_ignore, retrying
+from wijkradar.ops.sqlutil import chunks, insert_ignore, insert_many_ignore, retrying
 
 SIX_MONTHS = dt.timedelta(days=183)
 REVIEW_REASONS = {
@@ -74,6 +74,8 @@ class _Known:
     case_id: int | None
     name_key: str
     birth_date: dt.date | None
+    #: the pending insert of a signal of this import (to set its multiple flag), else None
+    values: dict[str, object] | None = None
 
 
 def check_rows(
@@ -84,7 +86,7 @@ def check_rows(
     valid: list[Row] = []
     rejected: list[Rejection] = []
     total = 0
-    for number, raw in enumerate(read_table(content, filename, mapping), start=2):
+    for number, raw in read_table(content, filename, mapping):
         total += 1
         parsed = parse_row(raw, number, mapping, today)
         (rejected if isinstance(parsed, Rejection) else valid).append(parsed)  # type: ignore[arg-type]
@@ -144,23 +146,23 @@ def _partner(session: Session, mapping: Mapping) -> Partner:
 
 
 def _households(session: Session, gemeente: str, rows: list[Row]) -> dict[str, int]:
+    """address key -> household id, inserting the missing households in bulk (a household
+    another import inserts at the same moment is taken as it is)."""
     keys = {addresses.address_key(r.postcode, r.huisnummer, r.toevoeging): r for r in rows}
-    found: dict[str, int] = {}
+    missing = set(keys)
     for batch in chunks(keys):
-        for hid, key in session.execute(
-            select(Household.id, Household.address_key).where(
+        for key in session.scalars(
+            select(Household.address_key).where(
                 Household.gemeente_code == gemeente, Household.address_key.in_(batch)
             )
         ):
-            found[key] = hid
-    missing = [k for k in keys if k not in found]
+            missing.discard(key)
     places = addresses.placements(session, {keys[k].postcode for k in missing})
-    for key in missing:
+    values = []
+    for key in sorted(missing):
         row = keys[key]
         place = places.get((row.postcode, row.huisnummer))
-        new_id = insert_ignore(
-            session,
-            Household.__table__,  # type: ignore[arg-type]
+        values.append(
             {
                 "gemeente_code": gemeente,
                 "address_key": key,
@@ -169,16 +171,23 @@ def _households(session: Session, gemeente: str, rows: list[Row]) -> dict[str, i
                 "toevoeging": row.toevoeging,
                 "buurt_code": place.buurt_code if place else None,
                 "wijk_code": place.wijk_code if place else None,
-            },
+            }
+        )
+    for part in chunks(values):
+        insert_many_ignore(
+            session,
+            Household.__table__,  # type: ignore[arg-type]
+            part,
             ("gemeente_code", "address_key"),
         )
-        if new_id is None:  # another import created it meanwhile
-            new_id = session.scalars(
-                select(Household.id).where(
-                    Household.gemeente_code == gemeente, Household.address_key == key
-                )
-            ).one()
-        found[key] = new_id
+    found: dict[str, int] = {}
+    for batch in chunks(keys):
+        for hid, key in session.execute(
+            select(Household.id, Household.address_key).where(
+                Household.gemeente_code == gemeente, Household.address_key.in_(batch)
+            )
+        ):
+            found[key] = hid
     return found
 
 
@@ -209,33 +218,47 @@ def _import(
     existing = set(
         session.execute(
             select(Signal.reference, Signal.signal_date).where(Signal.partner_id == partner.id)
-        )
+        ).all()
     )
     households = _households(session, gemeente, rows)
-    household_rows = {hid: session.get(Household, hid) for hid in set(households.values())}
+    buurt_of = dict(
+        session.execute(
+            select(Household.id, Household.buurt_code).where(
+                Household.id.in_(list(households.values()))
+            )
+        ).all()
+        if len(households) <= 1000
+        else [
+            pair
+            for batch in chunks(households.values())
+            for pair in session.execute(
+                select(Household.id, Household.buurt_code).where(Household.id.in_(batch))
+            ).all()
+        ]
+    )
     places = addresses.placements(session, {r.postcode for r in rows})
 
     earliest = min((r.signal_date for r in rows), default=clock.today()) - SIX_MONTHS
     known: dict[int, list[_Known]] = defaultdict(list)
     open_cases: dict[int, int] = {}
-    for batch in chunks(household_rows):
-        for s in session.scalars(
-            select(Signal).where(Signal.household_id.in_(batch), Signal.signal_date >= earliest)
+    for batch in chunks(set(households.values())):
+        for found in session.execute(
+            select(
+                Signal.id,
+                Signal.partner_id,
+                Signal.reference,
+                Signal.signal_date,
+                Signal.amount,
+                Signal.status,
+                Signal.case_id,
+                Signal.name_key,
+                Signal.birth_date,
+                Signal.household_id,
+            ).where(Signal.household_id.in_(batch), Signal.signal_date >= earliest)
         ):
-            assert s.household_id is not None
-            known[s.household_id].append(
-                _Known(
-                    s.id,
-                    s.partner_id,
-                    s.reference,
-                    s.signal_date,
-                    s.amount,
-                    s.status,
-                    s.case_id,
-                    s.name_key,
-                    s.birth_date,
-                )
-            )
+            sid, pid, ref, date, amount, status, cid, key, born, household_id = found
+            assert household_id is not None
+            known[household_id].append(_Known(sid, pid, ref, date, amount, status, cid, key, born))
         for cid, hid in session.execute(
             select(Case.id, Case.household_id).where(
                 Case.household_id.in_(batch), Case.state != "afgesloten"
@@ -245,7 +268,8 @@ def _import(
 
     seen: set[tuple[str, dt.date]] = set()
     make_multiple: set[int] = set()
-    touched: set[int] = set()
+    new_households: dict[int, dt.date] = {}
+    pending: list[dict[str, object]] = []
     for row in sorted(rows, key=lambda r: (r.signal_date, r.number)):
         identity = (row.reference, row.signal_date)
         if identity in existing or identity in seen:
@@ -286,47 +310,43 @@ def _import(
             if case_id is not None and _conflicts(history, case_id, name_key, row.birth_date):
                 review, case_id = "name_mismatch", None
             elif case_id is None:
-                case_id = _open_case(session, hid, gemeente, row.signal_date, username)
+                # a case to open: stands in as -household id until the cases are inserted
+                case_id = -hid
                 open_cases[hid] = case_id
-        new_id = insert_ignore(
-            session,
-            Signal.__table__,  # type: ignore[arg-type]
-            {
-                "gemeente_code": gemeente,
-                "partner_id": partner.id,
-                "import_id": run.id,
-                "household_id": hid,
-                "case_id": case_id,
-                "reference": row.reference,
-                "signal_date": row.signal_date,
-                "arrears_start": row.arrears_start,
-                "amount": row.amount,
-                "crisis": row.crisis,
-                "warm_handover": row.warm_handover,
-                "status": status,
-                "multiple": bool(same_month),
-                "successive": successive,
-                "repeat": repeat,
-                "review_reason": review,
-                "name": row.name,
-                "name_key": name_key,
-                "birth_date": row.birth_date,
-                "postcode": row.postcode,
-                "huisnummer": row.huisnummer,
-                "toevoeging": row.toevoeging,
-            },
-            ("partner_id", "reference", "signal_date"),
-        )
-        if new_id is None:  # a concurrent import added the same signal first
-            result.duplicates += 1
-            continue
-        result.added += 1
-        result.not_picked_up += status in ("onterecht", "herhaald")
-        result.review += review is not None
-        make_multiple.update(k.id for k in same_month if k.id is not None)
+                new_households[hid] = row.signal_date
+        values: dict[str, object] = {
+            "gemeente_code": gemeente,
+            "partner_id": partner.id,
+            "import_id": run.id,
+            "household_id": hid,
+            "case_id": case_id,
+            "reference": row.reference,
+            "signal_date": row.signal_date,
+            "arrears_start": row.arrears_start,
+            "amount": row.amount,
+            "crisis": row.crisis,
+            "warm_handover": row.warm_handover,
+            "status": status,
+            "multiple": bool(same_month),
+            "successive": successive,
+            "repeat": repeat,
+            "review_reason": review,
+            "name": row.name,
+            "name_key": name_key,
+            "birth_date": row.birth_date,
+            "postcode": row.postcode,
+            "huisnummer": row.huisnummer,
+            "toevoeging": row.toevoeging,
+        }
+        pending.append(values)
+        for k in same_month:
+            if k.id is not None:
+                make_multiple.add(k.id)
+            elif k.values is not None:
+                k.values["multiple"] = True
         history.append(
             _Known(
-                new_id,
+                None,
                 partner.id,
                 row.reference,
                 row.signal_date,
@@ -335,13 +355,39 @@ def _import(
                 case_id,
                 name_key,
                 row.birth_date,
+                values,
             )
         )
-        if case_id is not None:
-            touched.add(case_id)
+    opened = _open_cases(session, new_households, gemeente, username)
+    new_cases = {cid for cid, created in opened.values() if created}
+    for values in pending:
+        if isinstance(values["case_id"], int) and values["case_id"] < 0:
+            values["case_id"] = opened[-values["case_id"]][0]
+    inserted: set[tuple[str, dt.date]] = set()
+    for part in chunks(pending):
+        inserted.update(
+            insert_many_ignore(
+                session,
+                Signal.__table__,  # type: ignore[arg-type]
+                part,
+                ("partner_id", "reference", "signal_date"),
+                returning=("reference", "signal_date"),
+            )
+        )
+    added = [v for v in pending if (v["reference"], v["signal_date"]) in inserted]
+    # signals a concurrent import inserted first count as known ones
+    result.duplicates += len(pending) - len(added)
+    result.added = len(added)
+    result.not_picked_up = sum(v["status"] in ("onterecht", "herhaald") for v in added)
+    result.review = sum(v["review_reason"] is not None for v in added)
+    touched = {int(v["case_id"]) for v in added if v["case_id"] is not None}  # type: ignore[call-overload]
+    empty = new_cases - touched
+    if empty:  # opened for signals that turned out to be known already
+        session.execute(delete(StatusChange).where(StatusChange.case_id.in_(empty)))
+        session.execute(delete(Case).where(Case.id.in_(empty)))
     for batch in chunks(make_multiple):
         session.execute(update(Signal).where(Signal.id.in_(batch)).values(multiple=True))
-    refresh_cases(session, touched, stacking)
+    refresh_cases(session, touched, stacking, buurt_of)
     run.rows_added = result.added
     run.rows_duplicate = result.duplicates
     result.cases_touched = len(touched)
@@ -361,40 +407,114 @@ def _conflicts(
     )
 
 
+def _open_cases(
+    session: Session, first_signal: dict[int, dt.date], gemeente: str, username: str
+) -> dict[int, tuple[int, bool]]:
+    """household id -> (its open case, created now?) for households that had none when the
+    import read them. On PostgreSQL the households are locked first (in id order, so two imports
+    cannot deadlock on them) and read again: a case another import opened meanwhile is used."""
+    found: dict[int, tuple[int, bool]] = {}
+    if not first_signal:
+        return found
+    if session.get_bind().dialect.name == "postgresql":
+        for batch in chunks(sorted(first_signal)):
+            session.execute(
+                select(Household.id)
+                .where(Household.id.in_(batch))
+                .order_by(Household.id)
+                .with_for_update()
+            )
+            for cid, hid in session.execute(
+                select(Case.id, Case.household_id).where(
+                    Case.household_id.in_(batch), Case.state != "afgesloten"
+                )
+            ):
+                found[hid] = (cid, False)
+    today, now = clock.today(), clock.now()
+    rows = []
+    for hid, signal_date in sorted(first_signal.items()):
+        if hid in found:
+            continue
+        month_start = signal_date.replace(day=1)
+        next_month = (month_start + dt.timedelta(days=32)).replace(day=1)
+        rows.append(
+            {
+                "gemeente_code": gemeente,
+                "household_id": hid,
+                "state": "nieuw",
+                "result": None,
+                "matched_on": today,
+                "match_start": month_start,
+                "match_end": next_month - dt.timedelta(days=1),
+                "picked_up_on": None,
+                "closed_on": None,
+                "last_signal_on": signal_date,
+                "priority": 0,
+                "priority_reasons": "[]",
+            }
+        )
+    cases: Table = Case.__table__  # type: ignore[assignment]
+    history: Table = StatusChange.__table__  # type: ignore[assignment]
+    for part in chunks(rows):
+        result = session.execute(
+            insert(cases).returning(cases.c.household_id, cases.c.id, sort_by_parameter_order=True),
+            part,
+        )
+        created = [(hid, cid) for hid, cid in result]
+        for hid, cid in created:
+            found[hid] = (cid, True)
+        session.execute(
+            insert(history),
+            [
+                {"case_id": cid, "at": now, "username": username, "state": "nieuw", "result": None}
+                for _, cid in created
+            ],
+        )
+    return found
+
+
 def _open_case(
     session: Session, household_id: int, gemeente: str, signal_date: dt.date, username: str
-) -> int:
-    """The household's open case, created if there is none. On PostgreSQL the household row is
-    locked first, so two concurrent imports never open two cases for one address."""
+) -> tuple[int, bool]:
+    """(the household's open case, whether it was created now). On PostgreSQL the household
+    row is locked first, so two concurrent imports never open two cases for one address."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(Household.id).where(Household.id == household_id).with_for_update())
         existing = session.scalars(
             select(Case.id).where(Case.household_id == household_id, Case.state != "afgesloten")
         ).first()
         if existing is not None:
-            return existing
-    today = clock.today()
+            return existing, False
     month_start = signal_date.replace(day=1)
     next_month = (month_start + dt.timedelta(days=32)).replace(day=1)
-    case = Case(
-        gemeente_code=gemeente,
-        household_id=household_id,
-        state="nieuw",
-        matched_on=today,
-        match_start=month_start,
-        match_end=next_month - dt.timedelta(days=1),
-        last_signal_on=signal_date,
-        priority=0,
-        priority_reasons="[]",
+    case_id = session.execute(
+        insert(Case)
+        .values(
+            gemeente_code=gemeente,
+            household_id=household_id,
+            state="nieuw",
+            matched_on=clock.today(),
+            match_start=month_start,
+            match_end=next_month - dt.timedelta(days=1),
+            last_signal_on=signal_date,
+            priority=0,
+            priority_reasons="[]",
+        )
+        .returning(Case.id)
+    ).scalar_one()
+    session.execute(
+        insert(StatusChange).values(
+            case_id=case_id, at=clock.now(), username=username, state="nieuw"
+        )
     )
-    session.add(case)
-    session.flush()
-    session.add(StatusChange(case_id=case.id, at=clock.now(), username=username, state="nieuw"))
-    return case.id
+    return case_id, True
 
 
 def refresh_cases(
-    session: Session, case_ids: set[int], stacking: MappingT[str, int] | None
+    session: Session,
+    case_ids: set[int],
+    stacking: MappingT[str, int] | None,
+    buurt_of: MappingT[int, str | None] | None = None,
 ) -> None:
     """Recompute priority and last signal date of these cases from their signals."""
     today = clock.today()
@@ -402,32 +522,60 @@ def refresh_cases(
         facts: dict[int, list[priority.SignalFacts]] = defaultdict(list)
         last: dict[int, dt.date] = {}
         rows = session.execute(
-            select(Signal, Partner.kind).join(Partner).where(Signal.case_id.in_(batch))
+            select(
+                Signal.case_id,
+                Partner.kind,
+                Signal.amount,
+                Signal.signal_date,
+                Signal.arrears_start,
+                Signal.successive,
+                Signal.repeat,
+                Signal.crisis,
+                Signal.warm_handover,
+            )
+            .join(Partner, Partner.id == Signal.partner_id)
+            .where(Signal.case_id.in_(batch))
         )
-        for signal, kind in rows:
-            assert signal.case_id is not None
-            facts[signal.case_id].append(
-                priority.SignalFacts(
-                    kind=kind,
-                    amount=signal.amount,
-                    signal_date=signal.signal_date,
-                    arrears_start=signal.arrears_start,
-                    successive=signal.successive,
-                    repeat=signal.repeat,
-                    crisis=signal.crisis,
-                    warm_handover=signal.warm_handover,
-                )
+        for found_case, kind, amount, date, start, successive, repeat, crisis, warm in rows:
+            assert found_case is not None
+            case_id = found_case
+            facts[case_id].append(
+                priority.SignalFacts(kind, amount, date, start, successive, repeat, crisis, warm)
             )
-            last[signal.case_id] = max(
-                last.get(signal.case_id, signal.signal_date), signal.signal_date
+            last[case_id] = max(last.get(case_id, date), date)
+        households = dict(
+            session.execute(select(Case.id, Case.household_id).where(Case.id.in_(batch))).all()
+        )
+        if buurt_of is None or any(h not in buurt_of for h in households.values()):
+            buurt_of = dict(
+                session.execute(
+                    select(Household.id, Household.buurt_code).where(
+                        Household.id.in_(list(households.values()))
+                    )
+                ).all()
             )
-        for case in session.scalars(select(Case).where(Case.id.in_(batch))):
-            household = session.get(Household, case.household_id)
-            buurt = household.buurt_code if household else None
+        changes = []
+        for case_id, household_id in households.items():
             points, reasons = priority.score(
-                facts[case.id], priority.stacking_lookup(stacking, buurt), today
+                facts[case_id],
+                priority.stacking_lookup(stacking, buurt_of.get(household_id)),
+                today,
             )
-            case.priority = points
-            case.priority_reasons = priority.encode(reasons)
-            if case.id in last:
-                case.last_signal_on = last[case.id]
+            change: dict[str, object] = {
+                "id": case_id,
+                "priority": points,
+                "priority_reasons": priority.encode(reasons),
+            }
+            if case_id in last:
+                change["last_signal_on"] = last[case_id]
+            changes.append(change)
+        for group in _same_keys(changes):
+            session.execute(update(Case), group)
+
+
+def _same_keys(changes: list[dict[str, object]]) -> list[list[dict[str, object]]]:
+    """Bulk UPDATE by primary key needs the same keys in every dict of one call."""
+    groups: dict[tuple[str, ...], list[dict[str, object]]] = defaultdict(list)
+    for change in changes:
+        groups[tuple(sorted(change))].append(change)
+    return list(groups.values())

@@ -138,6 +138,14 @@ class Case(Base):
         Index("ix_cases_queue", "gemeente_code", "state", "priority"),
         Index("ix_cases_household", "household_id"),
         Index(
+            "ix_cases_open_queue",
+            "gemeente_code",
+            "priority",
+            "id",
+            sqlite_where=text("state <> 'afgesloten'"),
+            postgresql_where=text("state <> 'afgesloten'"),
+        ),
+        Index(
             "uq_open_case",
             "household_id",
             unique=True,

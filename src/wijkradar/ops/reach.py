@@ -179,3 +179,14 @@ def report(
             )
         )
     return rows
+
+
+def wijk_totals(session: Session, principal: Principal, gemeente: str) -> dict[str, int | None]:
+    """Signals per wijk over all months, summed before disclosure (then suppressed/rounded)."""
+    if not principal.may_see_aggregates_of(gemeente) or principal.role == "outreach":
+        raise NotAllowed("no access to the reach figures of this gemeente")
+    raw: dict[str, int] = defaultdict(int)
+    for (wijk, _month, kind), c in counts(session, gemeente).items():
+        if kind == ALL:
+            raw[wijk] += c.signals
+    return {wijk: disclose_count(n) for wijk, n in raw.items()}

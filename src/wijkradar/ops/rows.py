@@ -62,8 +62,11 @@ def _shape(value: str) -> str:
     return f"{kinds} of {len(value.strip())} characters"
 
 
-def read_table(content: bytes, filename: str, mapping: Mapping) -> Iterator[dict[str, str]]:
-    """Rows as {header: text}. CSV with the mapping's delimiter and encoding, or XLSX."""
+def read_table(
+    content: bytes, filename: str, mapping: Mapping
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number as a spreadsheet shows it, {header: text}): CSV with the mapping's delimiter
+    and encoding, or XLSX."""
     if filename.lower().endswith(".xlsx"):
         yield from _read_xlsx(content, filename, mapping)
         return
@@ -73,13 +76,16 @@ def read_table(content: bytes, filename: str, mapping: Mapping) -> Iterator[dict
         raise WijkradarError(f"{filename}: not {mapping.encoding} text") from None
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=mapping.delimiter)
     _check_header(list(reader.fieldnames or []), filename, mapping)
-    for number, row in enumerate(reader, start=2):
+    for row in reader:
+        number = reader.line_num  # blank lines are skipped, so count what the file has
         if number > MAX_ROWS:
             raise WijkradarError(f"{filename}: more than {MAX_ROWS} rows")
-        yield {k: (v or "") for k, v in row.items() if k is not None}
+        yield number, {k: (v or "") for k, v in row.items() if k is not None}
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, decimal_comma: bool = False) -> str:
+    """A spreadsheet cell as the text a CSV would hold (numbers in the mapping's notation, so
+    250.5 does not read as 2505 under decimal_comma)."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -88,10 +94,14 @@ def _cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float | Decimal) and decimal_comma:
+        return str(value).replace(".", ",")
     return str(value)
 
 
-def _read_xlsx(content: bytes, filename: str, mapping: Mapping) -> Iterator[dict[str, str]]:
+def _read_xlsx(
+    content: bytes, filename: str, mapping: Mapping
+) -> Iterator[tuple[int, dict[str, str]]]:
     import openpyxl
 
     try:
@@ -107,7 +117,10 @@ def _read_xlsx(content: bytes, filename: str, mapping: Mapping) -> Iterator[dict
             raise WijkradarError(f"{filename}: more than {MAX_ROWS} rows")
         if all(v is None for v in values):
             continue
-        yield {h: _cell(v) for h, v in zip(header, values, strict=False)}
+        yield (
+            number,
+            {h: _cell(v, mapping.decimal_comma) for h, v in zip(header, values, strict=False)},
+        )
     book.close()
 
 

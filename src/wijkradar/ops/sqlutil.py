@@ -28,6 +28,29 @@ def insert_ignore(
     return session.execute(statement).scalar_one_or_none()
 
 
+def insert_many_ignore(
+    session: Session,
+    table: Table,
+    rows: list[dict[str, Any]],
+    conflict: Sequence[str],
+    returning: Sequence[str] = (),
+) -> list[tuple[Any, ...]]:
+    """Insert many rows in one statement batch, skipping conflicts; the `returning` columns of
+    the rows actually inserted."""
+    if not rows:
+        return []
+    make = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = make(table).on_conflict_do_nothing(index_elements=list(conflict))
+    if not returning:
+        session.execute(statement, rows)
+        return []
+    result = session.execute(
+        statement.returning(*(table.c[name] for name in returning), sort_by_parameter_order=True),
+        rows,
+    )
+    return [tuple(r) for r in result]
+
+
 def chunks(items: Iterable[T], size: int = 1000) -> Iterable[list[T]]:
     batch: list[T] = []
     for item in items:

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wijkradar.domain import WijkradarError
-from wijkradar.ops import audit, auth, cases, codes, intake, priority, reach
+from wijkradar.ops import audit, auth, cases, clock, codes, intake, priority, reach
 from wijkradar.ops.auth import Principal
 from wijkradar.ops.i18n import Words
 from wijkradar.ops.mapping import parse as parse_mapping
@@ -218,7 +218,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
             seen,
             v=view,
             reasons=priority.decode(view.case.priority_reasons, lang_of(request)),
-            today=dt.date.today().isoformat(),
+            today=clock.today().isoformat(),
         )
 
     @api.post("/zaken/{case_id}/contact")
@@ -272,7 +272,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
         return page(request, "ops_import.html", seen, result=None, rejected=[], failed=False)
 
     @api.post("/import", response_class=HTMLResponse)
-    async def import_upload(
+    def import_upload(
         request: Request,
         seen: Me,
         mapping_file: Annotated[UploadFile, File()],
@@ -282,12 +282,13 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
     ) -> HTMLResponse:
         check_csrf(seen, csrf)
         gemeente = coordinator(seen)
-        content = await data_file.read(MAX_UPLOAD + 1)
+        # a plain def: FastAPI runs it in a worker thread, so a long import blocks no one else
+        content = data_file.file.read(MAX_UPLOAD + 1)
         if len(content) > MAX_UPLOAD:
             raise HTTPException(413, "file larger than 50 MB")
         name = Path(data_file.filename or "upload.csv").name
         try:
-            mapping = parse_mapping(yaml.safe_load(await mapping_file.read(1_000_000)), "mapping")
+            mapping = parse_mapping(yaml.safe_load(mapping_file.file.read(1_000_000)), "mapping")
             from wijkradar.store.ops_context import area_context, buurt_stacking
 
             stacking = buurt_stacking(area_context(monitor_db, gemeente))
@@ -389,7 +390,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
             rows = reach.report(session, me, target, people)
         except cases.NotAllowed:
             raise HTTPException(403, "no access to this gemeente") from None
-        wijken = _need_vs_reach(rows, context)
+        wijken = _need_vs_reach(reach.wijk_totals(session, me, target), context)
         svg = _map(wijken, wijk_boundaries(monitor_db, target), Words(lang_of(request)))
         return page(
             request,
@@ -477,12 +478,9 @@ def _set_cookie(response: Response, name: str, value: str, secure: bool, max_age
     )
 
 
-def _need_vs_reach(rows: list[reach.ReachRow], context: dict[str, Any]) -> list[dict[str, Any]]:
-    """Per wijk: signals per 1,000 over all months shown, beside stacking and buffer score."""
-    totals: dict[str, int] = {}
-    for row in rows:
-        if row.signals is not None:
-            totals[row.wijk] = totals.get(row.wijk, 0) + row.signals
+def _need_vs_reach(totals: dict[str, int | None], context: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per wijk: signals per 1,000 over all months (disclosed total), beside stacking and the
+    small-financial-buffer score from the monitor."""
     out = []
     for code, area in sorted(context.items()):
         if area.level != "wijk":

@@ -95,3 +95,16 @@ def wijk_boundaries(db: Path, gemeente: str) -> dict[str, str]:
     finally:
         con.close()
     return {code: geometry for code, geometry in rows}
+
+
+def buurten(db: Path) -> list[tuple[str, str, str]]:
+    """(buurt, wijk, gemeente) of the latest year: the demo places its fictional addresses."""
+    con = open_read(db)
+    try:
+        rows = con.execute(
+            "SELECT code, parent_code, gemeente_code FROM regions WHERE level = 'buurt' "
+            "AND year = (SELECT max(year) FROM regions) ORDER BY code"
+        ).fetchall()
+    finally:
+        con.close()
+    return [(b, w, g) for b, w, g in rows if w and g]

@@ -44,18 +44,19 @@ def test_white_spots_follow_flags_and_initiatives(
                     "DEMO nieuw", "DEMO", "local", gemeenten=["GM9801"], characteristics=[spot]
                 ),
             )
-            session.add(
-                ReachAggregate(
-                    gemeente_code="GM9801",
-                    wijk_code=target.code,
-                    month="2026-01",
-                    partner_kind="energie",
-                    signals=12,
-                    households=10,
-                    reached=5,
-                    accepted=2,
+            for kind in ("energie", "*"):  # purged aggregates: per partner kind and in total
+                session.add(
+                    ReachAggregate(
+                        gemeente_code="GM9801",
+                        wijk_code=target.code,
+                        month="2026-01",
+                        partner_kind=kind,
+                        signals=12,
+                        households=10,
+                        reached=5,
+                        accepted=2,
+                    )
                 )
-            )
         with transaction(ops_factory) as session:
             after = {g.code: g for g in fitgap.area_gaps(con, session, "GM9801")}
             assert spot not in after[target.code].white_spots

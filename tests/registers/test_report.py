@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from wijkradar.ops.auth import Principal
 from wijkradar.ops.db import transaction
+from wijkradar.ops.models import ReachAggregate
 from wijkradar.registers import groups, initiatives, report
 
 pdfium = pytest.importorskip("pypdfium2")
@@ -60,6 +61,19 @@ def register(ops_factory: sessionmaker[Session]) -> sessionmaker[Session]:
 def test_gemeente_pdf_infographic_then_detail(
     register: sessionmaker[Session], demo_monitor: Path, lang: str
 ) -> None:
+    with transaction(register) as session:
+        session.add(  # 12 signals kept by a purge: the report shows them disclosed (10)
+            ReachAggregate(
+                gemeente_code="GM9801",
+                wijk_code="WK980101",
+                month="2026-01",
+                partner_kind="*",
+                signals=12,
+                households=7,
+                reached=4,
+                accepted=1,
+            )
+        )
     with register() as session:
         pdf = report.render(demo_monitor, session, "GM9801", lang, "pdf").pdf
     assert pdf and pdf.startswith(b"%PDF")
@@ -75,6 +89,8 @@ def test_gemeente_pdf_infographic_then_detail(
     text1 = _text(pdf, 0)
     assert "Brakelmonde" in text1 and "DEMO" in text1
     assert ("White spots" if lang == "en" else "Witte vlekken") in text1
+    reach_line = "10 signals, < 10 (not shown) households" if lang == "en" else "10 signalen"
+    assert reach_line in text1  # 12 signals shown as 10, 7 households withheld
     detail = _text(pdf, 1)
     assert ("Per wijk" in detail) and ("WK9801" in detail)
     rest = " ".join(_text(pdf, i) for i in range(1, len(pages)))

@@ -336,6 +336,11 @@ def _demo_workspace(monitor: Path, directory: Path) -> None:
     for username, role, gemeente in result.accounts:
         console.print(f"  {username}  {role}  {gemeente}")
     console.print(f"  try uploading {result.upload_file} with mapping {result.upload_mapping}")
+    from wijkradar.registers import demo as registers_demo
+
+    main = next((g for _, role, g in result.accounts if role == "coordinator"), "GM9801")
+    editor, added = registers_demo.seed(OpsSettings(), PASSWORD, main)
+    console.print(f"  {editor}  editor  {main}  (registers: {added} initiatives loaded)")
 
 
 def status_command(db: DbOption = None) -> None:

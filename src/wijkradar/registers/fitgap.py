@@ -19,7 +19,7 @@ import duckdb
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wijkradar.ops.models import ReachAggregate
+from wijkradar.ops import reach
 from wijkradar.registers import initiatives
 from wijkradar.registers.models import Group
 from wijkradar.store import queries
@@ -138,16 +138,11 @@ def _framework(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _signals(session: Session, gemeente: str) -> dict[str, int]:
-    """Arrears signals per wijk (all months; the reach aggregates survive the purge)."""
+    """Arrears signals per wijk over all months: live signals plus what purges kept."""
     out: dict[str, int] = {}
-    rows = session.execute(
-        select(ReachAggregate.wijk_code, ReachAggregate.signals).where(
-            ReachAggregate.gemeente_code == gemeente, ReachAggregate.partner_kind != "*"
-        )
-    )
-    for wijk, count in rows:
-        if wijk:
-            out[wijk] = out.get(wijk, 0) + int(count)
+    for (wijk, _month, kind), c in reach.counts(session, gemeente).items():
+        if wijk and kind == reach.ALL:
+            out[wijk] = out.get(wijk, 0) + c.signals
     return out
 
 

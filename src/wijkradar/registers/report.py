@@ -18,12 +18,13 @@ from typing import Any
 
 import duckdb
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wijkradar.compute.disclosure import disclose_count
 from wijkradar.domain import WijkradarError
-from wijkradar.ops.models import ReachAggregate
+from wijkradar.ops import reach
+from wijkradar.ops.models import ReachAggregate, Signal
 from wijkradar.registers import fitgap, groups
 from wijkradar.registers.i18n import Words
 from wijkradar.reports import svg
@@ -123,20 +124,26 @@ def _stacking_map(
 
 
 def _reach(session: Session, gemeente: str | None) -> dict[str, int | None] | None:
-    query = select(
-        func.sum(ReachAggregate.signals),
-        func.sum(ReachAggregate.households),
-        func.sum(ReachAggregate.reached),
-    ).where(ReachAggregate.partner_kind == "*")
-    if gemeente:
-        query = query.where(ReachAggregate.gemeente_code == gemeente)
-    row = session.execute(query).one()
-    if row[0] is None:
+    """Early signals (live plus purged aggregates), summed over wijken and months, disclosed;
+    None when the store has none. National: every gemeente with signals."""
+    if gemeente is None:
+        codes = set(session.scalars(select(Signal.gemeente_code).distinct()))
+        codes |= set(session.scalars(select(ReachAggregate.gemeente_code).distinct()))
+    else:
+        codes = {gemeente}
+    signals = households = reached = 0
+    for code in codes:
+        for (_wijk, _month, kind), c in reach.counts(session, code).items():
+            if kind == reach.ALL:
+                signals += c.signals
+                households += c.households
+                reached += c.reached
+    if signals == 0:
         return None
     return {
-        "signals": disclose_count(row[0]),
-        "households": disclose_count(row[1]),
-        "reached": disclose_count(row[2]),
+        "signals": disclose_count(signals),
+        "households": disclose_count(households),
+        "reached": disclose_count(reached),
     }
 
 

@@ -22,8 +22,9 @@ from fastapi.templating import Jinja2Templates
 
 from wijkradar.domain import WijkradarError
 from wijkradar.ops.web import DB, Me, Seen
-from wijkradar.registers import fitgap, groups, hsds, initiatives, professional
+from wijkradar.registers import fitgap, groups, hsds, initiatives, professional, sizes
 from wijkradar.registers.i18n import Words
+from wijkradar.registers.models import Group
 from wijkradar.reports import svg
 from wijkradar.store import queries
 
@@ -217,16 +218,29 @@ def router(monitor_db: Path) -> APIRouter:
         return page(request, "reg_initiative.html", None, item=item, changes=changes)
 
     @api.get("/registers/groepen", response_class=HTMLResponse, include_in_schema=False)
-    def groups_page(request: Request, session: DB) -> HTMLResponse:
+    def groups_page(
+        request: Request,
+        session: DB,
+        gemeente: Annotated[str, Query(pattern=r"^(GM\d{4})?$")] = "",
+    ) -> HTMLResponse:
         with session.begin():
             ranked = groups.priorities(session)
             history = {p.group.id: groups.score_history(session, p.group.id) for p in ranked}
+        size: dict[str, list[sizes.SizeRow]] = {}
+        con = monitor() if gemeente else None
+        if con is not None:
+            try:
+                size = {p.group.id: sizes.estimates(con, p.group, gemeente) for p in ranked}
+            finally:
+                con.close()
         return page(
             request,
             "reg_groups.html",
             None,
             ranked=ranked,
             history=history,
+            size=size,
+            gemeente=gemeente,
             axes=groups.AXES,
             loads=json.loads,
         )
@@ -363,6 +377,39 @@ def router(monitor_db: Path) -> APIRouter:
             }
             for p in ranked
         ]
+
+    @api.get("/api/v1/groups/{group_id}/size/{gemeente}", tags=["registers"])
+    def api_group_size(session: DB, group_id: str, gemeente: str) -> dict[str, Any]:
+        """The group's size indicator for the gemeente and its wijken (or that none exists)."""
+        with session.begin():
+            group = session.get(Group, group_id)
+        if group is None:
+            raise HTTPException(404, "no such group")
+        con = monitor()
+        if con is None:
+            raise HTTPException(503, "no monitor database")
+        try:
+            rows = sizes.estimates(con, group, gemeente)
+        finally:
+            con.close()
+        if not rows:
+            raise HTTPException(404, "unknown gemeente")
+        return {
+            "group": group.id,
+            "indicator": group.size_indicator or None,
+            "note": group.size_note,
+            "areas": [
+                {
+                    "code": r.code,
+                    "name": r.name,
+                    "level": r.level,
+                    "value": r.value,
+                    "unit": r.unit,
+                    "status": r.status,
+                }
+                for r in rows
+            ],
+        }
 
     @api.get("/api/v1/white-spots", tags=["registers"])
     def api_national_gaps(session: DB) -> list[dict[str, Any]]:

@@ -199,3 +199,29 @@ def test_big5_entry_and_disclosure(web: TestClient) -> None:
     page = web.get("/werk/big5").text
     assert "75.0" in page  # 30 of 40 with housing in order
     assert "97.5" not in page  # 39 of 40: the one without would be revealed
+
+
+def test_group_size_per_area_or_the_statement_that_none_exists(
+    web: TestClient, demo_monitor: Path
+) -> None:
+    from wijkradar.store import queries
+    from wijkradar.store.reader import open_read
+
+    elderly = web.get("/api/v1/groups/eenzame_ouderen/size/GM9801").json()
+    assert elderly["indicator"] == "ouderen"
+    assert elderly["areas"][0]["code"] == "GM9801" and elderly["areas"][0]["level"] == "gemeente"
+    con = open_read(demo_monitor)
+    try:
+        year = queries.latest_year(con)
+        assert year is not None
+        stored = {v["indicator"]: v["value"] for v in queries.indicator_values(con, "GM9801", year)}
+    finally:
+        con.close()
+    assert elderly["areas"][0]["value"] == stored["ouderen"]
+    assert len(elderly["areas"]) > 1  # the wijken follow
+    homeless = web.get("/api/v1/groups/dakloos/size/GM9801").json()
+    assert homeless["indicator"] is None and "nationally" in homeless["note"]
+    assert {a["status"] for a in homeless["areas"]} == {"no_indicator"}
+    assert web.get("/api/v1/groups/nope/size/GM9801").status_code == 404
+    page = web.get("/registers/groepen", params={"gemeente": "GM9801"})
+    assert page.status_code == 200 and 'id="size-eenzame_ouderen"' in page.text

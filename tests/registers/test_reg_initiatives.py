@@ -107,6 +107,9 @@ def test_add_edit_retire_verify_keep_history(
         assert initiatives.get(session, new_id).status == "defunct"
         actions = [c.action for c in initiatives.history(session, new_id)]
         assert actions == ["add", "edit", "verify", "retire"]
+    evil = initiatives.Initiative("x", "y", "national", url="javascript:alert(1)")
+    with pytest.raises(WijkradarError, match="url must start"), transaction(ops_factory) as s:
+        initiatives.add(s, EDITOR, evil)
     with pytest.raises(WijkradarError, match="unknown group"), transaction(ops_factory) as s:
         initiatives.add(s, EDITOR, initiatives.Initiative("x", "y", "national", groups=["nope"]))
 

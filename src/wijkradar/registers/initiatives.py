@@ -108,6 +108,8 @@ def _validate(item: Initiative, known: set[str]) -> None:
         )
     if item.kind == "local" and not item.gemeenten:
         raise WijkradarError(f"initiative {item.name!r}: a local initiative needs a gemeente")
+    if item.url and not item.url.startswith(("https://", "http://")):
+        raise WijkradarError(f"initiative {item.name!r}: url must start with http:// or https://")
     for code in item.gemeenten:
         if len(code) != 6 or not code.startswith("GM") or not code[2:].isdigit():
             raise WijkradarError(f"initiative {item.name!r}: gemeente {code!r} is not GMxxxx")

@@ -152,14 +152,78 @@ def national() -> list[dict[str, object]]:
     return out
 
 
+#: National programmes named in seed 000 (final report, staand beleid), written by hand:
+#: (name, seed line, description, characteristics, groups)
+NATIONAL_000 = (
+    ("Wijkaanpak in 16 stedelijke vernieuwingsgebieden", 309,
+     "Rijk en gemeenten werken in zestien gebieden samen aan wonen, werk, zorg en veiligheid.",
+     ["financial_buffer", "social_capital", "low_education"], []),
+    ("Brede schuldenaanpak en ambities kinderarmoede", 315,
+     "Programma's om schulden te voorkomen en armoede onder kinderen te verminderen.",
+     ["financial_buffer", "family_situation"], []),
+    ("Programma Verdere Integratie op de Arbeidsmarkt", 318,
+     "Gelijke kansen op werk voor mensen met een niet-westerse achtergrond.",
+     ["flexible_employment", "language_digital"], ["arbeidsmigranten"]),
+    ("Programma Maatwerk Multiprobleemhuishoudens", 319,
+     "Tien instrumenten waarmee professionals bij gemeenten en landelijke uitvoerders sneller "
+     "helpen in complexe multiprobleemsituaties.",
+     ["financial_buffer", "psychological", "family_situation"], []),
+    ("Wet aanpak meervoudige problematiek sociaal domein (Wams)", 320,
+     "Wetsvoorstel: het college benadert meervoudige problematiek integraal en gecoördineerd.",
+     ["financial_buffer", "psychological", "family_situation"], []),
+    ("Een thuis voor iedereen", 321,
+     "Interbestuurlijke aanpak voor passende huisvesting van aandachtsgroepen.",
+     ["financial_buffer", "social_capital"], ["dakloos"]),
+    ("Projectteam Arbeidsmigranten en aanpak dakloze EU-burgers", 322,
+     "Interdepartementaal projectteam en plan van aanpak voor dakloze EU-burgers.",
+     ["flexible_employment", "language_digital"], ["arbeidsmigranten", "dakloos"]),
+    ("Nationaal Sportakkoord: inclusief sporten en bewegen", 324,
+     "Lokale sportakkoorden met steun voor kwetsbare groepen om te gaan sporten en bewegen.",
+     ["health", "disability", "social_capital"], ["eenzame_ouderen"]),
+    ("Intensiveringsaanpak armoede en schulden", 336,
+     "Bestaande en nieuwe doelgroepen met armoede en schulden beter in beeld krijgen en bereiken.",
+     ["financial_buffer", "flexible_employment"], ["zzp_cultuur"]),
+    ("Steunpakket: intensivering initiatieven welzijn kwetsbare groepen", 341,
+     "Aanpak eenzaamheid, begeleiding van psychisch kwetsbaren, mensen met een beperking en "
+     "dak- of thuislozen, kunst en cultuur voor kwetsbare groepen.",
+     ["social_capital", "psychological", "disability"],
+     ["eenzame_ouderen", "psychische_problematiek", "lvb", "dakloos", "isolement"]),
+    ("Steunpakket: intensivering gezonde leefstijl", 342,
+     "Leefstijlinterventies en vroeg signaleren van stress en depressieve klachten.",
+     ["health", "psychological"], ["psychische_problematiek"]),
+    ("Tel mee met Taal", 394,
+     "Taalscholing voor laaggeletterden op de plek waar zij al zijn (werk, uitzendbureau, "
+     "ziekenhuis).",
+     ["language_digital", "low_education"], []),
+)
+
+
+def national_000() -> list[dict[str, object]]:
+    return [
+        {
+            "name": name,
+            "place": None,
+            "gemeente_code": None,
+            "description": description,
+            "links": [],
+            "kind": "national",
+            "also_in": [],
+            "characteristics": chars,
+            "groups": groups,
+            "source": f"seed 000 (eindrapport herstelopgave), line {line}",
+        }
+        for name, line, description, chars, groups in NATIONAL_000
+    ]
+
+
 def main() -> None:
     names = gemeenten()
     entries, unplaced = local(names)
     data = {
-        "source": "Written from seeds 002 section 3 (local initiatives, May 2020) and 003 "
-        "(cabinet letter, national measures) by tools/draft_initiatives.py, then reviewed.",
+        "source": "Written from seeds 002 section 3 (local initiatives, May 2020), 003 (cabinet "
+        "letter, national measures) and 000 (national programmes) by tools/draft_initiatives.py.",
         "as_of": "2020-06-01",
-        "initiatives": entries + national(),
+        "initiatives": entries + national() + national_000(),
         "unplaced": unplaced,
     }
     yaml.safe_dump(data, sys.stdout, allow_unicode=True, sort_keys=False, width=100)

@@ -65,6 +65,9 @@ def test_white_spots_follow_flags_and_initiatives(
             assert after[target.code].unmet_signals == 0
             # a national measure alone does not close a local white spot
             national = fitgap.national(con, session)
+            per_gemeente = fitgap.white_spots_per_gemeente(con, session)
+        # the national map's count for GM9801 is the sum of its wijken's white spots
+        assert per_gemeente.get("GM9801", 0) == sum(len(g.white_spots) for g in after.values())
         shares = [c.share for c in national if c.share is not None]
         assert shares == sorted(shares)
         assert all(0 <= c.covered_areas <= c.flagged_areas for c in national)

@@ -225,3 +225,68 @@ def test_group_size_per_area_or_the_statement_that_none_exists(
     assert web.get("/api/v1/groups/nope/size/GM9801").status_code == 404
     page = web.get("/registers/groepen", params={"gemeente": "GM9801"})
     assert page.status_code == 200 and 'id="size-eenzame_ouderen"' in page.text
+
+
+def test_access_matrix_of_the_register_routes(
+    web: TestClient, ops_factory: sessionmaker[Session]
+) -> None:
+    """Every role x every register route: only what docs/registers.md says is allowed."""
+    hashed = auth.hash_password(PASSWORD)
+    with transaction(ops_factory) as session:
+        for name, role, gemeente in (
+            ("outreach", "outreach", "GM9801"),
+            ("admin", "admin", None),
+        ):
+            session.add(
+                User(
+                    username=name,
+                    password_hash=hashed,
+                    role=role,
+                    gemeente_code=gemeente,
+                    active=True,
+                    created_at=dt.datetime(2026, 1, 1),
+                )
+            )
+    with ops_factory() as session:
+        some_id = initiatives.search(session)[0].id
+    # route -> roles allowed (others: 403); GETs answer 200 when allowed
+    matrix = {
+        ("GET", "/werk/registers", None): {"editor", "admin"},
+        ("POST", f"/werk/registers/initiatieven/{some_id}/controleren", None): {"editor", "admin"},
+        ("POST", "/werk/registers/groepen/lvb", "score"): {"editor", "admin"},
+        ("POST", "/werk/maatwerk", "contact"): {"editor", "admin"},
+        ("GET", "/werk/maatwerk", None): {"editor", "coord", "analyst", "outreach", "admin"},
+        ("POST", "/werk/escalaties", "escalation"): {"editor", "coord", "admin"},
+        ("POST", "/werk/big5", "big5"): {"editor", "coord", "analyst"},
+    }
+    forms = {
+        None: {},
+        "score": {"axis": "need", "score": "3", "reason": "r"},
+        "contact": {"organisation": "X", "domain": "wonen", "role": "r", "reach": "loket"},
+        "escalation": {"opened_on": "2026-01-01", "domains": ["wonen"], "lesson": "regel knelt"},
+        "big5": {
+            "quarter": "2026Q1",
+            "turning_18": "20",
+            "wonen": "10",
+            "zorg": "10",
+            "inkomen": "10",
+            "school_werk": "10",
+            "support": "10",
+        },
+    }
+    for user in ("editor", "coord", "analyst", "outreach", "admin"):
+        web.cookies.clear()
+        csrf = login(web, user)
+        for (method, path, form), allowed in matrix.items():
+            if method == "GET":
+                status = web.get(path).status_code
+                expected = 200 if user in allowed else 403
+            else:
+                status = web.post(path, data={**forms[form], "csrf": csrf}).status_code
+                expected = 303 if user in allowed else 403
+            assert status == expected, (user, method, path, status)
+    # nobody logged in: every workspace route sends to the login page
+    web.cookies.clear()
+    for method, path, form in matrix:
+        answer = web.get(path) if method == "GET" else web.post(path, data=forms[form])
+        assert answer.status_code == 303 and "/werk/inloggen" in answer.headers["location"]

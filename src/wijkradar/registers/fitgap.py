@@ -170,5 +170,24 @@ def national(
     )
 
 
+def white_spots_per_gemeente(
+    con: duckdb.DuckDBPyConnection, session: Session, level: str = "wijk"
+) -> dict[str, int]:
+    """gemeente -> number of (area, characteristic) white spots in it: the national map."""
+    year = _latest(con)
+    if year is None:
+        return {}
+    gemeente_of = {r["code"]: r["gemeente_code"] for r in queries.regions_at(con, level, year)}
+    serving = _serving(initiatives.search(session))
+    out: dict[str, int] = {}
+    for (code, char), row in queries.characteristic_scores_at(con, level, year, "NL01").items():
+        if not row["flagged"] or char.startswith("nearby_"):
+            continue
+        gemeente = gemeente_of.get(code) or ""
+        if gemeente and char not in serving.get(gemeente, {}):
+            out[gemeente] = out.get(gemeente, 0) + 1
+    return out
+
+
 def open_monitor(db: Path) -> duckdb.DuckDBPyConnection | None:
     return open_read(db) if db.exists() else None

@@ -253,10 +253,23 @@ def router(monitor_db: Path) -> APIRouter:
         try:
             with session.begin():
                 coverage = fitgap.national(con, session)
+                spots = fitgap.white_spots_per_gemeente(con, session)
             year = queries.latest_year(con)
             gemeenten = queries.regions_at(con, "gemeente", year) if year else []
+            shapes = queries.boundaries(con, "gemeente", year) if year else {}
         finally:
             con.close()
+        words = Words(_lang(request))
+        svg_map = count_map(
+            {
+                g["code"]: (g["name"], spots.get(g["code"], 0))
+                for g in gemeenten
+                if g["code"] in shapes
+            },
+            shapes,
+            words("white_spots"),
+            words("white_spots"),
+        )
         return page(
             request,
             "reg_gaps.html",
@@ -265,6 +278,8 @@ def router(monitor_db: Path) -> APIRouter:
             target=None,
             coverage=coverage,
             gemeenten=gemeenten,
+            spots=spots,
+            svg=svg_map,
         )
 
     @api.get(

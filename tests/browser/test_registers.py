@@ -106,7 +106,7 @@ def site(ops_url: str, demo_db: Path) -> Iterator[str]:
         yield url
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=60)
 
 
 def _login(page: Any, site: str, username: str) -> None:
@@ -162,13 +162,15 @@ def test_maatwerk_login_and_escalation_text_check(site: str, page: Any) -> None:
     page.get_by_label("schulden").check()
     page.locator("#laws").fill("Participatiewet")
     page.get_by_label("Les").fill("Meneer belt altijd vanaf 06-12345678")
-    page.locator("#escalation-form").get_by_role("button", name="Opslaan").click()
+    # the first check in a fresh server loads deduce's word lists (tens of seconds, more on a
+    # busy machine): allow for it
+    page.locator("#escalation-form").get_by_role("button", name="Opslaan").click(timeout=300_000)
     error = page.locator("#error")
     assert "telefoonnummer" in error.inner_text() and "06-12345678" not in page.content()
     page.get_by_label("Geopend op").fill("2026-02-01")
     page.get_by_label("schulden").check()
     page.locator("#laws").fill("Participatiewet")
     page.get_by_label("Les").fill("Beslagvrije voet ontbrak")
-    page.locator("#escalation-form").get_by_role("button", name="Opslaan").click()
-    page.wait_for_url("**/werk/escalaties")
+    page.locator("#escalation-form").get_by_role("button", name="Opslaan").click(timeout=120_000)
+    page.wait_for_url("**/werk/escalaties", timeout=120_000)
     assert "Participatiewet" in page.locator("#patterns").inner_text()

@@ -27,6 +27,7 @@ def test_every_role_has_a_page_and_every_route_is_named(tmp_path: Path) -> None:
         "coordinator": "coordinator",
         "outreach": "outreach",
         "analyst": "analyst",
+        "editor": "editor",
     }
     assert set(pages) == set(ROLES)
     for page in pages.values():

@@ -142,7 +142,7 @@ def test_registers_end_to_end(site: str, page: Any) -> None:
     page.wait_for_url("**/registers/initiatieven/**")
     assert page.locator("h1").inner_text() == "DEMO Gezondheidscafé"
     assert page.locator("#history tbody tr").count() == 1
-    page.get_by_role("link", name="Bewerken").click()
+    page.goto(page.url.replace("/registers/initiatieven/", "/werk/registers/initiatieven/"))
     page.get_by_role("button", name="Gecontroleerd: klopt nog").click()
     page.wait_for_url("**/registers/initiatieven/**")
     assert page.locator("#history tbody tr").count() == 2

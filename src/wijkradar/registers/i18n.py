@@ -118,6 +118,7 @@ WORDS: dict[str, dict[str, str]] = {
     "imported": {"nl": "{n} initiatieven ingelezen.", "en": "{n} initiatives imported."},
     "error": {"nl": "Fout", "en": "Error"},
     "demo": {"nl": "DEMO: verzonnen gegevens", "en": "DEMO: invented data"},
+    "disclosure_rules": {"nl": "Regels voor kleine aantallen", "en": "Small-number rules"},
 }
 
 

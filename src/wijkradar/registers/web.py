@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from wijkradar.domain import WijkradarError
+from wijkradar.methodology.cache import load_cached
 from wijkradar.ops.web import DB, Me, Seen
 from wijkradar.registers import fitgap, groups, hsds, initiatives, professional, sizes
 from wijkradar.registers.i18n import Words
@@ -104,11 +105,22 @@ def router(monitor_db: Path) -> APIRouter:
     templates = Jinja2Templates(directory=[str(HERE / "templates"), str(OPS_TEMPLATES)])
     api = APIRouter()
 
+    def is_demo() -> bool:
+        """Whether the monitor build is the synthetic demo (public pages then say DEMO)."""
+        con = monitor()
+        if con is None:
+            return False
+        try:
+            return bool((queries.build_info(con) or {}).get("demo"))
+        finally:
+            con.close()
+
     def page(
         request: Request, name: str, seen: Seen | None, status: int = 200, **ctx: Any
     ) -> HTMLResponse:
         lang = _lang(request)
         from wijkradar.ops.i18n import Words as OpsWords
+        from wijkradar.reports.outgoing import rules_summary
 
         response = templates.TemplateResponse(
             request,
@@ -123,6 +135,11 @@ def router(monitor_db: Path) -> APIRouter:
                 "csrf": seen.csrf if seen else "",
                 "terms": groups.terms(lang),
                 "today": dt.date.today(),
+                "demo": is_demo(),
+                "rules": rules_summary(lang),
+                "indicator_names": {
+                    i.id: getattr(i.labels, lang) for i in load_cached().indicators
+                },
                 **ctx,
             },
             status_code=status,

@@ -1,24 +1,35 @@
-"""Serve benchmark: `wijkradar serve` on loopback over a demo build, loaded from this process.
+"""Serve benchmark: `wijkradar serve` on loopback over a demo build, side by side in one run.
 
 Builds the synthetic demo (`wijkradar demo --scale small|national`) into a temporary folder (or
-uses --db), starts the server as a child process, then fires a fixed number of requests per
-endpoint with a bounded async httpx client (fixed concurrency, overall time limit) and reports
-throughput, p99 latency, the ratio to the same server serving a static file, and the bytes of
-one response: as sent (gzip, httpx asks for it) and decoded.
+uses --db), starts the server as a child process, then repeats --runs times (default 5) and
+reports each figure's min / median / max over the runs:
 
-Run: .venv/bin/python benchmarks/serve.py [--scale national] [--requests 200] [--concurrency 8]
-     [--time-limit 60] [--db var/monitor.duckdb]
+- static file: throughput and p99 at --concurrency connections (default 16);
+- area profile API, one area asked again and again (after the first answer the build's
+  response cache serves it): throughput, p99, and throughput as a share of the static file's;
+- area profile API, a different wijk for every request (each run its own areas, so every
+  answer is computed: the read model's own cost): throughput, p99, share of static;
+- revalidation (If-None-Match with the build's ETag): 304 answers per second;
+- national wijk map page: p50 latency, one request at a time, computed (each run its own year,
+  each request its own table page, so none was served before) and repeated (the cache);
+- national buurt map page: bytes transferred (gzip, as a browser asks) and decoded.
+
+Run: .venv/bin/python benchmarks/serve.py [--scale national] [--db PATH] [--runs 5]
+     [--requests 400] [--concurrency 16] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
@@ -33,45 +44,82 @@ def free_port() -> int:
         return port
 
 
-async def load(url: str, n: int, concurrency: int, limit: float) -> dict[str, float]:
-    """n GETs of url, at most `concurrency` in flight; stops at the time limit."""
+async def load(
+    base: str, paths: Sequence[str], concurrency: int, headers: dict[str, str] | None = None
+) -> dict[str, float]:
+    """GET every path once (cycling through `paths`), at most `concurrency` connections."""
     latencies: list[float] = []
-    sizes: list[tuple[int, int]] = []
-    gate = asyncio.Semaphore(concurrency)
-    deadline = time.perf_counter() + limit
-    async with httpx.AsyncClient(timeout=30) as client:
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for path in paths:
+        queue.put_nowait(path)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
 
-        async def one() -> None:
-            async with gate:
-                if time.perf_counter() > deadline:
-                    return
+        async def worker() -> None:
+            while not queue.empty():
+                path = queue.get_nowait()
                 start = time.perf_counter()
-                response = await client.get(url)
-                response.raise_for_status()
+                response = await client.get(path, headers=headers)
+                if response.status_code not in (200, 304):
+                    raise RuntimeError(f"{path}: {response.status_code}")
                 latencies.append(time.perf_counter() - start)
-                sizes.append((response.num_bytes_downloaded, len(response.content)))
 
         start = time.perf_counter()
-        await asyncio.gather(*(one() for _ in range(n)))
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - start
     latencies.sort()
-    p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] if latencies else 0.0
     return {
-        "done": len(latencies),
         "rps": len(latencies) / elapsed,
-        "p99_ms": p99 * 1000,
-        "wire": sizes[0][0] if sizes else 0,
-        "bytes": sizes[0][1] if sizes else 0,
+        "p50_ms": 1000 * latencies[len(latencies) // 2],
+        "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
+    }
+
+
+def one_run(base: str, wijken: list[str], year: int, args: argparse.Namespace) -> dict[str, float]:
+    n, c = args.requests, args.concurrency
+    static = asyncio.run(load(base, ["/static/wijkradar.css"] * n, c))
+    area = wijken[0]
+    same = asyncio.run(load(base, [f"/api/v1/scores/{area}"] * n, c))
+    distinct = asyncio.run(load(base, [f"/api/v1/scores/{w}" for w in wijken[1:]], c))
+    etag = httpx.get(f"{base}/api/v1/scores/{area}").headers["etag"]
+    revalidate = asyncio.run(
+        load(base, [f"/api/v1/scores/{area}"] * n, c, headers={"If-None-Match": etag})
+    )
+    wijk_map = asyncio.run(load(base, ["/kaart/NL01?niveau=wijk"] * args.map_requests, 1))
+    # computed: each run its own year, each request its own table page (none cached before)
+    fresh = [
+        f"/kaart/NL01?niveau=wijk&year={year}&pagina={p}" for p in range(1, args.map_requests + 1)
+    ]
+    wijk_map_fresh = asyncio.run(load(base, fresh, 1))
+    with httpx.Client(timeout=120) as client:
+        buurt_map = client.get(f"{base}/kaart/NL01?niveau=buurt")
+        buurt_map.raise_for_status()
+    return {
+        "static req/s": static["rps"],
+        "static p99 ms": static["p99_ms"],
+        "profile API same area req/s": same["rps"],
+        "profile API same area p99 ms": same["p99_ms"],
+        "profile API same area / static": same["rps"] / static["rps"],
+        "profile API distinct areas req/s": distinct["rps"],
+        "profile API distinct areas p99 ms": distinct["p99_ms"],
+        "profile API distinct areas / static": distinct["rps"] / static["rps"],
+        "revalidation 304 req/s": revalidate["rps"],
+        "national wijk map page p50 ms (computed)": wijk_map_fresh["p50_ms"],
+        "national wijk map page p50 ms (repeat)": wijk_map["p50_ms"],
+        "national buurt map wire bytes": float(buurt_map.num_bytes_downloaded),
+        "national buurt map decoded bytes": float(len(buurt_map.content)),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--map-requests", type=int, default=10)
+    parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--db", type=Path, help="use an existing build instead of the demo")
-    parser.add_argument("--scale", choices=("small", "national"), default="small")
+    parser.add_argument("--scale", choices=("small", "national"), default="national")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db
@@ -88,44 +136,42 @@ def main() -> None:
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(200):
+            for _ in range(300):
                 try:
                     httpx.get(base + "/api/v1/build", timeout=1).raise_for_status()
                     break
                 except httpx.HTTPError:
                     time.sleep(0.1)
-            wijk = httpx.get(base + "/api/v1/rankings?level=wijk&limit=1").json()["rows"][0]["code"]
-            gemeente = httpx.get(base + f"/api/v1/regions/{wijk}").json()["gemeente_code"]
-            targets = {
-                "static file": "/static/wijkradar.css",
-                "area profile (API)": f"/api/v1/scores/{wijk}",
-                "area profile (page)": f"/gebied/{wijk}",
-                "national gemeente map page": "/",
-                f"wijk map page ({gemeente})": f"/kaart/{gemeente}",
-                "national wijk map page": "/kaart/NL01?niveau=wijk",
-                "national buurt map page": "/kaart/NL01?niveau=buurt",
-                "wijk ranking (API)": "/api/v1/rankings?level=wijk",
-                "national wijk GeoJSON export": "/api/v1/exports/wijk.geojson",
-            }
-            results = {
-                name: asyncio.run(
-                    load(base + path, args.requests, args.concurrency, args.time_limit)
-                )
-                for name, path in targets.items()
-            }
+            rows = httpx.get(base + "/api/v1/rankings?level=wijk", timeout=60).json()["rows"]
+            codes = [r["code"] for r in rows]
+            per_run = max(1, min(args.requests, (len(codes) - 1) // args.runs))
+            trend = httpx.get(f"{base}/api/v1/scores/{codes[0]}", timeout=60).json()["trend"]
+            years = sorted({p["year"] for p in trend}, reverse=True)
+            runs = []
+            for i in range(args.runs):
+                wijken = [codes[0], *codes[1 + i * per_run : 1 + (i + 1) * per_run]]
+                runs.append(one_run(base, wijken, years[i % len(years)], args))
         finally:
             server.terminate()
             server.wait(timeout=10)
-    static_rps = results["static file"]["rps"] or 1.0
+    summary = {
+        name: {
+            "min": min(r[name] for r in runs),
+            "median": statistics.median(r[name] for r in runs),
+            "max": max(r[name] for r in runs),
+        }
+        for name in runs[0]
+    }
+    if args.json:
+        print(json.dumps({"runs": runs, "summary": summary}, indent=2))
+        return
     print(
-        f"{'endpoint':34} {'done':>5} {'req/s':>8} {'p99 ms':>8} {'vs static':>9} "
-        f"{'wire B':>9} {'bytes':>10}"
+        f"{args.runs} runs, {args.requests} requests a figure at {args.concurrency} connections "
+        f"({per_run} distinct wijken a run)"
     )
-    for name, r in results.items():
-        print(
-            f"{name:34} {r['done']:5.0f} {r['rps']:8.1f} {r['p99_ms']:8.1f} "
-            f"{r['rps'] / static_rps:9.2f} {r['wire']:9.0f} {r['bytes']:10.0f}"
-        )
+    print(f"{'figure':38} {'min':>12} {'median':>12} {'max':>12}")
+    for name, s in summary.items():
+        print(f"{name:38} {s['min']:12.2f} {s['median']:12.2f} {s['max']:12.2f}")
 
 
 if __name__ == "__main__":

@@ -26,3 +26,19 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def client(sample_db: Path) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(db=sample_db))) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real `wijkradar demo` build (CBS-like files, boundaries, a local CSV), made once."""
+    import subprocess
+
+    tmp = tmp_path_factory.mktemp("demo-build")
+    db = tmp / "monitor.duckdb"
+    cli = [sys.executable, "-c", "from wijkradar.cli import main; main()"]
+    subprocess.run(
+        [*cli, "demo", "--db", str(db), "--dir", str(tmp / "files")],
+        check=True,
+        capture_output=True,
+    )
+    return db

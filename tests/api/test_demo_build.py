@@ -60,7 +60,8 @@ def test_demo_drill_down_and_profile(demo: TestClient) -> None:
 
 
 def _number(text: str) -> float:
-    return float(text.strip().replace(",", "."))
+    """A Dutch number as pages and `show` write it: 12.345,6."""
+    return float(text.strip().replace(".", "").replace(",", "."))
 
 
 def test_page_api_cli_and_profile_agree(demo: TestClient, demo_db: Path) -> None:
@@ -110,8 +111,8 @@ def test_page_api_cli_and_profile_agree(demo: TestClient, demo_db: Path) -> None
     assert set(re.findall(r"^  ● (.+) \(\d+\)$", shown, re.M)) == set(flagged)
     for ind in indicators.values():
         # `show` prints each flagged characteristic's indicators as a table row: label, value.
-        line = re.search(rf"^ +{re.escape(ind.label)} +([\d.]+) ", shown, re.M)
-        assert line is not None and float(line[1]) == pytest.approx(ind.value, abs=0.05)
+        line = re.search(rf"^ +{re.escape(ind.label)} +([\d.,]+) ", shown, re.M)
+        assert line is not None and _number(line[1]) == pytest.approx(ind.value, abs=0.05)
 
 
 def test_reference_menu_offers_the_areas_the_map_lies_in(demo: TestClient) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -96,8 +97,10 @@ def test_protective_ranking_says_lowest_first(site: TestClient) -> None:
 
 def test_long_rankings_are_paged(site: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pages, "ROWS_PER_PAGE", 3)
-    first = site.get("/ranglijst", params={"level": "buurt"}).text
-    second = site.get("/ranglijst", params={"level": "buurt", "pagina": 2}).text
+    # fresh pages: the site keeps pages of a build, and this test changes the page size
+    fresh = {"Cache-Control": "no-cache"}
+    first = site.get("/ranglijst", params={"level": "buurt"}, headers=fresh).text
+    second = site.get("/ranglijst", params={"level": "buurt", "pagina": 2}, headers=fresh).text
     codes = [re.findall(r'<tr data-code="(BU\d+)">', h) for h in (first, second)]
     assert len(codes[0]) == 3 and len(codes[1]) == 1 and not set(codes[0]) & set(codes[1])
     assert 'aria-current="page">2<' in second and "pagina=2" in first
@@ -129,3 +132,37 @@ def test_a_source_without_a_year_reads_not_applicable(site: TestClient) -> None:
     html = site.get("/bronnen").text
     row = html[html.index(f'data-source="{LOCAL}"') :].split("</tr>")[0]
     assert "<td>n.v.t.</td>" in row and "None" not in row
+
+
+def test_a_local_mapping_that_declares_a_count_is_released_as_a_count(tmp_path: Path) -> None:
+    """The methodology's unit of local_laaggeletterdheid is %, but a mapping that declares
+    `unit: aantal` for its variable makes the stored value a count: it leaves suppressed."""
+    path = build_sample(tmp_path / "monitor.duckdb")
+    local = "Gemeente X/laaggeletterdheid/2023@abcdef"
+    con = duckdb.connect(str(path))
+    con.execute(
+        "INSERT INTO sources (source_id, publisher, table_id, title, year, retrieved_at, "
+        "licence, checksum, url, kind) VALUES (?, 'Gemeente X', 'laaggeletterdheid', 'Telling', "
+        "2023, '2024-05-01T12:00:00Z', 'eigen', ?, 'file:///x.csv', 'local')",
+        [local, "sha256:" + "cd" * 32],
+    )
+    con.execute(
+        "INSERT INTO variables VALUES ('local_laaggeletterdheid', ?, 'Laaggeletterden', "
+        "'aantal', '')",
+        [local],
+    )
+    for code, value in (("WK000101", 7.0), ("WK000102", 23.0)):
+        con.execute(
+            "INSERT INTO indicator_values VALUES (?, 'wijk', 2023, 'local_laaggeletterdheid', ?, "
+            "'ok', '%', ?)",
+            [code, value, [local]],
+        )
+    con.close()
+    with TestClient(create_app(Settings(db=path))) as client:
+
+        def shown(code: str) -> dict[str, object]:
+            values = client.get(f"/api/v1/values/{code}", params={"year": 2023}).json()["values"]
+            return next(v["figure"] for v in values if v["indicator"] == "local_laaggeletterdheid")
+
+        assert shown("WK000101")["value"] is None and shown("WK000101")["status"] == "suppressed"
+        assert shown("WK000102")["value"] == 25.0  # rounded to 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Any
 
@@ -93,18 +94,40 @@ def test_year_not_in_inputs(kwb_dir: Path, tmp_path: Path) -> None:
 
 
 def test_real_data_when_present(shared_data: Path, tmp_path: Path) -> None:
-    """Every year and level in ../shared/data; NL and Amsterdam in the right order of size."""
+    """Every KWB table in ../shared/data; NL and Amsterdam in the right order of size.
+
+    The folder also holds other tables and third-party extracts: the KWB source leaves them to
+    other sources (with a warning), it neither refuses them nor reads them as KWB.
+    """
     target = tmp_path / "real.duckdb"
-    report = build([CbsKwbFiles(shared_data)], target)
+    source = CbsKwbFiles(shared_data)
+    report = build([source], target)
     con = duckdb.connect(str(target), read_only=True)
-    for codes, low, high in ((("NL00", "NL01"), 17e6, 18.2e6), (("GM0363",), 0.8e6, 1.0e6)):
+    for codes, low, high in ((("NL00", "NL01"), 17e6, 18.5e6), (("GM0363",), 0.85e6, 0.95e6)):
         rows = con.execute(
             "SELECT value FROM observations WHERE list_contains(?, region_code)"
             " AND variable = 'AantalInwoners' AND status = 'ok' AND period >= 2019",
             [list(codes)],
         ).fetchall()
         assert rows and all(low <= r[0] <= high for r in rows), codes
-    assert sum(s.n_suppressed for s in report.sources) > 0
+    # Every wijk of the 2024 StatLine export sums to its gemeente.
+    off = con.execute(
+        "SELECT count(*) FROM (SELECT o.region_code, o.value, sum(w.value) AS wijken"
+        " FROM observations o JOIN observations w ON w.level = 'wijk' AND w.period = o.period"
+        " AND w.variable = o.variable AND substr(w.region_code, 3, 4) = substr(o.region_code, 3)"
+        " WHERE o.level = 'gemeente' AND o.variable = 'AantalInwoners' AND o.period = 2024"
+        " GROUP BY ALL HAVING abs(wijken - o.value) > 0.01 * o.value)"
+    ).fetchone()
+    assert off == (0,)
+    assert any("50090NED" in warning for warning in source.warnings)
+    # The suppressed count is what the files mark as secret ('.', 'x'), counted independently.
+    marked = sum(
+        cell.strip() in (".", "x", "X")
+        for path in shared_data.rglob("kwb*statline.csv")
+        for row in list(csv.reader(path.open(encoding="utf-8")))[1:]
+        for cell in row[5:]
+    )
+    assert sum(s.n_suppressed for s in report.sources) == marked
     assert con.execute(
         "SELECT count(*) FROM observations WHERE status = 'suppressed' AND value IS NOT NULL"
     ).fetchone() == (0,)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from pathlib import Path
 
 import duckdb
@@ -44,16 +43,13 @@ def write_national_dump(folder: Path) -> int:
     return len(codes)
 
 
-def test_national_table_parses_fast_and_loads(tmp_path: Path) -> None:
+def test_national_table_parses_and_loads(tmp_path: Path) -> None:
+    """A table of national size reads completely; its speed is measured in
+    benchmarks/build_vs_parse.py, not here (a timed test only fails on a busy machine)."""
     n_regions = write_national_dump(tmp_path / "kwb" / "85618NED")
     assert n_regions > 17_000
 
-    started = time.perf_counter()
     (result,) = CbsKwbFiles(tmp_path / "kwb").read()
-    elapsed = time.perf_counter() - started
-
-    # About a second or two on a quiet machine; the bound leaves room for a shared one.
-    assert elapsed < 8.0, f"parsing took {elapsed:.1f} s"
     assert result.observations.num_rows == n_regions * N_VARIABLES
     assert len(result.regions) == n_regions
 

@@ -90,7 +90,7 @@ def test_secret_missing_and_small_counts_read_differently() -> None:
     shown = _indicator_value(_indicator("ok", 12.0, "GGD/monitor/2022@x", "aantal"), "nl")
     assert len({secret, missing, small}) == 3
     assert secret == "geheim (bron)" and missing == "ontbreekt"
-    assert small.startswith("< 10") and shown == "10.0 aantal"
+    assert small.startswith("< 10") and shown == "10,0 aantal"  # Dutch decimal comma
 
 
 def test_long_explanation_lines_wrap_in_their_column(db: Path) -> None:

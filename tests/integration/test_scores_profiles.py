@@ -67,7 +67,10 @@ def test_rank_by_characteristic_follows_its_stored_score(
     assert [r.code for r in rows] == sorted(
         stored, key=lambda c: (stored[c] is None, -(stored[c] or 0.0), c)
     )
-    assert [r.value for r in rows] == [stored[r.code] for r in rows]
+    # a protective factor's value leaves as protection 100 - S (least protected first)
+    shown = {c: (None if v is None else 100 - v) for c, v in stored.items()}
+    expected = shown if characteristic == "nearby_care" else stored
+    assert [r.value for r in rows] == [expected[r.code] for r in rows]
     assert [r.rank for r in rows] == list(range(1, len(rows) + 1))
 
 

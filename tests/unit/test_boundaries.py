@@ -147,3 +147,27 @@ def test_errors_name_file_feature_and_property(tmp_path: Path) -> None:
         _write(tmp_path / "h_2020.geojson", [_feature("BU99010101", west)]), level="gemeente"
     )
     assert "another level" in err.problem
+
+
+def test_region_names_can_be_left_to_statistical_sources(fixtures: Path) -> None:
+    path = fixtures / "boundaries" / "gemeenten_wgs84.geojson"
+    (result,) = BoundariesFile(path, region_names=False).read()
+    assert [r.name for r in result.regions] == ["GM9901", "GM9902"]  # code = name unknown
+    assert len(result.boundaries) == 2
+    assert (
+        BoundariesFile(path).fingerprint() != BoundariesFile(path, region_names=False).fingerprint()
+    )
+
+
+def test_name_property(tmp_path: Path) -> None:
+    west, _ = _wiggly_pair()
+    feature = {
+        "type": "Feature",
+        "properties": {"code": "WK990101", "name": "Westkant"},
+        "geometry": json.loads(shapely.to_geojson(west)),
+    }
+    path = _write(tmp_path / "wijk_2022.geojson", [feature])
+    (plain,) = BoundariesFile(path, code_property="code").read()
+    (named,) = BoundariesFile(path, code_property="code", name_property="name").read()
+    assert [r.name for r in plain.regions] == ["WK990101"]
+    assert [r.name for r in named.regions] == ["Westkant"]

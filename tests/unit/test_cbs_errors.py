@@ -53,7 +53,8 @@ def test_csv_last_row_too_few_fields(tmp_path: Path) -> None:
     path = csv_file(tmp_path, [*GOOD_ROWS, '"GM0014";"Groningen";"Gemeente"\n'])
     error = error_for(tmp_path)
     assert (error.path, error.row) == (str(path), 5)
-    assert (error.expected, error.found) == ("5 fields", "3 fields")
+    assert error.expected is not None and error.expected.startswith("5 fields")
+    assert error.found == "3 fields"
 
 
 def test_corrupt_xlsx(tmp_path: Path) -> None:

@@ -25,8 +25,8 @@ def test_reads_values_markers_and_bare_numbers(fixtures: Path) -> None:
     assert got[("WK036302", "lokaal_schuldhulp")] == (None, "suppressed")  # "."
     assert got[("WK036303", "lokaal_mantelzorgers")] == (None, "missing")  # "-"
     assert got[("WK036303", "lokaal_schuldhulp")] == (None, "suppressed")  # "x"
-    assert got[("WK036304", "lokaal_mantelzorgers")] == (1234.5, "ok")  # spaces, lower case
-    assert got[("WK036304", "lokaal_schuldhulp")] == (None, "suppressed")  # -99997
+    assert got[("WK036304", "lokaal_schuldhulp")] == (1234.5, "ok")  # spaces, lower case
+    assert got[("WK036304", "lokaal_mantelzorgers")] == (None, "suppressed")  # -99997
     assert got[("BU03630305", "lokaal_mantelzorgers")] == (None, "missing")  # "0305", empty
     assert got[("BU03630305", "lokaal_schuldhulp")] == (7.0, "ok")
     assert len(got) == 10  # the unmapped "opmerking" column is ignored
@@ -144,3 +144,67 @@ def test_a_mapping_naming_cbs_still_makes_a_local_unpublished_source(
     assert provenance.kind == "local" and not is_published([provenance.kind])
     kinds = {provenance.source_id: provenance.kind}
     assert release(7.0, "aantal", "ok", [provenance.source_id], kinds).status == "suppressed"
+
+
+def test_json_keyed_by_region_code_with_cbs_keys(tmp_path: Path) -> None:
+    data = tmp_path / "extract.json"
+    data.write_text(
+        '{"GM0363": {"AantalInwoners_5": 931298, "Woningvoorraad_35": null},'
+        ' "WK036300": {"AantalInwoners_5": 9100, "Woningvoorraad_35": 4200}}',
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "extract.yml"
+    mapping.write_text(
+        "publisher: CBS (extract)\ntitle: KWB 2024 extract\nlicence: CC BY 4.0\n"
+        "cbs_table: 85984NED\norigin: {repository: a/b, version: '1', file: x.json}\n"
+        "region_column: code\nperiod: 2024\ncolumns:\n"
+        "  AantalInwoners_5: {variable: AantalInwoners, unit: aantal, title: Inwoners}\n"
+        "  Woningvoorraad_35: {variable: Woningvoorraad, unit: aantal, title: Woningen}\n",
+        encoding="utf-8",
+    )
+    got = _read(data, mapping)
+    assert got[("GM0363", "AantalInwoners")] == (931298.0, "ok")
+    assert got[("GM0363", "Woningvoorraad")] == (None, "missing")  # null is missing, never 0
+    assert got[("WK036300", "Woningvoorraad")] == (4200.0, "ok")
+    (result,) = LocalCsv(data, mapping).read()
+    assert result.provenance.table_id == "85984NED" and result.provenance.kind == "local"
+    assert "extract from a/b, x.json @ 1" in result.provenance.title
+    assert result.provenance.url == data.resolve().as_uri()  # no commit: the file itself
+
+
+def test_name_column_names_the_regions(tmp_path: Path) -> None:
+    data = tmp_path / "wijken.csv"
+    data.write_text("WK_CODE,WK_NAAM,AANT_INW\nWK036300,Burgwallen,9100\nWK003499,,\n")
+    mapping = tmp_path / "wijken.yml"
+    mapping.write_text(
+        "publisher: X\ntitle: Y\nlicence: CC BY 4.0\nregion_column: WK_CODE\n"
+        "name_column: WK_NAAM\nperiod: 2021\ncolumns:\n"
+        "  AANT_INW: {variable: inwoners, unit: aantal, title: Inwoners}\n",
+        encoding="utf-8",
+    )
+    (result,) = LocalCsv(data, mapping).read()
+    ((code, name, parent, year),) = [
+        (r.code, r.name, r.parent_code, r.year) for r in result.regions
+    ]
+    assert (code, name, parent, year) == ("WK036300", "Burgwallen", "GM0363", 2021)
+
+
+def test_json_numbers_are_exact_and_json_text_follows_the_csv_rules(tmp_path: Path) -> None:
+    data = tmp_path / "extract.json"
+    data.write_text(
+        '{"WK036300": {"a": 1.234, "b": "12,5"}, "WK036301": {"a": 5, "b": "1.234"}}',
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "extract.yml"
+    mapping.write_text(
+        "publisher: X\ntitle: Y\nlicence: CC BY 4.0\nregion_column: code\nperiod: 2024\n"
+        "columns:\n  a: {variable: a, unit: km, title: A}\n"
+        "  b: {variable: b, unit: km, title: B}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="ambiguous") as info:
+        _read(data, mapping)
+    assert (info.value.row, info.value.column, info.value.found) == (3, "b", "1.234")
+    data.write_text('{"WK036300": {"a": 1.234, "b": "12,5"}}', encoding="utf-8")
+    got = _read(data, mapping)
+    assert got[("WK036300", "a")] == (1.234, "ok") and got[("WK036300", "b")] == (12.5, "ok")

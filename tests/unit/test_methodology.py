@@ -153,5 +153,62 @@ def test_the_default_for_new_builds_is_the_newest_release() -> None:
     """load() without a version takes the newest version folder; in the repository that folder
     must be released (frozen), so a default build never scores with an unfrozen draft."""
     newest = max(releases(), key=lambda v: tuple(int(x) for x in v.split(".")))
-    assert newest == "2026.2"
+    assert newest == "2026.3"
     assert latest_version() == newest and load().version == newest
+
+
+# The checksum of 2026.2 as released: 2026.3 must not touch it.
+RELEASED_2026_2 = "sha256:855f1c37be6de3311fa3bd2a6072085aff5181c699a1228193a4b9436d7470f1"
+
+
+def test_2026_3_adds_kwb_and_ggd_indicators_and_changes_nothing_else() -> None:
+    old, new = load("2026.2"), load("2026.3")
+    assert old.checksum == RELEASED_2026_2
+    assert "2026.3" in releases()
+    assert new.settings == old.settings and new.frameworks == old.frameworks
+    by_id = {i.id: i for i in new.indicators}
+    buffer, worse, better = "financial_buffer", "higher_is_worse", "higher_is_better"
+    added = {
+        "personen_laagste_inkomen": (buffer, worse, "k_40PersonenMetLaagsteInkomen"),
+        "nettoarbeidsparticipatie": (buffer, better, "Nettoarbeidsparticipatie"),
+        "woz_waarde": (buffer, better, "GemiddeldeWOZWaardeVanWoningen"),
+        "huurwoningen": (buffer, worse, "HuurwoningenTotaal"),
+        "corporatiewoningen": (buffer, worse, "InBezitWoningcorporatie"),
+        "geboorten": ("family_situation", worse, "GeboorteRelatief"),
+        "ggd_moeite_rondkomen": (buffer, worse, "MoeiteMetRondkomen"),
+        "ggd_ervaren_gezondheid_goed": ("health", better, "ErvarenGezondheidGoedZeerGoed"),
+    }
+    assert set(by_id) - {i.id for i in old.indicators} == set(added)
+    for ind_id, (serves, polarity, numerator) in added.items():
+        ind = by_id[ind_id]
+        assert (ind.serves, ind.polarity, ind.derivations[0].numerator) == (
+            serves,
+            polarity,
+            numerator,
+        ), ind_id
+        assert ind.measure == "direct" or ind.proxy_reason, ind_id
+    # births from the count where KWB gives only GeboorteTotaal
+    births = by_id["geboorten"].derivations[1]
+    assert (births.numerator, births.denominator, births.scale) == (
+        "GeboorteTotaal",
+        ("AantalInwoners",),
+        1000,
+    )
+    # the published GGD table comes before a municipality's own file
+    for ind_id, key in (
+        ("ggd_psychische_klachten", "HoogRisicoOpAngstOfDepressie"),
+        ("ggd_ernstig_eenzaam", "ErnstigZeerErnstigEenzaam"),
+    ):
+        assert [d.numerator for d in by_id[ind_id].derivations] == [key, ind_id]
+    # CBS's published shares where a year has them but not the counts
+    for ind_id, share in (
+        ("ouderen", "p_65_eo_jr"),
+        ("jongvolwassenen", "p_15_24_jr"),
+        ("eenpersoonshuishoudens", "p_eenp_hh"),
+    ):
+        first, second = by_id[ind_id].derivations
+        assert first.denominator and (second.numerator, second.denominator) == (share, ())
+    extended = {"ggd_psychische_klachten", "ggd_ernstig_eenzaam", "ouderen", "jongvolwassenen"}
+    extended.add("eenpersoonshuishoudens")
+    unchanged = [i for i in old.indicators if i.id not in extended]
+    assert all(i in new.indicators for i in unchanged)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import threading
+import logging
+from typing import Any
 
-import duckdb
 from fastapi import FastAPI, Request
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
@@ -12,35 +12,31 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from wijkradar import __version__
+from wijkradar.api import caching
 from wijkradar.api.i18n import WEB
+from wijkradar.api.models import ErrorOut
 from wijkradar.api.routers import api_v1, pages
+from wijkradar.api.security import SecurityHeaders, mount_docs
 from wijkradar.api.settings import Settings
 from wijkradar.domain import WijkradarError
 from wijkradar.ops import web as ops_web
 from wijkradar.ops.settings import OpsSettings
 from wijkradar.ops.store import OpsStore
 from wijkradar.registers import web as registers_web
-from wijkradar.store.reader import open_read
+from wijkradar.store.reader import LiveDatabase
 
+log = logging.getLogger(__name__)
 
-class _Database:
-    """Opens the monitor database read-only on first use, so the server starts before a build."""
-
-    def __init__(self, settings: Settings) -> None:
-        self._settings = settings
-        self._con: duckdb.DuckDBPyConnection | None = None
-        self._lock = threading.Lock()
-
-    def __call__(self) -> duckdb.DuckDBPyConnection:
-        with self._lock:
-            if self._con is None:
-                self._con = open_read(self._settings.db)
-            return self._con
-
-    def close(self) -> None:
-        if self._con is not None:
-            self._con.close()
-            self._con = None
+NO_DATABASE = (
+    "the monitor database is not available: not built yet, or not readable;"
+    " run `wijkradar demo` or `wijkradar build` on the server"
+)
+# Documented for every operation; the bodies are FastAPI's {"detail": ...}.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "Unknown region, year, framework or path"},
+    422: {"model": ErrorOut, "description": "A parameter has an invalid value"},
+    503: {"model": ErrorOut, "description": "No monitor database has been built yet"},
+}
 
 
 def create_app(settings: Settings | None = None, ops: OpsSettings | None = None) -> FastAPI:
@@ -49,11 +45,15 @@ def create_app(settings: Settings | None = None, ops: OpsSettings | None = None)
         title="Wijkradar API",
         version=__version__,
         description="Stored vulnerability scores per gemeente, wijk and buurt, with provenance.",
+        docs_url=None,  # security.mount_docs serves /docs from a package, not a CDN
+        redoc_url=None,
+        responses=ERROR_RESPONSES,
     )
     # A national map page is ~0.7 MB of SVG and tables; compressed it is about a sixth of that.
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
     app.state.settings = settings
-    app.state.db = _Database(settings)
+    # Follows new builds without a restart (store.reader.LiveDatabase).
+    app.state.db = LiveDatabase(settings.db)
     templates = Jinja2Templates(directory=str(WEB / "templates"))
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(api_v1.router())
@@ -63,9 +63,18 @@ def create_app(settings: Settings | None = None, ops: OpsSettings | None = None)
     app.include_router(ops_web.router(app.state.ops, settings.db))
     # registers: public pages and API, editing and professional registers under /werk
     app.include_router(registers_web.router(settings.db))
+    mount_docs(app)
+    pages.install_error_pages(app, templates)
+    # Outside the gzip middleware, so cached answers are kept compressed: ETag = build id,
+    # 304 on revalidation, answers of the immutable build kept per address (API only).
+    app.add_middleware(caching.BuildCache)
+    # Outermost, so cached answers and 304s carry the headers too.
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(WijkradarError)
     async def _no_database(request: Request, error: WijkradarError) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=503)
+        # The full message names server paths: it goes to the log, not to the client.
+        log.error("database unavailable: %s", error)
+        return JSONResponse({"detail": NO_DATABASE}, status_code=503)
 
     return app

@@ -11,9 +11,13 @@ from fastapi import Depends, HTTPException, Query, Request
 
 from wijkradar.api.i18n import LANGS, Translator
 from wijkradar.api.settings import Settings
-from wijkradar.store import queries
+from wijkradar.domain import WijkradarError
+from wijkradar.domain.region import is_national
+from wijkradar.store import constants, profiles, queries
 
 LEVELS = ("gemeente", "wijk", "buurt")
+# The published schema says which metrics exist, so a client (or a fuzzer) knows before asking.
+METRIC_PATTERN = "^(" + "|".join(queries.METRICS) + r"|theme:[A-Za-z0-9_]+|char:[A-Za-z0-9_]+)$"
 
 
 def get_settings(request: Request) -> Settings:
@@ -22,8 +26,8 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_con(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor on the app's one read-only connection (DuckDB cursors are per-thread safe)."""
-    cursor = request.app.state.db().cursor()
+    """A cursor on the current build (store.reader.LiveDatabase; cursors are per-thread safe)."""
+    cursor = request.app.state.db.cursor()
     try:
         yield cursor
     finally:
@@ -71,29 +75,60 @@ def get_view(
     year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     framework: Annotated[str | None, Query(max_length=40)] = None,
     reference: Annotated[str | None, Query(max_length=12)] = None,
-    metric: Annotated[str | None, Query(max_length=80)] = None,
+    metric: Annotated[str | None, Query(max_length=80, pattern=METRIC_PATTERN)] = None,
 ) -> View:
-    years = queries.score_years(con)
-    if not years:
+    """The view asked for, every part checked against what the build holds (store.constants,
+    read once per build): an unknown year, framework, reference, theme or characteristic is a
+    404 (well-formed by the schema, but not in this build) and a malformed metric a 422, each
+    naming what is available."""
+    k = constants.of(con)
+    if not k.score_years:
         raise HTTPException(404, "the monitor database holds no years")
-    frameworks = queries.frameworks(con) or ["tno"]
-    # The country's code differs between sources (CBS KWB: NL00; elsewhere NL01).
-    national = [r for r in queries.references(con) if r.startswith("NL")]
-    defaults = (years[0], frameworks[0], national[0] if national else "NL01", "stacking")
-    if year is None:
-        year = years[0]
-    elif year not in years:
-        raise HTTPException(404, f"no scores for year {year}; available: {years}")
+    frameworks = list(k.frameworks) or ["tno"]
+    defaults = (k.score_years[0], frameworks[0], k.national, "stacking")
+    reference = k.reference(reference.strip().upper() if reference else None)
+    try:
+        profiles.check_view(k, year=year, reference=reference, framework=framework)
+    except WijkradarError as error:
+        raise HTTPException(404, str(error)) from None
+    year = year or k.score_years[0]
     framework = framework or frameworks[0]
-    if framework not in frameworks:
-        raise HTTPException(404, f"unknown framework {framework!r}; available: {frameworks}")
     metric = metric or "stacking"
-    if not (metric in queries.METRICS or metric.startswith(("theme:", "char:"))):
-        raise HTTPException(422, f"unknown metric {metric!r}")
-    reference = reference or defaults[2]
+    kind, _, item = metric.partition(":")
+    if kind == "theme" and item not in k.themes.get(framework, ()):
+        themes = ", ".join(k.themes.get(framework, ()))
+        raise HTTPException(404, f"unknown theme {item!r} in {framework}; available: {themes}")
+    if kind == "char" and item not in k.characteristics:
+        chars = ", ".join(k.characteristics)
+        raise HTTPException(404, f"unknown characteristic {item!r}; available: {chars}")
+    if not (metric in queries.METRICS or kind in ("theme", "char")):
+        raise HTTPException(
+            422,
+            f"unknown metric {metric!r}; use stacking, index, protective, theme:<id> or char:<id>",
+        )
     return View(year, framework, reference, metric, defaults)
 
 
+def get_within(
+    con: Con,
+    within: Annotated[
+        str | None, Query(max_length=12, description="a GM/PV/WK code the build holds")
+    ] = None,
+) -> str | None:
+    """The area to look within (None: the whole country); an unknown code is a 404."""
+    if not within or not within.strip():
+        return None
+    code = within.strip().upper()
+    if is_national(code):
+        return None
+    try:
+        profiles.check_view(constants.of(con), within=code)
+    except WijkradarError as error:
+        raise HTTPException(404, str(error)) from None
+    return code
+
+
+WithinDep = Annotated[str | None, Depends(get_within)]
 ViewDep = Annotated[View, Depends(get_view)]
 
 

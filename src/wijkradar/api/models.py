@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, field_validator
 
 
 class Figure(BaseModel):
@@ -81,12 +82,28 @@ class CharacteristicOut(BaseModel):
     flagged: bool | None
     n_indicators: int
     indicators: list[IndicatorDetail] = Field(default_factory=list)
+    spread: Spread | None = Field(
+        default=None, description="the level's spread of this score (national reference only)"
+    )
+    change: float | None = Field(
+        default=None,
+        description="score change since the previous year; null without a score or across a "
+        "series break",
+    )
 
 
 class ThemeOut(BaseModel):
     theme: str
     label: str
     score: Figure
+
+
+class SeriesBreak(BaseModel):
+    """The area changed between two years while its code stayed: not one series."""
+
+    year_from: int
+    year_to: int
+    note: str = Field(description="what changed, as the source of the region changes says it")
 
 
 class TrendPoint(BaseModel):
@@ -96,6 +113,22 @@ class TrendPoint(BaseModel):
     status: str
     #: the area's code that year when it has been renumbered since; null = its own code
     code: str | None = None
+    series_break: SeriesBreak | None = Field(
+        default=None,
+        description="set on the first point after a series break: do not connect this point "
+        "to the one before it",
+    )
+
+
+class Spread(BaseModel):
+    """Characteristic scores of all areas of the level and year (national reference)."""
+
+    low: float
+    q1: float
+    median: float
+    q3: float
+    high: float
+    n: int
 
 
 class Comparison(BaseModel):
@@ -177,9 +210,23 @@ class SourceOut(BaseModel):
     n_missing: int
 
 
+class ErrorOut(BaseModel):
+    """Every error body: a message, or FastAPI's list of parameter problems (422)."""
+
+    detail: str | list[dict[str, Any]]
+
+
 class BuildOut(BaseModel):
     build_id: str
-    created_at: datetime
+    created_at: AwareDatetime  # stored as UTC without zone; given its zone on the way out
+
+    @field_validator("created_at", mode="before")
+    @classmethod
+    def _utc(cls, value: Any) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
     code_version: str
     method_version: str | None
     demo: bool

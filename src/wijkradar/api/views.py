@@ -6,7 +6,7 @@ Every outgoing number passes reports.outgoing.release.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import duckdb
@@ -18,7 +18,7 @@ from wijkradar.api.dependencies import View
 from wijkradar.domain import WijkradarError
 from wijkradar.reports import exports
 from wijkradar.reports.outgoing import release
-from wijkradar.store import catalog, profiles, queries
+from wijkradar.store import catalog, constants, profiles, queries
 
 UNITS = {"stacking": "aantal kenmerken", "index": "index 0-100", "protective": "index 0-100"}
 
@@ -48,10 +48,13 @@ def figure(
     source_ids: list[str],
     method: str | None,
     kinds: Mapping[str, str] | None = None,
+    declared_units: Sequence[str] = (),
 ) -> models.Figure:
     """One figure through reports.outgoing.release; `kinds` (queries.source_kinds) tells which
-    sources are published open data."""
-    out = release(None if value is None else float(value), unit, status, source_ids, kinds)
+    sources are published open data, `declared_units` what the inputs declared."""
+    out = release(
+        None if value is None else float(value), unit, status, source_ids, kinds, declared_units
+    )
     return models.Figure(
         value=out.value,
         status=out.status,
@@ -91,8 +94,9 @@ def get_region(con: duckdb.DuckDBPyConnection, code: str, year: int | None) -> d
 def indicator_values(
     con: duckdb.DuckDBPyConnection, code: str, view: View
 ) -> list[models.IndicatorValue]:
-    method = method_version(con)
-    kinds = queries.source_kinds(con)
+    k = constants.of(con)
+    method = k.methodology_version
+    kinds = k.source_kinds
     return [
         models.IndicatorValue(
             indicator=v["indicator"],
@@ -104,6 +108,7 @@ def indicator_values(
                 list(v["source_ids"] or []),
                 method,
                 kinds,
+                k.declared_units(v["indicator"], tuple(v["source_ids"] or ())),
             ),
             percentile=_pct(v["percentile"]),
         )
@@ -123,7 +128,16 @@ def _indicator(
         indicator=ind.id,
         label=ind.label,
         measure=ind.measure,
-        figure=figure(ind.value, ind.status, ind.unit, year, list(ind.source_ids), method, kinds),
+        figure=figure(
+            ind.value,
+            ind.status,
+            ind.unit,
+            year,
+            list(ind.source_ids),
+            method,
+            kinds,
+            ind.declared_units,
+        ),
         percentile=_pct(ind.percentile),
         source=models.SourceRef(
             publisher=ind.publisher, table_id=ind.table_id, year=ind.source_year
@@ -143,6 +157,8 @@ def _characteristic(
         flagged=c.flagged,
         n_indicators=c.n_indicators,
         indicators=[_indicator(i, year, method, kinds) for i in c.indicators],
+        spread=None if c.spread is None else models.Spread(**vars(c.spread)),
+        change=None if c.change is None or c.score is None else round(c.change, 1),
     )
 
 
@@ -164,7 +180,8 @@ def scores(
     """An area's scores as store.profiles.area_profile reads them, every figure released."""
     reg = get_region(con, code, view.year)
     prof = profile(con, reg["code"], view, lang)
-    method = method_version(con) or ""
+    k = constants.of(con)  # once: method version and source kinds are constants of the build
+    method = k.methodology_version or ""
     if prof is None:
         empty = figure(None, "missing", "", view.year, [], method)
         return models.ScoresOut(
@@ -188,7 +205,7 @@ def scores(
             comparison=[],
         )
     srcs = sorted({s for c in prof.characteristics for i in c.indicators for s in i.source_ids})
-    kinds = queries.source_kinds(con)
+    kinds = k.source_kinds
 
     def fig(value: Any, unit: str) -> models.Figure:
         status = prof.status if prof.status != "ok" or value is not None else "missing"
@@ -231,6 +248,9 @@ def scores(
                 overall_index=released_index(p.overall_index, p.status),
                 status=p.status,
                 code=p.code,
+                series_break=(
+                    None if p.series_break is None else models.SeriesBreak(**vars(p.series_break))
+                ),
             )
             for p in prof.trend
         ],
@@ -321,8 +341,8 @@ def ranking(
             reference=view.reference,
             limit=limit,
         )
-    except WijkradarError as error:  # e.g. char:<id> the build's methodology lacks
-        raise HTTPException(422, str(error)) from None
+    except WijkradarError as error:  # e.g. char:<id> the build's methodology lacks: well-formed
+        raise HTTPException(404, str(error)) from None  # but unknown here, like a framework
     unit = metric_unit(view.metric)
     out_rows = []
     for r in rows:

@@ -114,6 +114,7 @@ def _sources(
     cache: Path,
     offline: bool,
     keep_unknown: bool = False,
+    online: bool = True,
 ) -> list[Any]:
     from wijkradar.sources.boundaries import BoundariesFile
     from wijkradar.sources.cbs_kwb import CbsKwbFiles, CbsKwbOnline
@@ -128,7 +129,7 @@ def _sources(
                 CbsKwbFiles(directory, years=years, levels=levels, strict=not keep_unknown)
             )
         sources += _gebieden_files(from_dirs, years, sources)
-    else:
+    elif online:
         client = _offline_client(cache) if offline else None
         wanted = years or DEFAULT_ONLINE_YEARS
         sources.append(CbsKwbOnline(wanted, levels=levels, cache_dir=cache, client=client))
@@ -277,26 +278,85 @@ def build_command(
             "(default: refuse the file and name them).",
         ),
     ] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Build config (YAML) naming sources by registry name with their options; "
+            "see docs/build.md.",
+        ),
+    ] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--source",
+            help="A registered source by name, with options: NAME:key=value,key=value; repeatable.",
+        ),
+    ] = None,
 ) -> None:
-    """Build the monitor database from CBS data (files with --from, else CBS online)."""
+    """Build the monitor database from CBS data (files with --from, else CBS online), or from
+    the sources a --config file or --source options name."""
     from wijkradar.pipeline import BuildOptions, build
 
-    target = db_path(db)
-    year_list, level_list = parse_years(years), parse_levels(levels)
-    sources = _sources(
-        from_dirs or [],
-        year_list,
-        level_list,
-        boundaries or [],
-        local or [],
-        cache,
-        offline,
-        keep_unknown_columns,
-    )
+    chosen, settings = _registry_sources(config, source or [])
+    target = db_path(db) if db is not None or config is None else _config_db(config, settings)
+    year_list = parse_years(years) or parse_years(_text_setting(settings.get("years")))
+    level_list = parse_levels(levels) or parse_levels(_text_setting(settings.get("levels")))
+    sources = chosen
+    if from_dirs or boundaries or local or not chosen:
+        sources = chosen + _sources(
+            from_dirs or [],
+            year_list,
+            level_list,
+            boundaries or [],
+            local or [],
+            cache,
+            offline,
+            keep_unknown_columns,
+            online=not chosen,  # CBS online only when nothing else names the data
+        )
     options = BuildOptions(years=year_list, levels=level_list, force=force)
     with progress_bars() as progress:
         report = build(sources, target, options=options, progress=progress)
     _print_report(report, target)
+
+
+def _registry_sources(config: Path | None, options: list[str]) -> tuple[list[Any], dict[str, Any]]:
+    """Sources named by registry name in a config file and in --source options."""
+    from wijkradar.sources.config import (
+        create,
+        load_config,
+        parse_source_option,
+        sources_from_config,
+    )
+
+    sources: list[Any] = []
+    settings: dict[str, Any] = {}
+    if config is not None:
+        if not config.is_file():
+            raise WijkradarError(f"--config {config}: no such file")
+        settings = load_config(config)
+        sources += sources_from_config(config)
+    for text in options:
+        name, values = parse_source_option(text)
+        sources.append(create(name, values, base=Path.cwd(), where=f"--source {text}"))
+    return sources, settings
+
+
+def _config_db(config: Path, settings: dict[str, Any]) -> Path:
+    """The config's `db` (relative to the config file), else --db's default."""
+    if settings.get("db"):
+        value = Path(str(settings["db"]))
+        return value if value.is_absolute() else config.parent / value
+    return db_path(None)
+
+
+def _text_setting(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return str(value)
 
 
 def demo_command(

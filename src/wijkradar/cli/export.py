@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from wijkradar.domain.region import NATIONAL_CODE
+
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
@@ -24,16 +26,39 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--format", help="csv | xlsx | geojson | parquet")
         ] = "csv",
         framework: Annotated[str, typer.Option(help="tno | corona_dashboard")] = "tno",
-        reference: Annotated[str, typer.Option(help="reference area of the ranking")] = "NL01",
+        reference: Annotated[
+            str, typer.Option(help="reference area of the ranking")
+        ] = NATIONAL_CODE,
+        dialect: Annotated[
+            str,
+            typer.Option(
+                help="CSV dialect: excel (comma, decimal point) or excel-nl (semicolon, "
+                "decimal comma, UTF-8 BOM: opens in columns in Dutch Excel)"
+            ),
+        ] = "excel",
         db: Annotated[Path | None, typer.Option(help="monitor database")] = None,
     ) -> None:
         """Export stored scores; writes OUT and OUT.metadata.json (method, sources, licence)."""
-        from wijkradar.domain import WijkradarError
+        from wijkradar.domain import InputError, WijkradarError
         from wijkradar.reports import exports
         from wijkradar.store.reader import open_read
 
+        if out.is_dir():
+            raise InputError(
+                out, "--out is a directory", expected="a file path to write", found="a directory"
+            )
+        if not out.parent.is_dir():
+            raise InputError(
+                out,
+                "--out: no such folder",
+                expected="a file in an existing folder",
+                found=f"{out.parent} does not exist",
+            )
+
         if level not in ("gemeente", "wijk", "buurt"):
             raise WijkradarError(f"--level must be gemeente, wijk or buurt, not {level!r}")
+        if dialect not in exports.DIALECTS:
+            raise WijkradarError(f"--dialect must be one of {', '.join(exports.DIALECTS)}")
         if format not in exports.FORMATS:
             raise WijkradarError(f"--format must be one of {', '.join(exports.FORMATS)}")
         path = db or Path(os.environ.get("WIJKRADAR_DB", "var/monitor.duckdb"))
@@ -47,7 +72,7 @@ def register(app: typer.Typer) -> None:
                 framework=framework,
                 reference=reference,
             )
-            written, sidecar = exports.write(table, format, out, con)
+            written, sidecar = exports.write(table, format, out, con, dialect)
         except ValueError as error:
             raise WijkradarError(str(error)) from error
         finally:

@@ -21,9 +21,13 @@ from wijkradar.cli.scores_text import (
     status_text,
     unit_text,
 )
-from wijkradar.compute.disclosure import SUPPRESSED_TEXT, disclose_value
+from wijkradar.compute.disclosure import PUBLISHED_KINDS, SUPPRESSED_TEXT
 from wijkradar.domain import WijkradarError
+from wijkradar.domain.region import NATIONAL_CODE
 from wijkradar.methodology import load_cached
+from wijkradar.reports import numbers
+from wijkradar.reports.outgoing import release
+from wijkradar.store import constants
 from wijkradar.store.profiles import (
     AreaProfile,
     CharacteristicDetail,
@@ -37,8 +41,9 @@ from wijkradar.store.reader import open_read
 INDENT = 4  # explanation lines under a flagged characteristic wrap at this indent
 
 
-def _num(value: float | None, digits: int = 0) -> str:
-    return "—" if value is None else f"{value:.{digits}f}"
+def _num(value: float | None, digits: int = 0, *, lang: str) -> str:
+    """A number as the language writes it (12.345,6 in Dutch); a dash when there is none."""
+    return "—" if value is None else numbers.number(value, lang, digits)
 
 
 def _indicator_value(ind: IndicatorDetail, lang: str) -> str:
@@ -46,11 +51,13 @@ def _indicator_value(ind: IndicatorDetail, lang: str) -> str:
     suppression read differently."""
     if ind.status != "ok":
         return status_text(ind.status, lang)
-    published = ind.published  # every source of a published kind (store.profiles)
-    shown = disclose_value(ind.value, ind.unit, published)
+    # The one exit for a figure (reports.outgoing.release): published sources, declared units.
+    kinds = {s: min(PUBLISHED_KINDS) for s in ind.source_ids} if ind.published else {}
+    out = release(ind.value, ind.unit, ind.status, ind.source_ids, kinds, ind.declared_units)
+    shown = out.value
     if shown is None:
         return SUPPRESSED_TEXT[lang]
-    return f"{shown:.1f} {unit_text(ind.unit, lang)}"
+    return f"{numbers.number(shown, lang, 1)} {unit_text(ind.unit, lang)}"
 
 
 def _characteristic_cell(c: CharacteristicDetail, t: dict[str, str], lang: str) -> str:
@@ -72,6 +79,8 @@ def _framework_label(profile: AreaProfile, lang: str) -> str:
 def render_profile(profile: AreaProfile, lang: str, console: Console) -> None:
     lang = lang_of(lang)
     t = TEXT[lang]
+    if profile.demo:
+        console.print(f"[reverse] DEMO [/reverse] {t['demo']}")
     console.print(
         f"[bold]{escape(profile.name)}[/bold] ({profile.code}, "
         f"{level_text(profile.level, lang)}) — {profile.period}, {t['reference']} "
@@ -85,8 +94,9 @@ def render_profile(profile: AreaProfile, lang: str, console: Console) -> None:
         )
     toxic = f" ([red]{t['toxic']}[/red])" if profile.toxic_mix else ""
     console.print(
-        f"{t['stack']}: {_num(profile.stacking)} / 12{toxic} · {t['index']}: "
-        f"{_num(profile.overall_index, 1)} · {t['prot']}: {_num(profile.protective, 1)}"
+        f"{t['stack']}: {_num(profile.stacking, lang=lang)} / 12{toxic} · {t['index']}: "
+        f"{_num(profile.overall_index, 1, lang=lang)} ({t['scale_index']}) · {t['prot']}: "
+        f"{_num(profile.protective, 1, lang=lang)}"
     )
     comparisons = []
     if profile.parent is not None:
@@ -95,8 +105,8 @@ def render_profile(profile: AreaProfile, lang: str, console: Console) -> None:
         comparisons.append((t["country"], profile.country))
     for label, comp in comparisons:
         console.print(
-            f"  {escape(label)}: {t['stack']} {_num(comp.stacking)}, "
-            f"{t['index']} {_num(comp.overall_index, 1)}"
+            f"  {escape(label)}: {t['stack']} {_num(comp.stacking, lang=lang)}, "
+            f"{t['index']} {_num(comp.overall_index, 1, lang=lang)}"
         )
     table = Table(title=None, caption=t["protective_mark"])
     for col in (t["char"], t["score"], t["flag"], t["ind"]):
@@ -104,7 +114,9 @@ def render_profile(profile: AreaProfile, lang: str, console: Console) -> None:
     for c in profile.characteristics:
         flag = "[red]●[/red]" if c.flagged else ("" if c.flagged is not None else "—")
         label = f"{c.label} (+)" if c.protective else c.label
-        table.add_row(escape(label), _num(c.score), flag, _characteristic_cell(c, t, lang))
+        table.add_row(
+            escape(label), _num(c.score, lang=lang), flag, _characteristic_cell(c, t, lang)
+        )
     console.print(table)
     themes = Table(title=t["themes"])
     themes.add_column(t["theme"])
@@ -112,11 +124,16 @@ def render_profile(profile: AreaProfile, lang: str, console: Console) -> None:
     for th in profile.themes:
         themes.add_row(
             escape(th.label),
-            _num(th.score) if th.score is not None else status_text(th.status, lang),
+            _num(th.score, lang=lang) if th.score is not None else status_text(th.status, lang),
         )
     console.print(themes)
     trend = " · ".join(
-        f"{p.period}: {_num(p.stacking)}"
+        (
+            ""
+            if p.series_break is None
+            else "‖ " + t["break"].format(**vars(p.series_break)).rstrip(": ") + " ‖ "
+        )
+        + f"{p.period}: {_num(p.stacking, lang=lang)}"
         + ("" if p.status == "ok" else f" ({status_text(p.status, lang)})")
         + ("" if p.code is None else f" [{p.code}]")
         for p in profile.trend
@@ -127,7 +144,7 @@ def render_profile(profile: AreaProfile, lang: str, console: Console) -> None:
         console.print(f"  {t['none']}")
     sources: set[str] = set()
     for c in profile.why_flagged:
-        console.print(f"  [red]●[/red] {escape(c.label)} ({_num(c.score)})")
+        console.print(f"  [red]●[/red] {escape(c.label)} ({_num(c.score, lang=lang)})")
         console.print(Padding(_explanation(c, t, lang), (0, 0, 0, INDENT)))
         for ind in c.indicators:
             sources.update(ind.source_ids)
@@ -152,7 +169,7 @@ def _explanation(c: CharacteristicDetail, t: dict[str, str], lang: str) -> Table
         grid.add_row(
             escape(ind.label),
             escape(_indicator_value(ind, lang)),
-            _num(ind.percentile),
+            _num(ind.percentile, lang=lang),
             MEASURES[lang].get(ind.measure, ind.measure),
             escape(src),
         )
@@ -160,11 +177,19 @@ def _explanation(c: CharacteristicDetail, t: dict[str, str], lang: str) -> Table
 
 
 def render_ranking(
-    rows: list[RankingRow], level: str, by: str, reference: str, lang: str, console: Console
+    rows: list[RankingRow],
+    level: str,
+    by: str,
+    reference: str,
+    lang: str,
+    console: Console,
+    demo: bool = False,
 ) -> None:
     """A ranking table; the measure ranked by is marked, and shown once."""
     lang = lang_of(lang)
     t = TEXT[lang]
+    if demo:
+        console.print(f"[reverse] DEMO [/reverse] {t['demo']}")
     kind, _, item = by.partition(":")
     by_label = RANK_BY[lang].get(kind, kind) + (f" {item}" if item else "")
     table = Table(title=f"{level_text(level, lang)} — {by_label} ({t['reference']} {reference})")
@@ -187,9 +212,9 @@ def render_ranking(
         cells = [str(r.rank), r.code, escape(r.name)]
         if with_gemeente:
             cells.append(escape(r.gemeente_name or r.gemeente_code or ""))
-        cells += [_num(r.stacking), _num(r.overall_index, 1)]
+        cells += [_num(r.stacking, lang=lang), _num(r.overall_index, 1, lang=lang)]
         if extra:
-            cells.append(_num(r.value, 1))
+            cells.append(_num(r.value, 1, lang=lang))
         cells.append(status_text(r.status, lang))
         table.add_row(*cells)
     console.print(table)
@@ -209,7 +234,7 @@ def register(app: typer.Typer) -> None:
         year: YearOption = None,
         reference: Annotated[
             str, typer.Option(help="Reference population: NL01, a PVxx or a GMxxxx.")
-        ] = "NL01",
+        ] = NATIONAL_CODE,
         framework: FrameworkOption = "tno",
         lang: LangOption = "nl",
         db: DbOption = None,
@@ -233,8 +258,8 @@ def register(app: typer.Typer) -> None:
             str, typer.Option(help="stacking, index, protective, theme:<id> or char:<id>.")
         ] = "stacking",
         framework: FrameworkOption = "tno",
-        reference: Annotated[str, typer.Option(help="Reference population.")] = "NL01",
-        top: Annotated[int, typer.Option(help="How many rows.")] = 20,
+        reference: Annotated[str, typer.Option(help="Reference population.")] = NATIONAL_CODE,
+        top: Annotated[int, typer.Option(help="How many rows.", min=1)] = 20,
         lang: LangOption = "nl",
         db: DbOption = None,
     ) -> None:
@@ -242,6 +267,7 @@ def register(app: typer.Typer) -> None:
         con = open_read(db_path(db))
         try:
             rows = ranking(con, level, year, within, by, framework, reference, top)
+            demo = constants.of(con).demo
         finally:
             con.close()
-        render_ranking(rows, level, by, reference, lang, Console())
+        render_ranking(rows, level, by, reference, lang, Console(), demo)

@@ -50,15 +50,27 @@ def disclose_count(count: float | None) -> int | None:
     return math.floor(count / ROUND_TO + 0.5) * ROUND_TO
 
 
-def disclose_value(value: float | None, unit: str, published: bool) -> float | None:
+def is_count(unit: str, declared_units: Iterable[str] = ()) -> bool:
+    """Whether a figure is a count of persons or households: its unit is a count unit, or the
+    input it was taken from unchanged declared one (a local mapping saying `unit: aantal` makes
+    a count, whatever unit the methodology's indicator names). Decided from units, never from a
+    variable's or indicator's name."""
+    units = (unit, *declared_units)
+    return any(u.strip().lower() in COUNT_UNITS for u in units)
+
+
+def disclose_value(
+    value: float | None, unit: str, published: bool, declared_units: Iterable[str] = ()
+) -> float | None:
     """The one entry point for a stored indicator value on its way out.
 
     published=True: a figure CBS already published (disclosure-controlled at source) - shown as
-    is. Otherwise counts (unit in COUNT_UNITS) are suppressed/rounded; other units pass.
+    is. Otherwise counts (is_count: the unit, or the unit the input declared) are
+    suppressed/rounded; other units pass.
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    if published or unit.strip().lower() not in COUNT_UNITS:
+    if published or not is_count(unit, declared_units):
         return value
     disclosed = disclose_count(value)
     return None if disclosed is None else float(disclosed)

@@ -35,8 +35,9 @@ from wijkradar.compute.indicators import IndicatorMatrix, indicator_matrix
 from wijkradar.compute.inputs import OK, STATUS_NAMES, UNRANKED, LevelYear, ObjArray
 from wijkradar.compute.ranks import imd_exponential, percent_ranks
 from wijkradar.domain.methodology import Methodology, Polarity
+from wijkradar.domain.region import NATIONAL_CODE
 
-NATIONAL = "NL01"
+NATIONAL = NATIONAL_CODE
 STATUS_LABELS = [str(name) for name in STATUS_NAMES]  # indexed by the compute status codes
 AREA_STATUS = ["ok", "too_small", "insufficient_data"]
 

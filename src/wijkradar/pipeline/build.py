@@ -26,6 +26,7 @@ from wijkradar.regions.changes import (
     flagged_codes,
     known_reorganisations,
 )
+from wijkradar.sources import guard
 from wijkradar.sources.base import Progress, Source, SourceResult, no_progress
 from wijkradar.store import catalog, load
 from wijkradar.store.writer import BuildWriter, open_build
@@ -103,6 +104,8 @@ def build(
     with open_build(target) as writer:
         book = _load(writer, sources, options, progress)
         _check_years(options, book.periods_held)
+        _check_not_empty(writer, sources)
+        _check_local_codes(writer, book)
         _process(writer, book, options, progress)
         version = _score(writer, progress, methodology_dir)
         load.insert_build(
@@ -128,6 +131,11 @@ def _load(
         progress(f"reading {source.name}", index, len(sources))
         for result in source.read(progress):
             book.add_source(result.provenance)
+            guard.check_observations(
+                book.path_of(result.provenance.source_id),
+                result.observations,
+                {variable.key: variable.unit for variable in result.variables},
+            )
             load.insert_source(writer.con, result.provenance)
             book.periods_held |= _periods(result)
             load.insert_arrow(writer.con, "observations", _select(result.observations, options))
@@ -171,6 +179,56 @@ def _check_years(options: BuildOptions, held: set[int]) -> None:
     for year in sorted(options.years or ()):
         if year not in held:
             raise InputError("--years", f"year {year} requested but no input holds it")
+
+
+def _check_not_empty(writer: BuildWriter, sources: Sequence[Source]) -> None:
+    """Inputs without a single observation never replace a database (an empty folder, unrelated
+    files, header-only tables, or options that filter everything out)."""
+    if catalog.observation_count(writer.con) > 0:
+        return
+    raise InputError(
+        ", ".join(_describe(source) for source in sources) or "(no inputs)",
+        "the inputs hold no observations; the database is left as it was",
+        expected="at least one figure (CBS KWB files, CBS online tables or local figures)",
+        found="0 observations",
+    )
+
+
+def _describe(source: Source) -> str:
+    for attribute in ("directory", "csv_path", "path"):
+        if (value := getattr(source, attribute, None)) is not None:
+            return str(value)
+    return source.name
+
+
+def _check_local_codes(writer: BuildWriter, book: RegionBook) -> None:
+    """A local figure for a region the year's hierarchy does not hold (an unknown wijk, a typo)
+    is refused with the offending codes, instead of becoming a region of its own.
+
+    The hierarchy is what the other inputs describe. A code is checked when they describe its
+    level in that year: a local list of 2021 wijken is its own authority when no other input
+    lists the 2021 wijken (their gemeenten are not required either: boundary layers leave out
+    CBS's pseudo-gemeente GM0998 "Buitenland" that the wijk layers keep).
+    """
+    local = [sid for sid, prov in book.provenances.items() if prov.kind == "local"]
+    offenders: dict[tuple[str, int], list[str]] = {}
+    known_by_year: dict[int, tuple[set[str], set[Level]]] = {}
+    for source_id, period, code in load.source_codes(writer.con, local):
+        if period not in known_by_year:
+            described = book.hierarchy_codes(period)
+            known_by_year[period] = (described, {Level.from_code(c) for c in described})
+        known, levels = known_by_year[period]
+        if Level.from_code(code) in levels and code not in known:
+            offenders.setdefault((source_id, period), []).append(code)
+    for (source_id, period), codes in sorted(offenders.items()):
+        codes.sort()
+        shown = ", ".join(codes[:10]) + (f" and {len(codes) - 10} more" if len(codes) > 10 else "")
+        raise InputError(
+            book.path_of(source_id),
+            f"{len(codes)} region code(s) not in the {period} hierarchy of the other inputs",
+            expected=f"codes of gemeenten, wijken and buurten that exist in {period}",
+            found=shown,
+        )
 
 
 # --- Process --------------------------------------------------------------------------------

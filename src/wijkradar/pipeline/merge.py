@@ -18,6 +18,9 @@ class RegionBook:
     boundaries: list[Boundary] = field(default_factory=list)
     changes: list[RegionChange] = field(default_factory=list)
     _regions: dict[tuple[str, int], tuple[Region, str]] = field(default_factory=dict)
+    # (code, year) described by a source other than local figures: the hierarchy local codes
+    # are checked against (a local file naming its own regions does not vouch for them)
+    _described: set[tuple[str, int]] = field(default_factory=set)
 
     def add_source(self, provenance: Provenance) -> None:
         if provenance.source_id in self.provenances:
@@ -41,6 +44,8 @@ class RegionBook:
         """
         for region in regions:
             key = (region.code, region.year)
+            if provenance.kind != "local":
+                self._described.add(key)
             known = self._regions.get(key)
             if known is None:
                 self._regions[key] = (region, provenance.source_id)
@@ -72,6 +77,10 @@ class RegionBook:
 
     def regions_of(self, year: int) -> list[Region]:
         return [region for (_, y), (region, _) in self._regions.items() if y == year]
+
+    def hierarchy_codes(self, year: int) -> set[str]:
+        """Codes of `year` that a source other than local figures describes."""
+        return {code for code, y in self._described if y == year}
 
     def years(self) -> set[int]:
         return {year for _, year in self._regions}

@@ -21,6 +21,7 @@ from wijkradar.compute.changes import area_changes
 from wijkradar.compute.inputs import LevelYear
 from wijkradar.compute.scoring import score_parts
 from wijkradar.domain.methodology import Methodology
+from wijkradar.domain.region import gemeente_of
 from wijkradar.methodology import load
 from wijkradar.sources.base import Progress, no_progress
 from wijkradar.store import scores
@@ -146,7 +147,7 @@ class _Saver:
 
 
 def _gemeente_of(code: str) -> str | None:
-    """CBS codes nest: WK036300 and BU03630000 lie in GM0363."""
+    """CBS codes nest: WK036300 and BU03630000 lie in GM0363 (domain.region.gemeente_of)."""
     if code[:2] in ("WK", "BU") and len(code) >= 6:
-        return "GM" + code[2:6]
+        return gemeente_of(code)
     return None

@@ -11,27 +11,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from wijkradar.domain import Level, Region
+from wijkradar.domain.region import (
+    NATIONAL_CODE,
+    NATIONAL_NAME,
+    gemeente_of,
+    parent_from_code,
+)
 
-LAND_CODE = "NL01"
-LAND_NAME = "Nederland"
-
-
-def gemeente_of(code: str) -> str | None:
-    """GM + the four gemeente digits of a wijk/buurt/gemeente code (BU03630000 -> GM0363)."""
-    level = Level.from_code(code)
-    if level in (Level.GEMEENTE, Level.WIJK, Level.BUURT):
-        return "GM" + code[2:6]
-    return None
-
-
-def parent_from_code(code: str) -> str | None:
-    """The parent a code implies by itself: buurt -> wijk, wijk -> gemeente; else unknown."""
-    level = Level.from_code(code)
-    if level is Level.BUURT:
-        return "WK" + code[2:8]
-    if level is Level.WIJK:
-        return "GM" + code[2:6]
-    return None
+LAND_CODE = NATIONAL_CODE
+LAND_NAME = NATIONAL_NAME
 
 
 def complete_year(

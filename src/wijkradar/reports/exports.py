@@ -18,9 +18,11 @@ from typing import Any
 import duckdb
 
 from wijkradar.domain import WijkradarError
+from wijkradar.domain.region import NATIONAL_CODE, is_national
 from wijkradar.methodology import load_cached
+from wijkradar.reports.cells import neutralise
 from wijkradar.reports.outgoing import release, rules_summary
-from wijkradar.store import catalog, queries
+from wijkradar.store import catalog, constants, profiles, queries
 
 FORMATS = ("csv", "xlsx", "geojson", "parquet")
 
@@ -32,10 +34,18 @@ BASE_COLUMNS: dict[str, str] = {
     "stacking": "number of flagged risk characteristics (0-12)",
     "toxic_mix": "stacking at or above the toxic-mix threshold",
     "overall_index": "overall vulnerability index (0-100, higher = more vulnerable)",
-    "protective": "protective-factor score (0-100)",
+    "protective": "protection: 100 - mean protective-factor score (0-100, higher = better "
+    "protected)",
     "status": "ok | too_small | insufficient_data | missing (why an area has no score)",
     "status_reason": "why there is no score",
 }
+
+
+DEMO_VALUE = "DEMO (synthetic data)"
+DEMO_COLUMN = {"demo": "DEMO: this build is synthetic demo data; no real figures, not for policy"}
+#: CSV dialects: "excel" (comma, decimal point) and "excel-nl", which Dutch Excel opens in
+#: columns: semicolon, decimal comma, UTF-8 with a byte-order mark.
+DIALECTS = ("excel", "excel-nl")
 
 
 @dataclass
@@ -52,21 +62,35 @@ def export_table(
     *,
     within: str | None = None,
     framework: str = "tno",
-    reference: str = "NL01",
+    reference: str = NATIONAL_CODE,
 ) -> ExportTable:
     """One row per region of `level` with its area scores and characteristic scores."""
-    year = year if year is not None else queries.latest_year(con)
+    k = constants.of(con)
+    reference = k.reference(reference)
+    try:
+        profiles.check_view(k, year=year, reference=reference, framework=framework, within=within)
+    except WijkradarError as error:
+        raise ValueError(str(error)) from None
+    year = year if year is not None else (k.score_years[0] if k.score_years else None)
     if year is None:
         raise ValueError("the monitor database holds no years")
-    columns = dict(BASE_COLUMNS)
-    chars = queries.characteristics(con)
+    if within is not None and is_national(within):
+        within = None
+    # A demo build says so in the body of every file, not only in its sidecar: a first column
+    # that survives any format and any copy of the rows.
+    columns = dict(DEMO_COLUMN) if k.demo else {}
+    columns.update(BASE_COLUMNS)
+    chars = list(k.characteristics)
     names = _characteristic_names(con)
     for char in chars:
         name = names.get(char, char)
         # The score is a mean of indicator percentiles, not itself a percentile: a score of 75
         # can be flagged when few areas score higher (the flag ranks the scores of the level).
         columns[f"char_{char}"] = (
-            f"{name}: mean of its indicators' percentiles (0-100, higher = more vulnerable)"
+            f"{name}: protection, 100 - mean of its indicators' percentiles (0-100, higher = "
+            "better protected)"
+            if char in k.protective_ids
+            else f"{name}: mean of its indicators' percentiles (0-100, higher = more vulnerable)"
         )
         columns[f"flag_{char}"] = f"{name}: score among the top 10% of areas of this level"
     rows: list[dict[str, Any]] = []
@@ -76,7 +100,8 @@ def export_table(
         score = scores.get(region["code"], {})
         status = score.get("status", "missing")
         stacking = _released_count(score.get("stacking"), status)
-        row: dict[str, Any] = {
+        row: dict[str, Any] = {"demo": DEMO_VALUE} if k.demo else {}
+        row |= {
             "code": region["code"],
             "name": region["name"],
             "level": level,
@@ -91,9 +116,10 @@ def export_table(
         }
         for char in chars:
             found = char_scores.get((region["code"], char), {})
-            row[f"char_{char}"] = _released(
-                found.get("score"), "percentile", found.get("status", "missing")
-            )
+            value = found.get("score")
+            if char in k.protective_ids:
+                value = constants.protection(value)
+            row[f"char_{char}"] = _released(value, "percentile", found.get("status", "missing"))
             row[f"flag_{char}"] = found.get("flagged")
         rows.append(row)
     return ExportTable(
@@ -182,13 +208,31 @@ def metadata(con: duckdb.DuckDBPyConnection, *, query: dict[str, Any]) -> dict[s
     }
 
 
-def to_csv(table: ExportTable) -> bytes:
+def to_csv(table: ExportTable, dialect: str = "excel") -> bytes:
+    """The table as CSV in `dialect` (DIALECTS); empty cells for missing values."""
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown CSV dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
+    dutch = dialect == "excel-nl"
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(table.columns), lineterminator="\n")
-    writer.writeheader()
+    writer = csv.DictWriter(
+        buffer,
+        fieldnames=list(table.columns),
+        lineterminator="\r\n" if dutch else "\n",
+        delimiter=";" if dutch else ",",
+    )
+    writer.writerow({name: neutralise(name) for name in table.columns})
     for row in table.rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
-    return buffer.getvalue().encode("utf-8")
+        writer.writerow({k: _cell(v, dutch) for k, v in row.items()})
+    text = buffer.getvalue()
+    return ("\ufeff" + text).encode("utf-8") if dutch else text.encode("utf-8")
+
+
+def _cell(value: Any, dutch: bool) -> Any:
+    if value is None:
+        return ""
+    if dutch and isinstance(value, float):
+        return repr(value).replace(".", ",")  # no thousands separator: Excel reads it as a number
+    return neutralise(value)
 
 
 def to_geojson(table: ExportTable, con: duckdb.DuckDBPyConnection, level: str, year: int) -> bytes:
@@ -226,10 +270,10 @@ def _write_xlsx(table: ExportTable, out: Path) -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = "data"
-    sheet.append(list(table.columns))
+    sheet.append([neutralise(name) for name in table.columns])
     for row in table.rows:
-        sheet.append([row.get(col) for col in table.columns])
-    about = book.create_sheet("metadata")
+        sheet.append([neutralise(row.get(col)) for col in table.columns])
+    about = _NeutralSheet(book.create_sheet("metadata"))
     if table.metadata.get("demo"):
         about.append(["DEMO", "synthetic data: no real figures, do not use for policy"])
     query = table.metadata["query"]
@@ -249,8 +293,23 @@ def _write_xlsx(table: ExportTable, out: Path) -> None:
     book.save(out)
 
 
+class _NeutralSheet:
+    """A worksheet whose appended rows pass through neutralise (the metadata sheet repeats
+    publishers and titles from local mapping files)."""
+
+    def __init__(self, sheet: Any) -> None:
+        self._sheet = sheet
+
+    def append(self, row: list[Any]) -> None:
+        self._sheet.append([neutralise(value) for value in row])
+
+
 def write(
-    table: ExportTable, fmt: str, out: Path, con: duckdb.DuckDBPyConnection
+    table: ExportTable,
+    fmt: str,
+    out: Path,
+    con: duckdb.DuckDBPyConnection,
+    dialect: str = "excel",
 ) -> tuple[Path, Path]:
     """Write `table` as `fmt` to `out` and its sidecar beside it; return both paths."""
     if fmt not in FORMATS:
@@ -258,7 +317,7 @@ def write(
     out.parent.mkdir(parents=True, exist_ok=True)
     query = table.metadata["query"]
     if fmt == "csv":
-        out.write_bytes(to_csv(table))
+        out.write_bytes(to_csv(table, dialect))
     elif fmt == "geojson":
         out.write_bytes(to_geojson(table, con, query["level"], query["year"]))
     elif fmt == "parquet":
@@ -268,7 +327,13 @@ def write(
     sidecar = out.with_name(out.name + ".metadata.json")
     sidecar.write_text(
         json.dumps(
-            {**table.metadata, "format": fmt, "file": out.name, "columns": table.columns},
+            {
+                **table.metadata,
+                "format": fmt,
+                "file": out.name,
+                "columns": table.columns,
+                **({"csv_dialect": dialect} if fmt == "csv" else {}),
+            },
             indent=2,
             ensure_ascii=False,
             default=str,

@@ -39,6 +39,7 @@ def release(
     status: str,
     source_ids: Sequence[str] = (),
     kinds: Mapping[str, str] | None = None,
+    declared_units: Sequence[str] = (),
 ) -> Released:
     """Pass one figure through disclosure.disclose_value.
 
@@ -47,13 +48,15 @@ def release(
     store.queries.source_kinds) and disclosure.is_published decides. A source id missing from
     `kinds` is not published, whatever publisher its id names. A value the rules withhold gets
     status 'suppressed' (value None); a non-'ok' status always keeps value None.
+    `declared_units`: the units the figure's inputs declared when it was taken from them
+    unchanged (store.constants.BuildConstants.declared_units): a declared count is a count.
     """
     note = rules_summary()
     if status != "ok" or value is None:
         return Released(None, "missing" if status == "ok" else status, note)
     known = kinds or {}
     published = disclosure.is_published(known.get(s, "") for s in source_ids)
-    shown = disclosure.disclose_value(float(value), unit, published)
+    shown = disclosure.disclose_value(float(value), unit, published, declared_units)
     if shown is None:
         return Released(None, "suppressed", note)
     return Released(float(shown), status, note)

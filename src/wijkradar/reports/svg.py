@@ -46,12 +46,18 @@ class Scale:
 
     breaks: tuple[float, ...]  # len(PALETTE) + 1 edges, the last one open-ended
     labels: tuple[str, ...]
+    #: True for protection (higher = better protected): the darkest colour stays the most
+    #: vulnerable end, so a map never reads in two directions.
+    reverse: bool = False
+
+    def colour_of_class(self, i: int) -> str:
+        return PALETTE[len(PALETTE) - 1 - i] if self.reverse else PALETTE[i]
 
     def colour(self, value: float) -> str:
         for i in range(len(self.labels) - 1, -1, -1):
             if value >= self.breaks[i]:
-                return PALETTE[i]
-        return PALETTE[0]
+                return self.colour_of_class(i)
+        return self.colour_of_class(0)
 
 
 STACKING_SCALE = Scale((0, 1, 2, 3, 5, math.inf), ("0", "1", "2", "3–4", "5+"))
@@ -60,8 +66,14 @@ PERCENTILE_SCALE = Scale(
 )
 
 
-def scale_for(metric: str) -> Scale:
-    return STACKING_SCALE if metric == "stacking" else PERCENTILE_SCALE
+PROTECTION_SCALE = Scale(PERCENTILE_SCALE.breaks, PERCENTILE_SCALE.labels, reverse=True)
+
+
+def scale_for(metric: str, protection: bool = False) -> Scale:
+    """protection: the metric is a protection score (higher = better protected)."""
+    if metric == "stacking":
+        return STACKING_SCALE
+    return PROTECTION_SCALE if protection or metric == "protective" else PERCENTILE_SCALE
 
 
 def _rings(geometry: dict[str, object]) -> Iterable[Sequence[Sequence[float]]]:
@@ -224,7 +236,7 @@ def choropleth(
 def _legend(scale: Scale, legend_title: str, status_labels: dict[str, str], y0: int) -> str:
     rows = [f'<g class="wr-legend" transform="translate(0,{y0})">']
     rows.append(f'<text x="0" y="14" font-weight="bold">{escape(legend_title)}</text>')
-    entries = [(PALETTE[i], label) for i, label in enumerate(scale.labels)]
+    entries = [(scale.colour_of_class(i), label) for i, label in enumerate(scale.labels)]
     entries += [
         (SUPPRESSED_FILL, status_labels.get("suppressed", "suppressed")),
         (MISSING_FILL, status_labels.get("missing", "missing")),
@@ -246,14 +258,20 @@ def sparkline(
     width: int = 160,
     height: int = 40,
     y_max: float | None = None,
+    breaks: Sequence[tuple[int, str]] = (),
 ) -> str:
     """A small line chart of (year, value); gaps where the value is None.
 
-    role="img" with an aria-label that states every value, so the chart has a full text
-    alternative (WCAG 1.1.1).
+    breaks: (year, note) for each point that follows a series break (the area changed while its
+    code stayed): the line stops before that year, a dashed marker stands between the two years,
+    and the note is part of the text alternative. role="img" with an aria-label that states every
+    value, so the chart has a full text alternative (WCAG 1.1.1).
     """
     known = [(x, y) for x, y in points if y is not None]
     text = label + ": " + ", ".join(f"{x} {'–' if y is None else _fmt(y)}" for x, y in points)
+    for year, note in breaks:
+        text += f"; series break before {year}: {note}" if note else f"; series break before {year}"
+    break_years = {year for year, _ in breaks}
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="wr-spark" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(text)}">'
@@ -273,12 +291,23 @@ def sparkline(
 
         segment: list[str] = []
         segments: list[list[str]] = [segment]
+        previous: int | None = None
         for x, y in points:
+            if x in break_years and segment:
+                segment = []
+                segments.append(segment)
+                if previous is not None:
+                    mid = (px(previous) + px(x)) / 2
+                    out.append(
+                        f'<line class="wr-break" x1="{mid:.1f}" y1="0" x2="{mid:.1f}" '
+                        f'y2="{height}" stroke="#444" stroke-dasharray="3 2"/>'
+                    )
             if y is None:
                 segment = []
                 segments.append(segment)
             else:
                 segment.append(f"{px(x):.1f},{py(y):.1f}")
+            previous = x
         for seg in segments:
             if len(seg) > 1:
                 out.append(
@@ -287,6 +316,79 @@ def sparkline(
                 )
         for x, y in known:
             out.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="2.5" fill="#54278f"/>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class SpineRow:
+    """One characteristic of an area against the spread of all areas of its level."""
+
+    label: str
+    value: float | None  # the area's score, 0-100, higher = more vulnerable
+    low: float
+    q1: float
+    q3: float
+    high: float
+    median: float
+    flagged: bool
+    direction: str  # "up" (more vulnerable than last year), "down", "same" or "" (unknown)
+    value_text: str  # the score as the page writes it
+
+
+def spine_chart(rows: Sequence[SpineRow], *, title: str, width: int = 560) -> str:
+    """A spine chart (as Public Health England's Fingertips draws one): per row the range of all
+    areas (light bar), their middle half (darker bar), the median (line) and the area itself (a
+    dot, filled when flagged), with an arrow for the change since last year. Static SVG; the
+    text alternative lists every row."""
+    row_h, label_w, right_w = 24, 220, 70
+    bar_w = width - label_w - right_w
+    height = row_h * len(rows) + 28
+    arrow = {"up": "▲", "down": "▼", "same": "=", "": ""}
+    alt = "; ".join(
+        f"{r.label}: {r.value_text or '–'}"
+        + (" (flagged)" if r.flagged else "")
+        + (f", {arrow[r.direction]}" if r.direction else "")
+        for r in rows
+    )
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="wr-spine" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title + ": " + alt)}"><title>{escape(title)}</title>'
+    ]
+
+    def x(v: float) -> float:
+        return label_w + max(0.0, min(100.0, v)) / 100 * bar_w
+
+    for i, r in enumerate(rows):
+        y = 8 + i * row_h
+        mid = y + row_h / 2
+        out.append(
+            f'<text x="{label_w - 6}" y="{mid + 4:.1f}" text-anchor="end" font-size="12">'
+            f"{escape(r.label)}</text>"
+            f'<rect x="{x(r.low):.1f}" y="{y + 5}" width="{x(r.high) - x(r.low):.1f}" '
+            f'height="{row_h - 10}" fill="#dadaeb"/>'
+            f'<rect x="{x(r.q1):.1f}" y="{y + 5}" width="{x(r.q3) - x(r.q1):.1f}" '
+            f'height="{row_h - 10}" fill="#9e9ac8"/>'
+            f'<line x1="{x(r.median):.1f}" y1="{y + 3}" x2="{x(r.median):.1f}" '
+            f'y2="{y + row_h - 3}" stroke="#3f007d" stroke-width="2"/>'
+        )
+        if r.value is not None:
+            fill = "#cb181d" if r.flagged else "#fff"
+            out.append(
+                f'<circle class="wr-spine-area" cx="{x(r.value):.1f}" cy="{mid:.1f}" r="6" '
+                f'fill="{fill}" stroke="#000" stroke-width="1.5"/>'
+            )
+        out.append(
+            f'<text x="{width - right_w + 6}" y="{mid + 4:.1f}" font-size="12">'
+            f"{escape(r.value_text or '–')} {arrow[r.direction]}</text>"
+        )
+    axis_y = 8 + len(rows) * row_h + 14
+    for tick in (0, 50, 100):
+        out.append(
+            f'<text x="{x(tick):.1f}" y="{axis_y}" text-anchor="middle" font-size="10">'
+            f"{tick}</text>"
+        )
     out.append("</svg>")
     return "".join(out)
 

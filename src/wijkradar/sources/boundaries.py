@@ -27,7 +27,8 @@ from shapely.geometry.base import BaseGeometry
 
 from wijkradar.domain import Boundary, InputError, Level, Provenance, Region
 from wijkradar.domain.provenance import sha256_bytes
-from wijkradar.sources import geo, geopackage
+from wijkradar.domain.region import REGION_CODE_EXAMPLES, is_region_code, normalise_code
+from wijkradar.sources import geo, geopackage, guard
 from wijkradar.sources.base import Progress, SourceResult, no_progress
 from wijkradar.sources.registry import register
 
@@ -68,8 +69,14 @@ class BoundariesFile:
         tolerance_m: float | None = None,
         publisher: str = "CBS/Kadaster",
         licence: str = "CC BY 4.0",
+        region_names: bool = True,
+        name_property: str | None = None,
     ) -> None:
         self.path = Path(path)
+        # False: the layer's names are not given to regions (code only, which gives way to the
+        # names a statistical source gives); for layers whose names are abbreviated differently.
+        self.region_names = region_names
+        self.name_property = name_property  # e.g. "name" in tmap's layers
         self.level = Level(level) if level is not None else None
         self.year = year
         self.code_property = code_property
@@ -78,11 +85,14 @@ class BoundariesFile:
         self.licence = licence
 
     def fingerprint(self) -> str:
-        options = f"{self.level}|{self.year}|{self.code_property}|{self.tolerance_m}"
+        options = (
+            f"{self.level}|{self.year}|{self.code_property}|{self.tolerance_m}|{self.region_names}"
+            f"|{self.name_property}"
+        )
         return sha256_bytes(self.path.read_bytes() + options.encode())
 
     def read(self, progress: Progress = no_progress) -> Iterator[SourceResult]:
-        raw = self.path.read_bytes()
+        raw = guard.read_input(self.path, "a GeoJSON or GeoPackage boundary file")
         if self.path.suffix.lower() == ".gpkg":
             features, crs = geopackage.read_layers(self.path)
         else:
@@ -104,7 +114,11 @@ class BoundariesFile:
                     "feature of another level", number, "code", code, f"a {self.level} code"
                 )
             years.add(self._feature_year(props, number))
-            parsed.append((code, level, self._geometry(feature, number), _name(props, level)))
+            name = ""
+            if self.region_names:
+                given = _get(props, self.name_property) if self.name_property else None
+                name = str(given).strip() if given else _name(props, level)
+            parsed.append((code, level, self._geometry(feature, number), name))
             if number % 500 == 0:
                 progress(f"grenzen {self.path.name}", number, total)
         if len(years) > 1:
@@ -139,10 +153,7 @@ class BoundariesFile:
     # -- load -------------------------------------------------------------------------------
 
     def _load(self, raw: bytes) -> tuple[list[dict[str, Any]], str]:
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise InputError(self.path, f"not JSON ({exc.msg})", row=exc.lineno) from None
+        data = guard.parse_json(self.path, raw)
         if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
             raise InputError(
                 self.path, "not a GeoJSON FeatureCollection", expected='"type": "FeatureCollection"'
@@ -194,7 +205,12 @@ class BoundariesFile:
         for name in names:
             value = _get(props, name)
             if value is not None and str(value).strip():
-                return str(value).strip().upper()
+                code = normalise_code(value)
+                if not is_region_code(code):
+                    raise self._error(
+                        "not a CBS region code", number, name, code, REGION_CODE_EXAMPLES
+                    )
+                return code
         raise self._error(
             "feature without a region code",
             number,

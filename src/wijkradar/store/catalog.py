@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 
-from wijkradar.domain import Level, Region, RegionChange
+from wijkradar.domain import Level, Region, RegionChange, WijkradarError
 from wijkradar.store.reader import open_read
 
 
@@ -60,6 +60,13 @@ def build_info(con: duckdb.DuckDBPyConnection) -> BuildInfo | None:
 
 
 def sources(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every source of the build (read once per build, store.constants)."""
+    from wijkradar.store import constants
+
+    try:
+        return [dict(s) for s in constants.of(con).sources]
+    except WijkradarError:
+        pass  # a database without a build record (being built): read the table itself
     cursor = con.execute(
         "SELECT source_id, publisher, table_id, title, year, licence, checksum, retrieved_at,"
         " url, kind, n_observations, n_suppressed, n_missing FROM sources"

@@ -153,7 +153,7 @@ def insert_source(con: duckdb.DuckDBPyConnection, provenance: Provenance) -> Non
             provenance.retrieved_at,
             provenance.licence,
             provenance.checksum,
-            provenance.url,
+            public_url(provenance.url),
             provenance.kind,
         ],
     )
@@ -221,6 +221,28 @@ def observed_codes(con: duckdb.DuckDBPyConnection) -> dict[int, set[str]]:
     ).fetchall():
         codes.setdefault(int(period), set()).add(code)
     return codes
+
+
+def public_url(url: str | None) -> str | None:
+    """A source's address as stored and shown: web addresses as given, local files by name only
+    (the builder's directories mean nothing to a reader, and must not reach web responses)."""
+    if url is None or not url.startswith("file:"):
+        return url
+    return "file:" + url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def source_codes(
+    con: duckdb.DuckDBPyConnection, source_ids: list[str]
+) -> list[tuple[str, int, str]]:
+    """(source_id, period, region_code) observed in the given sources, each once."""
+    if not source_ids:
+        return []
+    rows = con.execute(
+        "SELECT DISTINCT source_id, period, region_code FROM observations"
+        " WHERE list_contains(?, source_id) ORDER BY ALL",
+        [source_ids],
+    ).fetchall()
+    return [(str(s), int(p), str(c)) for s, p, c in rows]
 
 
 def variable_rows(

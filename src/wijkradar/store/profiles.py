@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple, TypeVar, cast
 
 import duckdb
 
 from wijkradar.compute import disclosure, reasons
-from wijkradar.domain import WijkradarError
+from wijkradar.domain import Level, WijkradarError
 from wijkradar.domain.methodology import Methodology
+from wijkradar.domain.region import NATIONAL_CODE, NATIONAL_NAME, code_prefix_within, is_national
 from wijkradar.methodology import load_cached
+from wijkradar.store import constants
+from wijkradar.store.constants import SeriesBreak, Spread
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,9 @@ class IndicatorDetail:
     # Every source is published open data (its kind, compute.disclosure.is_published): such a
     # figure passes the small-number rules unchanged.
     published: bool = False
+    # Units the sources declared for the variable this value was taken from unchanged (a local
+    # mapping's `unit: aantal`): with them the release decides count or share.
+    declared_units: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,11 @@ class CharacteristicDetail:
     n_indicators: int
     gap: str  # what open data lacks for this characteristic, from the methodology
     indicators: tuple[IndicatorDetail, ...]
+    # The scores of all areas of the level and year (national reference) for the spine chart;
+    # None when the profile ranks against another reference.
+    spread: Spread | None = None
+    # Score change since the previous year (None: no score, or a series break in between).
+    change: float | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,9 @@ class TrendPoint:
     # The code the area had that year, when it was renumbered since (a one-to-one recode or
     # merger, see area_changes.base_code); None when it is the area's own code.
     code: str | None = None
+    # The area changed between the previous point and this one while its code stayed: the two
+    # are not one series (a trend line has a gap here).
+    series_break: SeriesBreak | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +120,7 @@ class AreaProfile:
     status_reason_code: str = ""
     status_reason_params: Mapping[str, int] = field(default_factory=dict)
     status_reason_text: str = ""
+    demo: bool = False  # the build is the synthetic demo: every output says DEMO
 
     @property
     def why_flagged(self) -> tuple[CharacteristicDetail, ...]:
@@ -129,17 +144,88 @@ class RankingRow:
     gemeente_name: str | None = None
 
 
+class _AreaYear(NamedTuple):
+    """One year of an area's area_scores row, with its status reason code."""
+
+    period: int
+    stacking: int | None
+    toxic_mix: bool | None
+    overall_index: float | None
+    protective: float | None
+    status: str
+    status_reason: str
+    reason_code: str | None
+    reason_params: str | None
+
+
+class _IndicatorRow(NamedTuple):
+    indicator: str
+    value: float | None
+    unit: str
+    status: str
+    percentile: float | None
+    source_ids: list[str] | None
+    publisher: str | None
+    table_id: str | None
+    source_year: int | None
+
+
+class _RankedRow(NamedTuple):
+    code: str
+    name: str
+    level: str
+    period: int
+    stacking: int | None
+    toxic_mix: bool | None
+    overall_index: float | None
+    value: float | None
+    status: str
+    gemeente_code: str | None
+    gemeente_name: str | None
+
+
+RowT = TypeVar("RowT", bound=tuple[Any, ...])
+
+
+def _named(rows: list[tuple[Any, ...]], row_type: type[RowT]) -> list[RowT]:
+    """Query rows as named rows: callers read fields by name, never by position."""
+    make = cast(Any, row_type)._make
+    return [make(r) for r in rows]
+
+
 def build_methodology(con: duckdb.DuckDBPyConnection) -> Methodology:
     """The methodology the build used (the latest on disk if the build recorded none).
 
     Cached per methodology folder and version (methodology.load_cached): a released version
     does not change, and validating its YAML took most of a profile request.
     """
-    row = con.execute(
-        "SELECT methodology_version FROM build ORDER BY created_at DESC LIMIT 1"
-    ).fetchone()
-    version = None if row is None else row[0]
-    return load_cached(version)
+    return load_cached(constants.of(con).methodology_version)
+
+
+def check_view(
+    k: constants.BuildConstants,
+    *,
+    year: int | None = None,
+    reference: str | None = None,
+    framework: str | None = None,
+    within: str | None = None,
+) -> None:
+    """Refuse a year, reference, framework or `within` area the build does not hold, naming
+    what it does hold: an unknown parameter is an error, never an empty answer."""
+    if year is not None and year not in k.score_years:
+        years = ", ".join(str(y) for y in k.score_years)
+        raise WijkradarError(f"no scores for year {year}; available: {years}")
+    if framework is not None and framework not in k.frameworks:
+        raise WijkradarError(
+            f"unknown framework {framework!r}; available: {', '.join(k.frameworks)}"
+        )
+    if reference is not None and reference not in k.references:
+        raise WijkradarError(
+            f"unknown reference {reference!r}: scores are ranked against {k.national} "
+            "(the country), a province (PVxx) or a gemeente (GMxxxx) the build holds"
+        )
+    if within is not None and within not in k.region_codes and not is_national(within):
+        raise WijkradarError(f"unknown area {within!r} for within: no region with that code")
 
 
 def _latest_year(con: duckdb.DuckDBPyConnection, code: str | None, level: str | None) -> int:
@@ -166,8 +252,6 @@ def _region(con: duckdb.DuckDBPyConnection, code: str, year: int) -> tuple[str, 
 
 
 def _level_of(code: str) -> str:
-    from wijkradar.domain import Level
-
     try:
         return Level.from_code(code).value
     except ValueError:
@@ -183,40 +267,15 @@ class _RegionRow:
     parent_name: str | None
 
 
-def _region_rows(con: duckdb.DuckDBPyConnection, code: str) -> list[_RegionRow]:
-    """Every year's row of the region, with its gemeente (or parent) and that one's name."""
-    rows = con.execute(
-        "SELECT r.year, r.name, r.level, coalesce(r.gemeente_code, r.parent_code), p.name "
-        "FROM regions r LEFT JOIN regions p "
-        "ON p.code = coalesce(r.gemeente_code, r.parent_code) AND p.year = r.year "
-        "WHERE r.code = ?",
-        [code],
-    ).fetchall()
-    return [_RegionRow(int(r[0]), str(r[1]), str(r[2]), r[3], r[4]) for r in rows]
-
-
-def _averages(
-    con: duckdb.DuckDBPyConnection, level: str, year: int, framework: str, gemeente: str | None
-) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
-    """(mean stacking, mean index, n) over the level's areas with status ok against NL01:
-    nationally, and within `gemeente` (n = 0 when None). One scan for both."""
-    row = con.execute(
-        """
-        SELECT avg(a.stacking), avg(a.overall_index), count(*),
-               avg(a.stacking) FILTER (WHERE g.gemeente_code = $gemeente),
-               avg(a.overall_index) FILTER (WHERE g.gemeente_code = $gemeente),
-               count(*) FILTER (WHERE g.gemeente_code = $gemeente)
-        FROM area_scores a
-        LEFT JOIN (SELECT code, gemeente_code FROM regions WHERE level = $level AND year = $year)
-             g ON g.code = a.region_code
-        WHERE a.level = $level AND a.period = $year AND a.framework = $framework
-          AND a.reference = 'NL01' AND a.status = 'ok'
-        """,
-        {"level": level, "year": year, "framework": framework, "gemeente": gemeente},
-    ).fetchone()
-    if row is None:
-        return (None, None, 0), (None, None, 0)
-    return tuple(row[:3]), tuple(row[3:])
+def _region_rows(k: constants.BuildConstants, code: str) -> list[_RegionRow]:
+    """Every year's row of the region, with its gemeente (or parent) and that one's name
+    (from the build constants: no query)."""
+    out = []
+    for year, r in sorted(k.regions.get(code, {}).items()):
+        parent = r.gemeente_code or r.parent_code
+        above = k.region(parent, year) if parent else None
+        out.append(_RegionRow(year, r.name, r.level, parent, None if above is None else above.name))
+    return out
 
 
 def _comparison(code: str, name: str, level: str, mean: tuple[Any, ...]) -> Comparison | None:
@@ -262,9 +321,8 @@ def _predecessor_points(
 
 def _area_rows(
     con: duckdb.DuckDBPyConnection, code: str, level: str, reference: str, framework: str
-) -> list[tuple[Any, ...]]:
-    """(period, stacking, toxic_mix, overall_index, protective, status, status_reason,
-    reason_code, reason_params) for every year of the area, oldest first."""
+) -> list[_AreaYear]:
+    """Every year of the area, oldest first."""
     params = {"code": code, "level": level, "reference": reference, "framework": framework}
     where = (
         "WHERE a.region_code = $code AND a.level = $level AND a.reference = $reference "
@@ -275,7 +333,7 @@ def _area_rows(
         "a.status_reason"
     )
     try:
-        return con.execute(
+        rows = con.execute(
             f"SELECT {columns}, s.reason_code, s.reason_params FROM area_scores a "
             "LEFT JOIN (SELECT period, reason_code, reason_params FROM area_status_reasons "
             "WHERE region_code = $code AND level = $level AND reference = $reference) s "
@@ -284,16 +342,17 @@ def _area_rows(
         ).fetchall()
     except duckdb.CatalogException:
         # A build from before reason codes: its English status_reason is all there is.
-        return con.execute(
+        rows = con.execute(
             f"SELECT {columns}, NULL, NULL FROM area_scores a " + where, params
         ).fetchall()
+    return _named(rows, _AreaYear)
 
 
 def area_profile(
     con: duckdb.DuckDBPyConnection,
     code: str,
     year: int | None = None,
-    reference: str = "NL01",
+    reference: str = NATIONAL_CODE,
     framework: str = "tno",
     lang: str = "nl",
 ) -> AreaProfile:
@@ -304,13 +363,16 @@ def area_profile(
     year by year). Raises WijkradarError when the area has no stored scores for that reference
     and year.
     """
-    m = build_methodology(con)
-    regions = _region_rows(con, code)
+    k = constants.of(con)
+    reference = k.reference(reference)
+    check_view(k, year=year, reference=reference, framework=framework)
+    m = load_cached(k.methodology_version)
+    regions = _region_rows(k, code)
     level = regions[0].level if regions else _level_of(code)
     # All years of the area at once: the trend, the latest year and the year asked for.
     area_rows = _area_rows(con, code, level, reference, framework)
-    year = year or (int(area_rows[-1][0]) if area_rows else _latest_year(con, code, None))
-    area = next((r for r in area_rows if r[0] == year), None)
+    year = year or (area_rows[-1].period if area_rows else _latest_year(con, code, None))
+    area = next((r for r in area_rows if r.period == year), None)
     if area is None:
         raise WijkradarError(
             f"no scores for {code} in {year} against {reference} ({framework}); "
@@ -319,18 +381,29 @@ def area_profile(
     nearest = min(regions, key=lambda r: abs(r.year - year), default=None)
     name = code if nearest is None else nearest.name
     gemeente = None if nearest is None else nearest.parent
+    breaks = k.breaks.get(code, ())
+    earlier = [y for y in k.score_years if y < year]
+    previous = earlier[0] if earlier else None
+    # The year asked for and the one before it (for the direction of each characteristic),
+    # unless the area's series breaks in between.
+    if previous is not None and any(previous < b.year_to <= year for b in breaks):
+        previous = None
     where = {"code": code, "level": level, "year": year, "reference": reference}
-    chars = {
-        r[0]: r[1:]
-        for r in con.execute(
-            "SELECT characteristic, score, flagged, status, n_indicators FROM "
-            "characteristic_scores WHERE region_code = $code AND level = $level "
-            "AND period = $year AND reference = $reference",
-            where,
-        ).fetchall()
-    }
-    indicator_rows = con.execute(
-        """
+    chars: dict[str, tuple[Any, ...]] = {}
+    before: dict[str, float | None] = {}
+    for row in con.execute(
+        "SELECT characteristic, score, flagged, status, n_indicators, period FROM "
+        "characteristic_scores WHERE region_code = $code AND level = $level "
+        "AND period IN ($year, $previous) AND reference = $reference",
+        {**where, "previous": previous if previous is not None else year},
+    ).fetchall():
+        if row[5] == year:
+            chars[row[0]] = row[1:5]
+        else:
+            before[row[0]] = row[1]
+    indicator_rows = _named(
+        con.execute(
+            """
         SELECT v.indicator, v.value, v.unit, coalesce(r.status, v.status), r.percentile,
                v.source_ids, s.publisher, s.table_id, s.year
         FROM indicator_values v
@@ -340,10 +413,13 @@ def area_profile(
         LEFT JOIN sources s ON s.source_id = v.source_ids[1]
         WHERE v.region_code = $code AND v.level = $level AND v.period = $year
         """,
-        where,
-    ).fetchall()
-    by_indicator = {r[0]: r for r in indicator_rows}
-    kinds = dict(con.execute("SELECT source_id, kind FROM sources").fetchall())
+            where,
+        ).fetchall(),
+        _IndicatorRow,
+    )
+    by_indicator = {r.indicator: r for r in indicator_rows}
+    kinds = k.source_kinds
+    spreads = reference == k.national
     details = []
     for c in (*m.risk_characteristics, *m.protective_factors):
         inds = []
@@ -355,19 +431,25 @@ def area_profile(
                 IndicatorDetail(
                     id=ind.id,
                     label=ind.labels.get(lang),
-                    unit=str(r[2]),
-                    value=r[1],
-                    status=str(r[3]),
-                    percentile=r[4],
+                    unit=str(r.unit),
+                    value=r.value,
+                    status=str(r.status),
+                    percentile=r.percentile,
                     measure=ind.measure,
-                    source_ids=tuple(r[5] or ()),
-                    publisher=r[6],
-                    table_id=r[7],
-                    source_year=r[8],
-                    published=disclosure.is_published(kinds.get(x, "") for x in r[5] or ()),
+                    source_ids=tuple(r.source_ids or ()),
+                    publisher=r.publisher,
+                    table_id=r.table_id,
+                    source_year=r.source_year,
+                    published=disclosure.is_published(kinds.get(x, "") for x in r.source_ids or ()),
+                    declared_units=k.declared_units(ind.id, tuple(r.source_ids or ())),
                 )
             )
         score, flagged, status, n_used = chars.get(c.id, (None, None, "missing", 0))
+        last = before.get(c.id)
+        spread = k.spreads.get((level, year, c.id)) if spreads else None
+        if c.protective:  # protection, higher = better protected (constants.protection)
+            score, last = constants.protection(score), constants.protection(last)
+            spread = constants.protection_spread(spread)
         details.append(
             CharacteristicDetail(
                 id=c.id,
@@ -379,6 +461,8 @@ def area_profile(
                 n_indicators=int(n_used),
                 gap=c.gap,
                 indicators=tuple(inds),
+                spread=spread,
+                change=None if score is None or last is None else float(score) - float(last),
             )
         )
     fw = m.framework(framework)
@@ -395,18 +479,26 @@ def area_profile(
         ThemeScore(t.id, t.labels.get(lang), *theme_rows.get(t.id, (None, "missing")))
         for t in fw.themes
     )
-    trend = _predecessor_points(con, code, level, reference, framework, int(area_rows[0][0]))
-    trend += tuple(TrendPoint(int(r[0]), r[1], r[3], str(r[5])) for r in area_rows)
+    trend: tuple[TrendPoint, ...] = ()
+    if code in k.renumbered:  # most areas kept their code: no query for predecessors
+        trend = _predecessor_points(con, code, level, reference, framework, area_rows[0].period)
+    trend += tuple(
+        TrendPoint(int(r.period), r.stacking, r.overall_index, str(r.status)) for r in area_rows
+    )
+    trend = _mark_breaks(trend, breaks)
     with_parent = gemeente is not None and level in ("wijk", "buurt")
-    country, within = _averages(con, level, year, framework, gemeente if with_parent else None)
+    country = k.national_average(level, year, framework)
     parent = None
     if with_parent and gemeente is not None:
         parent_name = nearest.parent_name if nearest is not None else None
         parent = _comparison(
-            gemeente, parent_name or _region(con, gemeente, year)[0], level, within
+            gemeente,
+            parent_name or _region(con, gemeente, year)[0],
+            level,
+            k.gemeente_average(level, year, framework, gemeente),
         )
-    reason_code = "" if area[7] is None else str(area[7])
-    reason_params = reasons.decode_params(area[8])
+    reason_code = "" if area.reason_code is None else str(area.reason_code)
+    reason_params = reasons.decode_params(area.reason_params)
     return AreaProfile(
         code=code,
         name=name,
@@ -415,24 +507,38 @@ def area_profile(
         reference=reference,
         framework=framework,
         methodology_version=m.version,
-        status=str(area[5]),
-        status_reason=str(area[6]),
-        stacking=area[1],
-        toxic_mix=area[2],
+        status=str(area.status),
+        status_reason=str(area.status_reason),
+        stacking=area.stacking,
+        toxic_mix=area.toxic_mix,
         toxic_mix_threshold=m.settings.toxic_mix_threshold,
-        overall_index=area[3],
-        protective=area[4],
+        overall_index=area.overall_index,
+        protective=area.protective,
         characteristics=tuple(details),
         themes=themes,
         trend=trend,
         parent=parent,
-        country=_comparison("NL01", "Nederland", level, country),
+        country=_comparison(k.national, NATIONAL_NAME, level, country),
         status_reason_code=reason_code,
         status_reason_params=reason_params,
         status_reason_text=(
-            reasons.text(reason_code, reason_params, lang) if reason_code else str(area[6])
+            reasons.text(reason_code, reason_params, lang) if reason_code else area.status_reason
         ),
+        demo=k.demo,
     )
+
+
+def _mark_breaks(
+    trend: tuple[TrendPoint, ...], breaks: tuple[SeriesBreak, ...]
+) -> tuple[TrendPoint, ...]:
+    """Each point that follows a series break carries it, so every channel can draw a gap."""
+    out = []
+    last: int | None = None
+    for p in trend:
+        hit = next((b for b in breaks if last is not None and last < b.year_to <= p.period), None)
+        out.append(TrendPoint(p.period, p.stacking, p.overall_index, p.status, p.code, hit))
+        last = p.period
+    return tuple(out)
 
 
 def ranking(
@@ -442,7 +548,7 @@ def ranking(
     within: str | None = None,
     by: str = "stacking",
     framework: str = "tno",
-    reference: str = "NL01",
+    reference: str = NATIONAL_CODE,
     limit: int | None = None,
 ) -> list[RankingRow]:
     """Areas of a level, most vulnerable first.
@@ -454,12 +560,18 @@ def ranking(
     - "protective": the protection score P = 100 − mean protective-factor score, *lowest* first
       (least protected = most vulnerable);
     - "char:<id>": one characteristic's score S_c (mean oriented percentile of its indicators),
-      highest first; for a protective factor a higher S means less protection, so also highest
-      first (e.g. "char:financial_buffer"). An id the build's methodology lacks is refused.
+      highest first; a protective factor's value is its protection 100 − S_c (as everywhere),
+      least protected first (e.g. "char:nearby_care"). An id the build's methodology lacks is
+      refused.
     RankingRow.value holds the value ranked by. within: a gemeente or provincie code limiting the
     rows (the ranking population stays `reference`). Areas without that value (too small,
     insufficient data, no score) come last.
     """
+    k = constants.of(con)
+    reference = k.reference(reference)
+    check_view(k, year=year, reference=reference, framework=framework, within=within)
+    if within is not None and is_national(within):
+        within = None  # the whole country
     year = year or _latest_year(con, None, level)
     params: list[Any] = [framework, reference, level, year]
     join = ""
@@ -473,6 +585,13 @@ def ranking(
         value = "a.protective"
         order = "a.protective ASC NULLS LAST"
     elif by.startswith("theme:"):
+        theme = by.split(":", 1)[1]
+        known_themes = k.themes.get(framework, ())
+        if theme not in known_themes:
+            raise WijkradarError(
+                f"cannot rank by {by!r}: no theme {theme!r} in {framework}; "
+                f"use one of {', '.join(known_themes)}"
+            )
         value = "t.score"
         order = "t.score DESC NULLS LAST"
         join = (
@@ -491,6 +610,10 @@ def ranking(
             )
         value = "c.score"
         order = "c.score DESC NULLS LAST"
+        if characteristic in k.protective_ids:
+            # shown as protection (100 − S): the least protected still come first
+            value = "100 - c.score"
+            order = "c.score DESC NULLS LAST"
         join = (
             "LEFT JOIN characteristic_scores c ON c.region_code = a.region_code "
             "AND c.period = a.period AND c.level = a.level AND c.reference = a.reference "
@@ -519,28 +642,27 @@ def ranking(
         ORDER BY {order}, a.region_code
         {"LIMIT " + str(int(limit)) if limit else ""}
     """
-    rows = con.execute(sql, params).fetchall()
+    rows = _named(con.execute(sql, params).fetchall(), _RankedRow)
     return [
         RankingRow(
             i + 1,
-            str(r[0]),
-            str(r[1]),
-            str(r[2]),
-            int(r[3]),
-            r[4],
-            r[5],
-            r[6],
-            r[7],
-            str(r[8]),
-            gemeente_code=r[9],
-            gemeente_name=r[10],
+            str(r.code),
+            str(r.name),
+            str(r.level),
+            int(r.period),
+            r.stacking,
+            r.toxic_mix,
+            r.overall_index,
+            r.value,
+            str(r.status),
+            gemeente_code=r.gemeente_code,
+            gemeente_name=r.gemeente_name,
         )
         for i, r in enumerate(rows)
     ]
 
 
 def _prefix(within: str, level: str) -> str:
-    """WK/BU codes start with their gemeente's digits: GM0363 holds WK0363%, BU0363%."""
-    if within.startswith("GM") and level in ("wijk", "buurt"):
-        return ("WK" if level == "wijk" else "BU") + within[2:] + "%"
-    return "\0"
+    """WK/BU codes start with their gemeente's digits (domain.region.code_prefix_within)."""
+    prefix = code_prefix_within(within, level)
+    return "\0" if prefix is None else prefix + "%"

@@ -8,10 +8,13 @@ wijkradar.store need no duckdb import.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import duckdb
+
+from wijkradar.domain import WijkradarError
+from wijkradar.domain.region import NATIONAL_CODE, NATIONAL_CODES, is_national
+from wijkradar.store import constants
 
 Row = dict[str, Any]
 
@@ -31,17 +34,18 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = No
 
 
 def build_info(con: duckdb.DuckDBPyConnection) -> Row | None:
-    """The build row (created_at, code and methodology version, demo flag), options parsed."""
-    row = _one(con, "SELECT * FROM build ORDER BY created_at DESC LIMIT 1")
-    if row is not None and isinstance(row.get("options"), str):
-        row["options"] = json.loads(row["options"])
-    return row
+    """The build row (created_at, code and methodology version, demo flag), options parsed;
+    read once per build (store.constants)."""
+    try:
+        return dict(constants.of(con).build)
+    except WijkradarError:
+        return None
 
 
 def source_kinds(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """source_id -> kind (Provenance.kind): what decides whether a figure is published open data
-    (compute.disclosure.is_published)."""
-    return {r["source_id"]: r["kind"] for r in _rows(con, "SELECT source_id, kind FROM sources")}
+    (compute.disclosure.is_published). Read once per build."""
+    return constants.of(con).source_kinds
 
 
 def years(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -50,8 +54,8 @@ def years(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def score_years(con: duckdb.DuckDBPyConnection) -> list[int]:
-    rows = _rows(con, "SELECT DISTINCT period FROM area_scores ORDER BY period DESC")
-    return [r["period"] for r in rows] or years(con)
+    """Years with scores, newest first (read once per build)."""
+    return list(constants.of(con).score_years)
 
 
 def latest_year(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -60,7 +64,13 @@ def latest_year(con: duckdb.DuckDBPyConnection) -> int | None:
 
 
 def region(con: duckdb.DuckDBPyConnection, code: str, year: int | None = None) -> Row | None:
-    """One region in `year` (or its latest year)."""
+    """One region in `year` (or its latest year); from the build constants when there are."""
+    try:
+        found = constants.of(con).region(code, year)
+    except WijkradarError:
+        found = None
+    else:
+        return None if found is None else found._asdict()
     if year is None:
         return _one(con, "SELECT * FROM regions WHERE code = ? ORDER BY year DESC LIMIT 1", [code])
     return _one(con, "SELECT * FROM regions WHERE code = ? AND year = ?", [code, year])
@@ -80,7 +90,7 @@ def reference_names(con: duckdb.DuckDBPyConnection, year: int | None) -> dict[st
     names = {r["code"]: r["name"] for r in rows}  # later years overwrite earlier ones
     names.update({r["code"]: r["name"] for r in rows if r["year"] == year})
     land = [r["name"] for r in rows if r["level"] == "land" and r["year"] == year]
-    for code in ("NL00", "NL01"):
+    for code in sorted(NATIONAL_CODES):
         if land and code not in names:
             names[code] = land[0]
     return names
@@ -107,7 +117,7 @@ def ancestors(con: duckdb.DuckDBPyConnection, code: str, year: int) -> list[Row]
 def land_code(con: duckdb.DuckDBPyConnection, year: int) -> str:
     """The country's code in `year` (CBS KWB writes NL00; other sources NL01)."""
     row = _one(con, "SELECT code FROM regions WHERE level = 'land' AND year = ?", [year])
-    return "NL01" if row is None else str(row["code"])
+    return NATIONAL_CODE if row is None else str(row["code"])
 
 
 def regions_at(
@@ -116,7 +126,7 @@ def regions_at(
     """Regions of `level` in `year`, optionally within a gemeente/provincie/wijk code."""
     sql = "SELECT * FROM regions WHERE level = ? AND year = ?"
     params: list[Any] = [level, year]
-    if within and not within.startswith("NL"):
+    if within and not is_national(within):
         sql += " AND (parent_code = ? OR gemeente_code = ? OR provincie_code = ?)"
         params += [within, within, within]
     return _rows(con, sql + " ORDER BY code", params)
@@ -155,7 +165,7 @@ def indicators(con: duckdb.DuckDBPyConnection) -> list[Row]:
 
 
 def indicator_values(
-    con: duckdb.DuckDBPyConnection, code: str, year: int, reference: str = "NL01"
+    con: duckdb.DuckDBPyConnection, code: str, year: int, reference: str = NATIONAL_CODE
 ) -> list[Row]:
     """Indicator values of one region and year with their oriented percentile (if ranked)."""
     return _rows(
@@ -196,31 +206,25 @@ def characteristic_scores_at(
 
 
 def frameworks(con: duckdb.DuckDBPyConnection) -> list[str]:
-    rows = _rows(con, "SELECT DISTINCT framework FROM area_scores ORDER BY framework DESC")
-    return [r["framework"] for r in rows]
+    """Frameworks with scores, the default first (read once per build)."""
+    return list(constants.of(con).frameworks)
 
 
 def references(con: duckdb.DuckDBPyConnection, level: str | None = None) -> list[str]:
-    sql = "SELECT DISTINCT reference FROM area_scores"
-    params: list[Any] = []
-    if level:
-        sql += " WHERE level = ?"
-        params.append(level)
-    return [r["reference"] for r in _rows(con, sql + " ORDER BY reference DESC", params)]
+    if level is None:
+        return sorted(constants.of(con).references, reverse=True)
+    sql = "SELECT DISTINCT reference FROM area_scores WHERE level = ?"
+    return [r["reference"] for r in _rows(con, sql + " ORDER BY reference DESC", [level])]
 
 
 def themes(con: duckdb.DuckDBPyConnection, framework: str) -> list[str]:
-    rows = _rows(
-        con,
-        "SELECT DISTINCT theme FROM theme_scores WHERE framework = ? ORDER BY theme",
-        [framework],
-    )
-    return [r["theme"] for r in rows]
+    """Theme ids of a framework with scores (read once per build)."""
+    return list(constants.of(con).themes.get(framework, ()))
 
 
 def characteristics(con: duckdb.DuckDBPyConnection) -> list[str]:
-    rows = _rows(con, "SELECT DISTINCT characteristic FROM characteristic_scores ORDER BY 1")
-    return [r["characteristic"] for r in rows]
+    """Characteristics with scores (read once per build)."""
+    return list(constants.of(con).characteristics)
 
 
 #: Metric names a map can show: stacking | index | protective | theme:<id> | char:<id>
@@ -264,6 +268,9 @@ def metric_values(
         )
         params = [level, year, framework, reference]
     scored = {r["region_code"]: r for r in _rows(con, sql, params)}
+    if metric.startswith("char:") and metric[5:] in constants.of(con).protective_ids:
+        for r in scored.values():
+            r["value"] = constants.protection(r["value"])
     out: list[Row] = []
     for reg in base:
         score = scored.get(reg["code"], {"value": None, "status": "missing"})

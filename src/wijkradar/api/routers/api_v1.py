@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
 from wijkradar.api import models, views
-from wijkradar.api.dependencies import Con, LevelDep, ViewDep
+from wijkradar.api.dependencies import Con, LevelDep, ViewDep, WithinDep
 from wijkradar.reports import exports
 from wijkradar.store import queries
 
-Within = Annotated[str | None, Query(max_length=12, description="a GM/PV/WK code")]
+#: Documented refusals, so the OpenAPI schema says what an unknown parameter gets.
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    404: {"model": models.ErrorOut, "description": "unknown area, year, reference or framework"},
+    422: {"model": models.ErrorOut, "description": "unknown or malformed parameter"},
+}
 Lang = Annotated[str, Query(pattern="^(nl|en)$")]
 
 
 def router() -> APIRouter:
-    api = APIRouter(prefix="/api/v1", tags=["api"])
+    api = APIRouter(prefix="/api/v1", tags=["api"], responses=REFUSALS)
 
     @api.get("/build", response_model=models.BuildOut)
     def build(con: Con) -> models.BuildOut:
@@ -25,9 +29,7 @@ def router() -> APIRouter:
         return views.build(con)
 
     @api.get("/regions", response_model=models.RegionList)
-    def regions(
-        con: Con, view: ViewDep, level: LevelDep, within: Within = None
-    ) -> models.RegionList:
+    def regions(con: Con, view: ViewDep, level: LevelDep, within: WithinDep) -> models.RegionList:
         """Regions of one level in one year, optionally within an area."""
         rows = queries.regions_at(con, level, view.year, within)
         return models.RegionList(year=view.year, items=[views.region_out(r) for r in rows])
@@ -85,7 +87,7 @@ def router() -> APIRouter:
         con: Con,
         view: ViewDep,
         level: LevelDep,
-        within: Within = None,
+        within: WithinDep,
         limit: Annotated[int | None, Query(ge=1, le=100_000)] = None,
     ) -> models.RankingOut:
         """Areas ordered by `metric` (stacking | index | protective | theme:<id> | char:<id>)."""
@@ -95,7 +97,20 @@ def router() -> APIRouter:
         "/exports/{level}.{fmt}",
         responses={200: {"content": {"text/csv": {}, "application/geo+json": {}}}},
     )
-    def export(con: Con, level: str, fmt: str, view: ViewDep, within: Within = None) -> Response:
+    def export(
+        con: Con,
+        level: str,
+        fmt: str,
+        view: ViewDep,
+        within: WithinDep,
+        dialect: Annotated[
+            str,
+            Query(
+                pattern="^(excel|excel-nl)$",
+                description="CSV only: excel-nl = semicolon, decimal comma, UTF-8 BOM",
+            ),
+        ] = "excel",
+    ) -> Response:
         """All scores of one level as CSV or GeoJSON (metadata in the GeoJSON and a header)."""
         if level not in ("gemeente", "wijk", "buurt") or fmt not in ("csv", "geojson"):
             raise HTTPException(404, "use /api/v1/exports/{gemeente|wijk|buurt}.{csv|geojson}")
@@ -106,7 +121,8 @@ def router() -> APIRouter:
             "X-Wijkradar-Build": str(table.metadata.get("build_id")),
         }
         if fmt == "csv":
-            return views.download(exports.to_csv(table), name, "text/csv; charset=utf-8", headers)
+            body = exports.to_csv(table, dialect)
+            return views.download(body, name, "text/csv; charset=utf-8", headers)
         body = exports.to_geojson(table, con, level, view.year)
         return views.download(body, name, "application/geo+json", headers)
 

@@ -6,36 +6,38 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cached_property
+from html import escape
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import duckdb
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wijkradar.api import views
-from wijkradar.api.dependencies import Con, LevelDep, T, View, ViewDep
+from wijkradar.api.dependencies import Con, LevelDep, T, View, ViewDep, WithinDep
 from wijkradar.api.i18n import Translator
 from wijkradar.api.settings import Settings
 from wijkradar.compute import disclosure
+from wijkradar.domain import WijkradarError
 from wijkradar.domain.methodology import Characteristic, Framework
+from wijkradar.domain.region import is_national
 from wijkradar.methodology import load_cached
-from wijkradar.reports import exports, svg
+from wijkradar.reports import exports, numbers, svg
 from wijkradar.reports.outgoing import release, rules_summary
-from wijkradar.store import catalog, queries
+from wijkradar.store import catalog, constants, queries
 
 
 def _fmt(value: float | None, lang: str, decimals: int | None = None) -> str:
-    """A number in the page's language; `decimals` fixes the precision (indexes: 1, so that
-    91.0 in one table does not read 91 in the next), else whole numbers drop the decimal."""
-    if value is None:
-        return ""
-    if decimals is not None:
-        text = f"{value:.{decimals}f}"
-    else:
-        text = f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
-    return text.replace(".", ",") if lang == "nl" else text
+    """A number in the page's language (reports.numbers: 12.345,6 in Dutch)."""
+    return numbers.number(value, lang, decimals)
 
 
 #: Rows of the accessible table per page; a national buurt map has over 10 000 areas.
@@ -202,6 +204,90 @@ class Page:
         }
 
 
+def _direction(change: float | None) -> str:
+    if change is None:
+        return ""
+    return "up" if change >= 0.5 else ("down" if change <= -0.5 else "same")
+
+
+def _spine(page: Page, result: Any) -> str:
+    """The spine chart that leads an area profile: every characteristic with a spread (a
+    national-reference profile), risk characteristics first, protective factors marked (+)."""
+    rows = [
+        svg.SpineRow(
+            label=c.label + (" (+)" if c.protective else ""),
+            value=c.score.value,
+            low=c.spread.low,
+            q1=c.spread.q1,
+            q3=c.spread.q3,
+            high=c.spread.high,
+            median=c.spread.median,
+            flagged=bool(c.flagged),
+            direction=_direction(c.change),
+            value_text=page.value_label(c.score.value, c.score.status),
+        )
+        for c in (*result.characteristics, *result.protective_factors)
+        if c.spread is not None
+    ]
+    if not rows:
+        return ""
+    level = page.t(f"level_{result.region.level}")
+    return svg.spine_chart(rows, title=page.t("spine_title", level=level))
+
+
+def install_error_pages(app: FastAPI, templates: Jinja2Templates) -> None:
+    """A refused page request (unknown area, year, reference, theme, ...) gets a page that says
+    what was not found and what the build holds, in the site's layout, with status 404; the API
+    keeps its JSON answers."""
+
+    async def handler(request: Request, error: Exception) -> Response:
+        assert isinstance(error, StarletteHTTPException)
+        path = request.url.path
+        if path.startswith(("/api/", "/docs", "/openapi", "/static")) or error.status_code not in (
+            404,
+            422,
+        ):
+            return await http_exception_handler(request, error)
+        lang = request.query_params.get("lang", request.app.state.settings.lang)
+        t = Translator(lang if lang in ("nl", "en") else "nl")
+        detail = error.detail if isinstance(error.detail, str) else ""
+        try:
+            con = request.app.state.db.cursor()
+        except WijkradarError:
+            return HTMLResponse(
+                f"<h1>{escape(t('not_found'))}</h1><p>{escape(detail)}</p>", status_code=404
+            )
+        try:
+            page = Page(request, con, t, None)
+            return templates.TemplateResponse(
+                request,
+                "not_found.html",
+                page.context(code=path.rsplit("/", 1)[-1], detail=detail),
+                status_code=404,
+            )
+        finally:
+            con.close()
+
+    app.add_exception_handler(StarletteHTTPException, handler)
+    app.add_exception_handler(RequestValidationError, _validation_as_404(handler))
+
+
+def _validation_as_404(
+    handler: Callable[[Request, Exception], Any],
+) -> Callable[[Request, Exception], Any]:
+    async def on_invalid(request: Request, error: Exception) -> Response:
+        if request.url.path.startswith(("/api/", "/docs", "/openapi")):
+            return await request_validation_exception_handler(request, error)  # type: ignore[arg-type]
+        assert isinstance(error, RequestValidationError)
+        names = ", ".join(str(e.get("loc", ["", "?"])[-1]) for e in error.errors())
+        response: Response = await handler(
+            request, StarletteHTTPException(404, f"invalid parameter: {names}")
+        )
+        return response
+
+    return on_invalid
+
+
 def router(templates: Jinja2Templates) -> APIRouter:
     pages = APIRouter(include_in_schema=False)
 
@@ -226,11 +312,17 @@ def router(templates: Jinja2Templates) -> APIRouter:
     ) -> HTMLResponse:
         page = Page(request, con, t, view)
         area = queries.region(con, code.upper(), view.year)
-        if area is None and code.upper().startswith("NL"):
+        if area is None and is_national(code):
             # NL01 and NL00 both name the country (CBS KWB writes NL00, other sources NL01).
             area = queries.region(con, queries.land_code(con, view.year), view.year)
         if area is None:
-            return render("not_found.html", page, 404, code=code)
+            return render(
+                "not_found.html",
+                page,
+                404,
+                code=code,
+                detail=t("no_region", code=code.upper(), year=view.year),
+            )
         child_level = queries.CHILD_LEVEL.get(area["level"])
         if niveau is not None and child_level is not None:
             if DEPTH[niveau] <= DEPTH[area["level"]]:
@@ -272,7 +364,11 @@ def router(templates: Jinja2Templates) -> APIRouter:
                     ],
                     shapes,
                     title=f"{title} — {page.metric_label(view.metric)}, {view.year}",
-                    scale=svg.scale_for(view.metric),
+                    scale=svg.scale_for(
+                        view.metric,
+                        protection=view.metric.removeprefix("char:")
+                        in constants.of(con).protective_ids,
+                    ),
                     legend_title=page.metric_label(view.metric),
                     status_labels={
                         "suppressed": t("status_suppressed"),
@@ -292,7 +388,7 @@ def router(templates: Jinja2Templates) -> APIRouter:
         # Only references that rank the areas on this map: the country and the areas this one
         # lies in (or is); a national list of every gemeente would be hundreds of options.
         chain = {area["code"], *(c["code"] for c in crumbs)}
-        references = {r for r in queries.references(con) if r.startswith("NL") or r in chain}
+        references = {r for r in queries.references(con) if is_national(r) or r in chain}
         return render(
             "map.html",
             page,
@@ -312,7 +408,13 @@ def router(templates: Jinja2Templates) -> APIRouter:
     def profile(request: Request, con: Con, t: T, view: ViewDep, code: str) -> HTMLResponse:
         page = Page(request, con, t, view)
         if queries.region(con, code.upper(), view.year) is None:
-            return render("not_found.html", page, 404, code=code)
+            return render(
+                "not_found.html",
+                page,
+                404,
+                code=code,
+                detail=t("no_region", code=code.upper(), year=view.year),
+            )
         result = views.scores(con, code, view, page.lang)
         why = views.explain(result, page.lang)
         reg = result.region
@@ -320,9 +422,13 @@ def router(templates: Jinja2Templates) -> APIRouter:
             (p.year, None if p.stacking is None else float(p.stacking)) for p in result.trend
         ]
         index_points = [(p.year, p.overall_index) for p in result.trend]
+        breaks = [(p.year, p.series_break.note) for p in result.trend if p.series_break]
         charts = {
-            "stacking": svg.sparkline(trend_points, label=t("stacking"), y_max=12),
-            "index": svg.sparkline(index_points, label=t("overall_index"), y_max=100),
+            "stacking": svg.sparkline(trend_points, label=t("stacking"), y_max=12, breaks=breaks),
+            "index": svg.sparkline(
+                index_points, label=t("overall_index"), y_max=100, breaks=breaks
+            ),
+            "spine": _spine(page, result),
         }
         return render(
             "profile.html",
@@ -341,15 +447,15 @@ def router(templates: Jinja2Templates) -> APIRouter:
         t: T,
         view: ViewDep,
         level: LevelDep,
-        within: Annotated[str | None, Query(max_length=12)] = None,
+        within: WithinDep,
         format: Annotated[str, Query(pattern="^(html|csv)$")] = "html",
         pagina: Annotated[int, Query(ge=1)] = 1,
+        dialect: Annotated[str, Query(pattern="^(excel|excel-nl)$")] = "excel",
     ) -> Response:
-        within = within.strip().upper() if within else None
         if format == "csv":
             table = views.export_table(con, level, view, within)
             name = f"wijkradar-ranglijst-{level}-{within or 'NL'}-{view.year}.csv"
-            return views.download(exports.to_csv(table), name, "text/csv; charset=utf-8")
+            return views.download(exports.to_csv(table, dialect), name, "text/csv; charset=utf-8")
         if not views.ranking_metric_ok(view.metric):
             # A link carried over from a map with a metric a ranking lacks shows the default.
             view = replace(view, metric="stacking")
@@ -379,6 +485,9 @@ def router(templates: Jinja2Templates) -> APIRouter:
             metrics=metrics,
             years=queries.score_years(con),
             csv_href=page.url("/ranglijst", level=level, within=within, format="csv"),
+            csv_nl_href=page.url(
+                "/ranglijst", level=level, within=within, format="csv", dialect="excel-nl"
+            ),
         )
 
     @pages.get("/methode", response_class=HTMLResponse)

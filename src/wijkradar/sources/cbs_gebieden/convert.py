@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from wijkradar.domain import InputError, Level, Region
+from wijkradar.domain.region import REGION_CODE_EXAMPLES, is_region_code, normalise_code
 from wijkradar.sources.cbs_kwb.rawtable import RawTable
 
 _CODE = re.compile(r"^Code_(\d+)$")
@@ -20,7 +21,7 @@ def to_regions(raw: RawTable, year: int) -> tuple[Region, ...]:
     """Province Regions (parent left to the hierarchy: the land of the year) and gemeente
     Regions whose parent and provincie_code are their province."""
     key_column = _gemeente_column(raw)
-    codes = [_text(cell) for cell in raw.cells[key_column]]
+    codes = [normalise_code(cell) for cell in raw.cells[key_column]]
     rows = [i for i, code in enumerate(codes) if code.startswith("GM")]
     if not rows:
         raise InputError(
@@ -37,7 +38,12 @@ def to_regions(raw: RawTable, year: int) -> tuple[Region, ...]:
     gemeenten: list[Region] = []
     for i in rows:
         code = codes[i]
-        province = _text(raw.cells[pv_code][i])
+        province = normalise_code(raw.cells[pv_code][i])
+        for column, value in ((key_column, code), (pv_code, province)):
+            if not is_region_code(value):
+                raise raw.error(
+                    i, column, "not a CBS region code", expected=REGION_CODE_EXAMPLES, found=value
+                )
         name = _text(raw.cells[pv_name][i]) or province
         if not province.startswith("PV"):
             raise raw.error(

@@ -49,11 +49,25 @@ def dump_year(folder: Path, raw: RawTable | None = None) -> int:
         info = table_info(folder)
         period = None if info.get("Period") is None else str(info["Period"])
         table_id = None if info.get("Identifier") is None else str(info["Identifier"])
+    named = [
+        (year, candidate)
+        for candidate in (table_id, table_id_in(folder.name))
+        if candidate and (year := year_for_table(candidate)) is not None
+    ]
     if period and (match := _YEAR.search(period)):
-        return int(match.group(0))
-    for candidate in (table_id, table_id_in(folder.name)):
-        if candidate and (year := year_for_table(candidate)) is not None:
-            return year
+        year = int(match.group(0))
+        for other, candidate in named[:1]:
+            if other != year:  # figures must never be filed under another year than named
+                raise InputError(
+                    folder,
+                    f"the table's Period contradicts its table id ({candidate})",
+                    column="Period",
+                    expected=str(other),
+                    found=period,
+                )
+        return year
+    if named:
+        return named[0][0]
     raise InputError(
         folder,
         "cannot tell which year this 'Gebieden in Nederland' table describes",

@@ -42,6 +42,8 @@ class Aliases:
             return self.short[lower]
         if lower in self.other_short or lower in self.roles:
             return lower
+        if name in self.renamed:  # a full OData key (with suffix) of one table, e.g. Nederland_17
+            return self.renamed[name]
         stripped = _SUFFIX.sub("", name)
         return self.renamed.get(stripped, stripped)
 

@@ -7,6 +7,8 @@ from collections.abc import Callable, Collection
 import pyarrow as pa
 
 from wijkradar.domain import OBSERVATION_SCHEMA, InputError, Level, Provenance, Region, Variable
+from wijkradar.domain.region import REGION_CODE_EXAMPLES, is_region_code, normalise_code
+from wijkradar.sources import guard
 from wijkradar.sources.base import SourceResult
 from wijkradar.sources.cbs_kwb.columns import Aliases, aliases
 from wijkradar.sources.cbs_kwb.flags import flag_changes
@@ -49,7 +51,15 @@ def to_result(
             expected="a column WijkenEnBuurten, Codering, gwb_code_10 or gwb_code",
             found=", ".join(raw.columns[:8]),
         )
-    codes = [("" if cell is None else str(cell)).strip() for cell in raw.cells[code_column]]
+    if raw.n_rows == 0:
+        raise InputError(
+            raw.path,
+            "no data rows",
+            row=2,
+            expected="at least one region row after the header",
+            found="none",
+        )
+    codes = [normalise_code(cell) for cell in raw.cells[code_column]]
     row_levels = _levels(raw, codes, code_column, roles.get("kind"))
     _check_unique(raw, codes, code_column)
     _check_unknown(raw, names, variables, strict, warn)
@@ -80,6 +90,7 @@ def to_result(
                 expected="a number or a CBS marker ('.', 'x', '-', empty)",
                 found=error.found,
             ) from None
+        _check_plausible(raw, names, key, column, parsed.values, keep, cells)
         suppressed += parsed.suppressed
         missing += parsed.missing
         chunks.append(
@@ -105,7 +116,7 @@ def to_result(
     )
     return SourceResult(
         provenance=provenance,
-        observations=observations.combine_chunks(),
+        observations=observations,  # chunks share the code column: no combined copy
         regions=_regions(raw, roles, codes, row_levels, keep, provenance.year),
         variables=tuple(_variable(raw, names, key, source_id) for _, key in variables),
         changes=changes,
@@ -148,16 +159,11 @@ def _levels(
     kinds = raw.cells[kind_column] if kind_column else None
     levels: list[Level] = []
     for i, code in enumerate(codes):
-        try:
-            level = Level.from_code(code)
-        except ValueError:
+        if not is_region_code(code):
             raise raw.error(
-                i,
-                code_column,
-                "not a CBS region code",
-                expected="a code like NL00, GM0363, WK036300 or BU03630000",
-                found=code,
-            ) from None
+                i, code_column, "not a CBS region code", expected=REGION_CODE_EXAMPLES, found=code
+            )
+        level = Level.from_code(code)
         if kinds is not None:
             text = ("" if kinds[i] is None else str(kinds[i])).strip()
             stated = _KINDS.get(text.lower())
@@ -248,6 +254,28 @@ def _parents(code: str, level: Level) -> tuple[str | None, str | None]:
     if level is Level.GEMEENTE:
         return None, code
     return None, None
+
+
+def _check_plausible(
+    raw: RawTable,
+    names: Aliases,
+    key: str,
+    column: str,
+    values: pa.Array,
+    keep: list[int],
+    cells: list[object],
+) -> None:
+    """No value outside what its unit allows (a negative count, a share above 100 %)."""
+    unit = _variable(raw, names, key, "").unit
+    index = guard.first_implausible(values, unit)
+    if index is not None:
+        raise raw.error(
+            keep[index],
+            column,
+            f"impossible value for unit {unit!r}",
+            expected=guard.describe_bounds(unit),
+            found=str(cells[index]).strip(),
+        )
 
 
 def _variable(raw: RawTable, names: Aliases, key: str, source_id: str) -> Variable:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from wijkradar.domain import InputError
+from wijkradar.sources import guard
 from wijkradar.sources.cbs_kwb.columns import Known, aliases
 from wijkradar.sources.cbs_kwb.rawtable import RawTable
 from wijkradar.sources.cbs_kwb.textio import json_records
@@ -39,6 +40,17 @@ def is_gebieden_dump(folder: Path) -> bool:
     )
 
 
+def is_survey_dump(folder: Path) -> bool:
+    """A dump of a table with Leeftijd/Marges dimensions (the Gezondheidsmonitor), not KWB."""
+    path = folder / "DataProperties.json"
+    if not path.is_file():
+        return False
+    return any(
+        prop.get("Key") in ("Leeftijd", "Marges") and "Dimension" in str(prop.get("Type", ""))
+        for prop in json_records(path)
+    )
+
+
 def is_dump_file(path: Path) -> bool:
     stem = path.stem.split("-")[0]
     return path.suffix == ".json" and stem in (
@@ -46,6 +58,7 @@ def is_dump_file(path: Path) -> bool:
         "DataProperties",
         "WijkenEnBuurten",
         "RegioS",
+        "Leeftijd",
         "UntypedDataSet",
         "TypedDataSet",
     )
@@ -89,6 +102,7 @@ def read_dump(folder: Path) -> RawTable:
         page = json_records(path)
         row_numbers.extend(range(len(records) + 1, len(records) + len(page) + 1))
         records.extend(page)
+        guard.check_cells(path, len(records) * len(records[0]) if records else 0)
     columns = list(records[0]) if records else []
     cells = _pivot(first_path, records, columns)
     properties, text_keys = _properties(folder)

@@ -136,15 +136,17 @@ class CbsKwbOnline:
                 publisher="CBS",
                 table_id=raw.table_id or table_for_year(year).table_id,
                 title=raw.title or f"Kerncijfers wijken en buurten {year}",
-                year=resolve_year(folder, raw.period, raw.table_id),
+                year=resolve_year(folder, raw.period, raw.table_id, requested=year),
                 retrieved_at=manifest["retrieved_at"],
                 licence="CC BY 4.0",
                 checksum=checksum_files(files),
                 url=manifest["url"],
             )
-            yield to_result(
+            result = to_result(
                 raw, provenance, levels=self.levels, strict=self.strict, warn=self._warn
             )
+            del raw  # free the cells before the build stores the result
+            yield result
         progress("CBS KWB", len(self.years), len(self.years))
 
     # -- cache -------------------------------------------------------------------------------

@@ -72,22 +72,31 @@ def year_in_name(name: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def resolve_year(path: Path, period: str | None, table_id: str | None) -> int:
+def resolve_year(
+    path: Path, period: str | None, table_id: str | None, requested: int | None = None
+) -> int:
     """The reference year: TableInfos Period, else a table id from tables.yml, else 'kwb-YYYY'.
 
-    The file name and its parent folders are searched for a table id and for 'kwb-YYYY'.
+    The file name and its parent folders are searched for a table id and for 'kwb-YYYY'. A Period
+    that contradicts the year the name (or `requested`, the year a table was fetched for) gives
+    is refused: figures must never be filed under the wrong year.
     """
+    named = _named_year(path, table_id)
     if period and (match := _YEAR.search(period)):
-        return int(match.group(0))
-    names = [path.name, *(parent.name for parent in path.parents)][:4]
-    candidates = [table_id] if table_id else []
-    candidates += [found for name in names if (found := table_id_in(name))]
-    for candidate in candidates:
-        if (year := year_for_table(candidate)) is not None:
-            return year
-    for name in names:
-        if (year := year_in_name(name)) is not None:
-            return year
+        year = int(match.group(0))
+        asked = None if requested is None else (requested, str(requested))
+        for other, why in ((named, "the table id or file name"), (asked, "the year asked for")):
+            if other is not None and other[0] != year:
+                raise InputError(
+                    path,
+                    f"the table's Period contradicts {why} ({other[1]})",
+                    column="Period",
+                    expected=str(other[0]),
+                    found=period,
+                )
+        return year
+    if named is not None:
+        return named[0]
     raise InputError(
         path,
         "cannot tell which year this table describes",
@@ -95,3 +104,16 @@ def resolve_year(path: Path, period: str | None, table_id: str | None) -> int:
         "or 'kwb-YYYY' in the file name",
         found=path.name,
     )
+
+
+def _named_year(path: Path, table_id: str | None) -> tuple[int, str] | None:
+    names = [path.name, *(parent.name for parent in path.parents)][:4]
+    candidates = [table_id] if table_id else []
+    candidates += [found for name in names if (found := table_id_in(name))]
+    for candidate in candidates:
+        if (year := year_for_table(candidate)) is not None:
+            return year, candidate
+    for name in names:
+        if (year := year_in_name(name)) is not None:
+            return year, name
+    return None

@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from wijkradar.domain import InputError
+from wijkradar.sources import guard
 
 
 def decode_utf8(path: Path, data: bytes, encoding: str = "utf-8") -> str:
-    try:
-        return data.decode("utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding)
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise InputError(
-            path,
-            f"bytes at offset {error.start} are not valid {encoding}",
-            row=line,
-            expected=f"{encoding.upper()} text (re-save the file as UTF-8, or pass encoding=...)",
-            found=f"byte 0x{data[error.start]:02x} at offset {error.start}",
-        ) from None
+    return guard.decode_text(path, data, encoding)
 
 
 def load_json(path: Path) -> Any:
-    text = decode_utf8(path, path.read_bytes())
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(
-            path,
-            "not valid JSON (the file may be cut off)",
-            row=error.lineno,
-            expected="a complete JSON document",
-            found=f"{error.msg} at line {error.lineno}, column {error.colno}",
-        ) from None
+    data = guard.read_input(path, "a JSON file of a CBS OData dump")
+    return guard.parse_json(path, decode_utf8(path, data))
 
 
 def json_records(path: Path) -> list[dict[str, Any]]:

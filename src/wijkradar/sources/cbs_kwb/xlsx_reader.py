@@ -9,15 +9,42 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from wijkradar.domain import InputError
+from wijkradar.sources import guard
 from wijkradar.sources.cbs_kwb.rawtable import RawTable, from_rows
 
 
+def peek_xlsx_header(path: Path) -> list[str]:
+    """The first non-empty row of the first sheet; [] when the workbook cannot be read."""
+    if zipfile.is_zipfile(path):  # openpyxl reads all shared strings even for one row
+        guard.check_size(path)
+        guard.check_zip(path)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError):
+        return []
+    try:
+        for row in workbook.worksheets[0].iter_rows(values_only=True, max_row=20):
+            if any(cell is not None for cell in row):
+                return [("" if cell is None else str(cell)).strip() for cell in row]
+        return []
+    finally:
+        workbook.close()
+
+
 def read_xlsx(path: Path) -> RawTable:
+    guard.check_size(path)
+    guard.check_zip(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
-            rows = list(sheet.iter_rows(values_only=True))
+            rows = []
+            cells = 0
+            for row in sheet.iter_rows(values_only=True):
+                rows.append(row)
+                cells += len(row)
+                if cells > guard.MAX_CELLS:
+                    guard.check_cells(path, cells, len(rows))
         finally:
             workbook.close()
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError) as error:

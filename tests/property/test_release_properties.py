@@ -1,0 +1,123 @@
+"""Generative checks of the one exit for a figure (reports.outgoing.release): whatever the
+source kind, the indicator's unit, the unit the input declared and the level, a count from a
+local or operational source leaves every channel (API figure, CLI line, page label) suppressed
+or rounded; and differencing a released parent against its released children never pins down a
+hidden child's count."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wijkradar.api import views
+from wijkradar.cli.scores import _indicator_value
+from wijkradar.compute import disclosure
+from wijkradar.reports.numbers import number
+from wijkradar.reports.outgoing import release
+from wijkradar.store.profiles import IndicatorDetail
+
+KINDS = st.sampled_from(["observations", "local", "ops", "signals", "changes", ""])
+UNITS = st.sampled_from(["%", "aantal", "per 1 000 inwoners", "km", "personen", "x 1 000 euro"])
+DECLARED = st.lists(st.sampled_from(["aantal", "%", "huishoudens", "count", "km"]), max_size=2)
+LEVELS = st.sampled_from(["gemeente", "wijk", "buurt"])
+VALUES = st.one_of(
+    st.integers(min_value=0, max_value=5000).map(float),
+    st.floats(min_value=0, max_value=5000, allow_nan=False),
+)
+
+
+def _is_safe_count(value: float | None) -> bool:
+    return value is None or (
+        value >= disclosure.SUPPRESS_BELOW and value % disclosure.ROUND_TO == 0
+    )
+
+
+@given(
+    value=VALUES,
+    unit=UNITS,
+    declared=DECLARED,
+    kinds=st.lists(KINDS, min_size=1, max_size=3),
+    level=LEVELS,
+)
+def test_counts_of_unpublished_sources_leave_every_channel_safe(
+    value: float, unit: str, declared: list[str], kinds: list[str], level: str
+) -> None:
+    source_ids = [f"{kind or 'x'}/{level}/{i}@abc" for i, kind in enumerate(kinds)]
+    kind_of = dict(zip(source_ids, kinds, strict=True))
+    published = disclosure.is_published(kinds)
+    count = disclosure.is_count(unit, declared)
+    # the release itself
+    out = release(value, unit, "ok", source_ids, kind_of, declared)
+    if count and not published:
+        assert _is_safe_count(out.value)
+        assert (out.value is None) == (out.status == "suppressed")
+    else:
+        assert out.value == value
+    # the API's figure (pages show its value)
+    api = views.figure(value, "ok", unit, 2023, source_ids, "2026.2", kind_of, declared)
+    assert api.value == out.value and api.status == out.status
+    # the terminal
+    detail = IndicatorDetail(
+        "x",
+        "X",
+        unit,
+        value,
+        "ok",
+        None,
+        "direct",
+        tuple(source_ids),
+        None,
+        None,
+        None,
+        published=published,
+        declared_units=tuple(declared),
+    )
+    line = _indicator_value(detail, "nl")
+    if out.value is None:
+        assert line == disclosure.SUPPRESSED_TEXT["nl"]
+    else:
+        assert line.startswith(number(out.value, "nl", 1))
+
+
+def test_a_declared_count_is_a_count_whatever_the_indicator_unit() -> None:
+    local = {"gemeente/local@1": "local"}
+    shown = release(7.0, "%", "ok", list(local), local, ["aantal"])
+    assert shown.value is None and shown.status == "suppressed"
+    assert release(12.0, "%", "ok", list(local), local, ["aantal"]).value == 10.0
+    assert release(7.0, "%", "ok", list(local), local, []).value == 7.0  # a share passes
+    cbs = {"CBS/85618NED/2023@x": "observations"}
+    assert release(7.0, "aantal", "ok", list(cbs), cbs, ["aantal"]).value == 7.0
+
+
+@given(
+    children=st.lists(st.integers(min_value=0, max_value=400), min_size=2, max_size=8),
+    hidden=st.integers(min_value=0, max_value=9),
+)
+def test_differencing_a_parent_against_its_children_pins_nothing_down(
+    children: list[int], hidden: int
+) -> None:
+    """The parent is the sum of its children (a local count per buurt and per gemeente). From
+    the released figures alone, the children a reader cannot see (suppressed) are never
+    determined to one value: every released count is a multiple of ROUND_TO, so the difference
+    is one too, and rounding leaves at least ROUND_TO values consistent with it."""
+    local = {"local/x@1": "local"}
+
+    def out(count: int) -> float | None:
+        return release(float(count), "aantal", "ok", list(local), local).value
+
+    counts = [hidden, *children]
+    parent = out(sum(counts))
+    shown = [out(c) for c in counts]
+    assert _is_safe_count(parent) and all(_is_safe_count(s) for s in shown)
+    if parent is None or all(s is not None for s in shown):
+        return
+    difference = parent - sum(s for s in shown if s is not None)
+    assert difference % disclosure.ROUND_TO == 0
+    # every true value within rounding of each released figure is consistent with what was
+    # released; the hidden total ranges over at least ROUND_TO integers
+    slack = disclosure.ROUND_TO / 2 * (1 + sum(1 for s in shown if s is not None))
+    low, high = math.ceil(difference - slack), math.floor(difference + slack)
+    hidden_total = sum(c for c, s in zip(counts, shown, strict=True) if s is None)
+    assert low <= hidden_total <= high and high - low + 1 >= disclosure.ROUND_TO

@@ -358,7 +358,12 @@ def router(monitor_db: Path) -> APIRouter:
             )
         return [_item_json(i, today) for i in found]
 
-    @api.get("/api/v1/initiatives/hsds.zip", tags=["registers"])
+    @api.get(
+        "/api/v1/initiatives/hsds.zip",
+        tags=["registers"],
+        response_class=Response,
+        responses={200: {"content": {"application/zip": {}}, "description": "HSDS package"}},
+    )
     def api_hsds(session: DB) -> Response:
         """The register as an Open Referral HSDS 3 tabular data package."""
         with session.begin():

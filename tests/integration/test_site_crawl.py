@@ -37,7 +37,7 @@ MAX_PROFILES = 3
 #: Downloads per kind (ranking CSV, API exports): every map links its own; a few are enough.
 MAX_DOWNLOADS = 4
 #: Downloads are not parsed; only their status and content type are checked.
-DOWNLOAD_TYPES = ("text/csv", "application/geo+json")
+DOWNLOAD_TYPES = ("text/csv", "application/geo+json", "application/zip")  # zip: HSDS package
 #: Elements whose text a visitor does not read as prose (ids may appear there on purpose).
 QUIET = {"script", "style", "code"}
 

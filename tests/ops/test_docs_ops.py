@@ -28,6 +28,7 @@ def test_every_role_has_a_page_and_every_route_is_named(tmp_path: Path) -> None:
         "outreach": "outreach",
         "analyst": "analyst",
         "partner": "partner",
+        "editor": "editor",
     }
     assert set(pages) == set(ROLES)
     for page in pages.values():

@@ -23,6 +23,7 @@ from wijkradar.ops import partner_web
 from wijkradar.ops import web as ops_web
 from wijkradar.ops.settings import OpsSettings
 from wijkradar.ops.store import OpsStore
+from wijkradar.registers import web as registers_web
 from wijkradar.store.reader import LiveDatabase
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ def create_app(settings: Settings | None = None, ops: OpsSettings | None = None)
     app.state.ops = OpsStore(ops or OpsSettings())
     app.include_router(ops_web.router(app.state.ops, settings.db))
     app.include_router(partner_web.router(app.state.ops, settings.db))
+    # registers: public pages and API, editing and professional registers under /werk
+    app.include_router(registers_web.router(settings.db))
     mount_docs(app)
     pages.install_error_pages(app, templates)
     # Outside the gzip middleware, so cached answers are kept compressed: ETag = build id,

@@ -28,6 +28,10 @@ PREFIX = "/api/v1/"
 #: credentials (a signed-in page may show who is signed in, and must never be shared).
 PAGES = ("/kaart", "/gebied/", "/ranglijst", "/methode", "/bronnen")
 
+#: API answers from the operational store (the registers) change without a new build: never
+#: cached, never answered 304 by build id.
+LIVE = ("/api/v1/initiatives", "/api/v1/groups", "/api/v1/white-spots")
+
 Key = tuple[str, str, bool]
 Entry = tuple[int, list[tuple[bytes, bytes]], bytes]
 
@@ -117,6 +121,8 @@ class BuildCache:
 
 def _cacheable(scope: Scope) -> bool:
     path: str = scope["path"]
+    if path.startswith(LIVE):
+        return False
     if path.startswith(PREFIX):
         return True
     if not (path == "/" or path.startswith(PAGES)):

@@ -2,7 +2,7 @@
 
 Modules: data.py (build, demo, status, regions), scores.py (show, rank), export.py (export),
 web.py (serve), analysis.py (validate, compare, hotspots), ops.py (users, ops, signals),
-partners.py (partners).
+partners.py (partners), registers.py (registers, report).
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ def register_commands() -> None:
     if _registered:
         return
     _registered = True
-    from wijkradar.cli import analysis, data, export, ops, partners, scores, web
+    from wijkradar.cli import analysis, data, export, ops, partners, registers, scores, web
 
-    for module in (data, scores, export, web, analysis, ops, partners):
+    for module in (data, scores, export, web, analysis, ops, partners, registers):
         module.register(app)
 
 

@@ -387,6 +387,7 @@ def _demo_workspace(monitor: Path, directory: Path) -> None:
     """Fictional arrears signals and accounts in the operational store ($WIJKRADAR_OPS_DB)."""
     from wijkradar.ops.demo import PASSWORD, seed
     from wijkradar.ops.settings import OpsSettings
+    from wijkradar.registers import demo as registers_demo
 
     result = seed(monitor, directory, OpsSettings())
     console.print(
@@ -396,6 +397,9 @@ def _demo_workspace(monitor: Path, directory: Path) -> None:
     for username, role, gemeente in result.accounts:
         console.print(f"  {username}  {role}  {gemeente}")
     console.print(f"  try uploading {result.upload_file} with mapping {result.upload_mapping}")
+    main = next((g for _, role, g in result.accounts if role == "coordinator"), "GM9801")
+    editor, added = registers_demo.seed(OpsSettings(), PASSWORD, main)
+    console.print(f"  {editor}  editor  {main}  (registers: {added} initiatives loaded)")
     _demo_partners(monitor)
 
 

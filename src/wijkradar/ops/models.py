@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-ROLES = ("admin", "coordinator", "outreach", "analyst", "partner")
+ROLES = ("admin", "coordinator", "outreach", "analyst", "partner", "editor")
 PERSON_ROLES = frozenset({"coordinator", "outreach"})
 
 
@@ -257,3 +257,8 @@ class PurgeGuard(Base):
 
     __tablename__ = "purge_guard"
     id: Mapped[int] = mapped_column(primary_key=True)
+
+
+# The registers' tables share this metadata (one migration chain); imported last so that
+# Base exists when they load.
+from wijkradar.registers import models as _registers  # noqa: E402,F401

@@ -181,6 +181,8 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
     def home(request: Request, seen: Me) -> Response:
         if seen.principal.role == "partner":
             return back(request, "/werk/signalen")
+        if seen.principal.role == "editor":  # editors work on the registers only
+            return back(request, "/werk/registers")
         return back(request, "/werk/wachtrij" if seen.principal.sees_persons else "/werk/bereik")
 
     @api.get("/wachtrij", response_class=HTMLResponse)

@@ -243,13 +243,9 @@ def install_error_pages(app: FastAPI, templates: Jinja2Templates) -> None:
     async def handler(request: Request, error: Exception) -> Response:
         assert isinstance(error, StarletteHTTPException)
         path = request.url.path
-        # the workspace (/werk) keeps its own answers: 403/404/422 mean different things there
-        if path.startswith(
-            ("/api/", "/docs", "/openapi", "/static", "/werk")
-        ) or error.status_code not in (
-            404,
-            422,
-        ):
+        # the workspace (/werk) answers its own refusals (403/404/422), not with the site's page
+        public = not path.startswith(("/api/", "/docs", "/openapi", "/static", "/werk"))
+        if not public or error.status_code not in (404, 422):
             return await http_exception_handler(request, error)
         lang = request.query_params.get("lang", request.app.state.settings.lang)
         t = Translator(lang if lang in ("nl", "en") else "nl")

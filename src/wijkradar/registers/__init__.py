@@ -1,0 +1,1 @@
+"""Registers: groups, initiatives (HSDS), maatwerk contacts, escalations (LET), Big 5, fit-gap."""

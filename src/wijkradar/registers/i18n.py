@@ -1,0 +1,131 @@
+"""Interface words of the register pages and reports, Dutch first, English with ?lang=en."""
+
+from __future__ import annotations
+
+WORDS: dict[str, dict[str, str]] = {
+    "registers": {"nl": "Registers", "en": "Registers"},
+    "initiatives": {"nl": "Initiatieven", "en": "Initiatives"},
+    "groups": {"nl": "Groepen", "en": "Groups"},
+    "white_spots": {"nl": "Witte vlekken", "en": "White spots"},
+    "maatwerk": {"nl": "Maatwerkregister", "en": "Maatwerk register"},
+    "escalations": {"nl": "Escalaties (LET)", "en": "Escalations (LET)"},
+    "big5": {"nl": "Big 5 (18-/18+)", "en": "Big 5 (leaving youth care)"},
+    "search": {"nl": "Zoeken", "en": "Search"},
+    "text": {"nl": "Tekst", "en": "Text"},
+    "gemeente": {"nl": "Gemeente (CBS-code)", "en": "Gemeente (CBS code)"},
+    "characteristic": {"nl": "Kenmerk", "en": "Characteristic"},
+    "group": {"nl": "Groep", "en": "Group"},
+    "kind": {"nl": "Soort", "en": "Kind"},
+    "any": {"nl": "alle", "en": "any"},
+    "local": {"nl": "lokaal initiatief", "en": "local initiative"},
+    "national": {"nl": "landelijke maatregel", "en": "national measure"},
+    "organisation": {"nl": "Organisatie", "en": "Organisation"},
+    "name": {"nl": "Naam", "en": "Name"},
+    "description": {"nl": "Omschrijving", "en": "Description"},
+    "places": {"nl": "Gemeenten", "en": "Gemeenten"},
+    "last_verified": {"nl": "Laatst gecontroleerd", "en": "Last verified"},
+    "last_changed": {"nl": "Laatst gewijzigd", "en": "Last changed"},
+    "stale": {
+        "nl": "verouderd: langer dan een jaar niet gecontroleerd",
+        "en": "stale: not verified for over a year",
+    },
+    "not_reviewed": {
+        "nl": "concept uit de bronnen, nog niet nagekeken",
+        "en": "draft from the sources, not yet reviewed",
+    },
+    "source": {"nl": "Bron", "en": "Source"},
+    "history": {"nl": "Geschiedenis", "en": "History"},
+    "found": {"nl": "{n} gevonden", "en": "{n} found"},
+    "edit": {"nl": "Bewerken", "en": "Edit"},
+    "add": {"nl": "Toevoegen", "en": "Add"},
+    "verify": {"nl": "Gecontroleerd: klopt nog", "en": "Verified: still true"},
+    "retire": {"nl": "Intrekken", "en": "Retire"},
+    "save": {"nl": "Opslaan", "en": "Save"},
+    "need": {"nl": "Nood", "en": "Need"},
+    "resilience": {"nl": "Veerkracht", "en": "Resilience"},
+    "policy_gap": {"nl": "Beleidstekort", "en": "Policy gap"},
+    "priority": {"nl": "Prioriteit", "en": "Priority"},
+    "score": {"nl": "Score (1-5)", "en": "Score (1-5)"},
+    "reason": {"nl": "Reden", "en": "Reason"},
+    "who": {"nl": "Wie", "en": "Who"},
+    "when": {"nl": "Wanneer", "en": "When"},
+    "size": {"nl": "Omvang per gebied", "en": "Size per area"},
+    "indicator": {"nl": "Indicator", "en": "Indicator"},
+    "no_indicator": {"nl": "geen open data", "en": "no open data"},
+    "policy": {"nl": "Beleid", "en": "Policy"},
+    "characteristics": {"nl": "Kenmerken", "en": "Characteristics"},
+    "wijk": {"nl": "Wijk", "en": "Wijk"},
+    "stacking": {"nl": "Stapeling", "en": "Stacking"},
+    "flagged": {"nl": "Gemarkeerde kenmerken", "en": "Flagged characteristics"},
+    "covered": {"nl": "Afgedekt door", "en": "Covered by"},
+    "groups_in_need": {
+        "nl": "Groepen in nood zonder aanbod",
+        "en": "Groups in need without provision",
+    },
+    "unmet": {"nl": "Signalen zonder passend aanbod", "en": "Signals without a matching offer"},
+    "coverage": {"nl": "Dekking waar de nood hoog is", "en": "Coverage where need is high"},
+    "flagged_areas": {"nl": "Wijken gemarkeerd", "en": "Wijken flagged"},
+    "covered_areas": {"nl": "met lokaal aanbod", "en": "with local provision"},
+    "map_white": {"nl": "Witte vlekken per wijk", "en": "White spots per wijk"},
+    "map_initiatives": {"nl": "Initiatieven per gemeente", "en": "Initiatives per gemeente"},
+    "count": {"nl": "Aantal", "en": "Count"},
+    "no_monitor": {
+        "nl": "Geen monitordatabase: bouw eerst (wijkradar build of demo).",
+        "en": "No monitor database: build first (wijkradar build or demo).",
+    },
+    "domain": {"nl": "Domein", "en": "Domain"},
+    "role": {"nl": "Rol", "en": "Role"},
+    "reach": {"nl": "Bereikbaar via", "en": "How to reach"},
+    "audited_note": {
+        "nl": "Elke weergave van dit register wordt gelogd.",
+        "en": "Every view of this register is logged.",
+    },
+    "opened_on": {"nl": "Geopend op", "en": "Opened on"},
+    "domains": {"nl": "Domeinen", "en": "Domains"},
+    "laws": {"nl": "Wetten en regels", "en": "Laws and rules"},
+    "organisations": {"nl": "Organisaties", "en": "Organisations"},
+    "status": {"nl": "Status", "en": "Status"},
+    "resolution": {"nl": "Oplossing", "en": "Resolution"},
+    "lesson": {"nl": "Les", "en": "Lesson"},
+    "no_personal": {
+        "nl": "Geen persoonsgegevens: geen namen, adressen, BSN, telefoon of data.",
+        "en": "No personal data: no names, addresses, BSN, phone numbers or dates.",
+    },
+    "patterns": {"nl": "Patronen: wat blokkeert het vaakst", "en": "Patterns: what blocks most"},
+    "cases": {"nl": "Casussen", "en": "Cases"},
+    "unresolved": {"nl": "niet opgelost", "en": "unresolved"},
+    "period": {"nl": "Periode", "en": "Period"},
+    "quarter": {"nl": "Kwartaal", "en": "Quarter"},
+    "turning_18": {"nl": "18 geworden", "en": "Turned 18"},
+    "wonen": {"nl": "Wonen", "en": "Housing"},
+    "zorg": {"nl": "Zorg", "en": "Care"},
+    "inkomen": {"nl": "Inkomen/schulden", "en": "Income/debts"},
+    "school_werk": {"nl": "School/werk", "en": "School/work"},
+    "support": {"nl": "Steunfiguur", "en": "Support"},
+    "national_total": {
+        "nl": "Landelijk (alle gemeenten die invoerden)",
+        "en": "National (all gemeenten that entered)",
+    },
+    "suppressed": {"nl": "< 10 (niet getoond)", "en": "< 10 (not shown)"},
+    "disclosure": {
+        "nl": "Aantallen onder 10 worden niet getoond, andere afgerond op 5; een percentage "
+        "alleen als ook de rest 10 of meer is.",
+        "en": "Counts below 10 are not shown, others rounded to 5; a percentage only when the "
+        "rest is 10 or more too.",
+    },
+    "hsds": {"nl": "HSDS-export (Open Referral)", "en": "HSDS export (Open Referral)"},
+    "hsds_import": {"nl": "HSDS-pakket inlezen (zip)", "en": "Import an HSDS package (zip)"},
+    "imported": {"nl": "{n} initiatieven ingelezen.", "en": "{n} initiatives imported."},
+    "error": {"nl": "Fout", "en": "Error"},
+    "demo": {"nl": "DEMO: verzonnen gegevens", "en": "DEMO: invented data"},
+    "disclosure_rules": {"nl": "Regels voor kleine aantallen", "en": "Small-number rules"},
+}
+
+
+class Words:
+    def __init__(self, lang: str) -> None:
+        self.lang = "en" if lang == "en" else "nl"
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = WORDS.get(key, {}).get(self.lang, key)
+        return text.format(**values) if values else text

@@ -5,14 +5,13 @@ JSON endpoint, the "under the radar" map and table, and the vindplaatsen registe
 
 from __future__ import annotations
 
-import hmac
 import math
 import re
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -23,7 +22,7 @@ from wijkradar.ops import clock, radar, reach, vindplaatsen
 from wijkradar.ops.partner_i18n import PWords
 from wijkradar.ops.partner_models import BANDS, DIRECTIONS, NEXT_STATUS, PLACE_KINDS
 from wijkradar.ops.store import OpsStore
-from wijkradar.ops.web import DB, TEMPLATES, Me, Seen
+from wijkradar.ops.web import DB, TEMPLATES, Me, Seen, back, check_csrf, lang_of
 
 MAX_CSV = 5 * 1024 * 1024
 
@@ -58,9 +57,6 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     api = APIRouter(prefix="/werk", include_in_schema=False)
 
-    def lang_of(request: Request) -> str:
-        return "en" if request.query_params.get("lang") == "en" else "nl"
-
     def page(request: Request, name: str, seen: Seen, status: int = 200, **ctx: Any) -> Response:
         lang = lang_of(request)
         chars, groups = labels(lang)
@@ -86,14 +82,6 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
         response.headers["Cache-Control"] = "no-store"
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
-
-    def check_csrf(seen: Seen, token: str) -> None:
-        if not hmac.compare_digest(seen.csrf.encode(), token.encode()):
-            raise HTTPException(403, "CSRF token missing or wrong")
-
-    def back(request: Request, path: str) -> RedirectResponse:
-        suffix = ("&" if "?" in path else "?") + "lang=en" if lang_of(request) == "en" else ""
-        return RedirectResponse(path + suffix, status_code=303)
 
     def partner_org(session: Session, seen: Seen) -> Any:
         try:

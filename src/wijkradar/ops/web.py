@@ -77,12 +77,25 @@ def signed_in(request: Request, session: DB) -> Seen:
 Me = Annotated[Seen, Depends(signed_in)]
 
 
+def lang_of(request: Request) -> str:
+    return "en" if request.query_params.get("lang") == "en" else "nl"
+
+
+def check_csrf(seen: Seen, token: str) -> None:
+    """Every workspace form carries the session's CSRF token; a wrong or missing one is 403."""
+    if not hmac.compare_digest(seen.csrf.encode(), token.encode()):
+        raise HTTPException(403, "CSRF token missing or wrong")
+
+
+def back(request: Request, path: str) -> RedirectResponse:
+    """Redirect after a form (303), keeping the page language."""
+    suffix = ("&" if "?" in path else "?") + "lang=en" if lang_of(request) == "en" else ""
+    return RedirectResponse(path + suffix, status_code=303)
+
+
 def router(store: OpsStore, monitor_db: Path) -> APIRouter:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     api = APIRouter(prefix="/werk", include_in_schema=False)
-
-    def lang_of(request: Request) -> str:
-        return "en" if request.query_params.get("lang") == "en" else "nl"
 
     def page(
         request: Request, name: str, seen: Seen | None, status: int = 200, **ctx: Any
@@ -108,10 +121,6 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
-    def check_csrf(seen: Seen, token: str) -> None:
-        if not hmac.compare_digest(seen.csrf.encode(), token.encode()):
-            raise HTTPException(403, "CSRF token missing or wrong")
-
     def persons(seen: Seen) -> str:
         if not seen.principal.sees_persons or seen.principal.gemeente_code is None:
             raise HTTPException(403, "no access to person-level data")
@@ -122,10 +131,6 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
         if seen.principal.role != "coordinator":
             raise HTTPException(403, "coordinators only")
         return gemeente
-
-    def back(request: Request, path: str) -> RedirectResponse:
-        suffix = ("&" if "?" in path else "?") + "lang=en" if lang_of(request) == "en" else ""
-        return RedirectResponse(path + suffix, status_code=303)
 
     @api.get("/inloggen", response_class=HTMLResponse)
     def login_form(request: Request) -> HTMLResponse:

@@ -10,19 +10,18 @@ audited); coordinators and editors record escalations; Big 5 aggregates per geme
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import json
 import math
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from wijkradar.domain import WijkradarError
 from wijkradar.methodology.cache import load_cached
-from wijkradar.ops.web import DB, Me, Seen
+from wijkradar.ops.web import DB, Me, Seen, back, check_csrf, lang_of
 from wijkradar.registers import fitgap, groups, hsds, initiatives, professional, sizes
 from wijkradar.registers.i18n import Words
 from wijkradar.registers.models import Group
@@ -32,10 +31,6 @@ from wijkradar.store import queries
 HERE = Path(__file__).resolve().parent
 OPS_TEMPLATES = HERE.parent / "ops" / "templates"
 MAX_PACKAGE = 20 * 1024 * 1024
-
-
-def _lang(request: Request) -> str:
-    return "en" if request.query_params.get("lang") == "en" else "nl"
 
 
 def _item_json(item: initiatives.Initiative, today: dt.date) -> dict[str, Any]:
@@ -118,7 +113,7 @@ def router(monitor_db: Path) -> APIRouter:
     def page(
         request: Request, name: str, seen: Seen | None, status: int = 200, **ctx: Any
     ) -> HTMLResponse:
-        lang = _lang(request)
+        lang = lang_of(request)
         from wijkradar.ops.i18n import Words as OpsWords
         from wijkradar.reports.outgoing import rules_summary
 
@@ -148,14 +143,6 @@ def router(monitor_db: Path) -> APIRouter:
             response.headers["Cache-Control"] = "no-store"
         return response
 
-    def back(request: Request, path: str) -> RedirectResponse:
-        suffix = ("&" if "?" in path else "?") + "lang=en" if _lang(request) == "en" else ""
-        return RedirectResponse(path + suffix, status_code=303)
-
-    def check_csrf(seen: Seen, token: str) -> None:
-        if not hmac.compare_digest(seen.csrf.encode(), token.encode()):
-            raise HTTPException(403, "CSRF token missing or wrong")
-
     def editor(seen: Seen) -> None:
         if not initiatives.may_edit(seen.principal):
             raise HTTPException(403, "editors only")
@@ -184,7 +171,7 @@ def router(monitor_db: Path) -> APIRouter:
                 group=groep or None,
                 kind=soort or None,
             )
-        words = Words(_lang(request))
+        words = Words(lang_of(request))
         counts: dict[str, int] = {}
         for item in found:
             for code in item.gemeenten:
@@ -276,7 +263,7 @@ def router(monitor_db: Path) -> APIRouter:
             shapes = queries.boundaries(con, "gemeente", year) if year else {}
         finally:
             con.close()
-        words = Words(_lang(request))
+        words = Words(lang_of(request))
         svg_map = count_map(
             {
                 g["code"]: (g["name"], spots.get(g["code"], 0))
@@ -306,7 +293,7 @@ def router(monitor_db: Path) -> APIRouter:
         con = monitor()
         if con is None:
             return page(request, "reg_gaps.html", None, missing=True, target=gemeente)
-        words = Words(_lang(request))
+        words = Words(lang_of(request))
         try:
             year = queries.latest_year(con)
             region = queries.region(con, gemeente, year)
@@ -614,7 +601,7 @@ def router(monitor_db: Path) -> APIRouter:
         except (WijkradarError, ValueError) as error:
             message = str(error) if isinstance(error, WijkradarError) else "not a zip file"
             return page(request, "reg_edit.html", seen, 422, items=None, item=None, error=message)
-        words = Words(_lang(request))
+        words = Words(lang_of(request))
         return page(
             request,
             "reg_edit.html",
@@ -703,7 +690,7 @@ def router(monitor_db: Path) -> APIRouter:
                     status,
                     resolution,
                     lesson,
-                    _lang(request),
+                    lang_of(request),
                 )
         except PermissionError as error:
             raise HTTPException(403, str(error)) from error

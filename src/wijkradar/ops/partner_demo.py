@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from wijkradar.ops import area_signals, auth, clock, vindplaatsen
+from wijkradar.ops.auth import Principal
 from wijkradar.ops.models import PostcodeBuurt, User
 from wijkradar.ops.partner_models import BANDS, PLACE_KINDS, PartnerOrg
 
@@ -32,6 +33,8 @@ ORGS = (
     ("Sociaal wijkteam Fictief", "sociaal_wijkteam"),
     ("Buurthuis Fictief", "buurthuis"),
 )
+#: the demo acts as an admin when it adds vindplaatsen (audited as "demo")
+DEMO = Principal("demo", "admin", None)
 TEXTS = (
     "Meer vragen aan de balie over de energierekening.",
     "Ouderen komen minder naar de koffieochtend.",
@@ -158,11 +161,12 @@ def _places(session: Session, gemeente: str, orgs: list[PartnerOrg], rng: random
         kind = rng.choice(PLACE_KINDS[:5])
         vindplaatsen.add(
             session,
+            DEMO,
             gemeente,
-            f"{kind.capitalize()} Fictief {row.buurt_code[-4:]}",
-            kind,
-            row.postcode,
-            1,
+            vindplaatsen.PlaceInput(
+                f"{kind.capitalize()} Fictief {row.buurt_code[-4:]}", kind, row.postcode, "1"
+            ),
+            None,
             rng.choice(orgs).id if rng.random() < 0.5 else None,
         )
         added += 1

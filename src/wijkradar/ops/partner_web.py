@@ -434,7 +434,9 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
         request: Request, session: DB, seen: Me, gemeente: str | None = None
     ) -> Response:
 
-        target = gemeente_for(seen, gemeente)
+        me = seen.principal
+        # editors keep the registers, this one included, of their own gemeente
+        target = me.gemeente_code if me.role == "editor" else gemeente_for(seen, gemeente)
         if target is None:
             return page(request, "partner_places.html", seen, target=None, rows=[], cover={})
         figures = wijk_figures(monitor_db, target)

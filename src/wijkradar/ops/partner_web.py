@@ -433,7 +433,6 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
     def places_page(
         request: Request, session: DB, seen: Me, gemeente: str | None = None
     ) -> Response:
-
         me = seen.principal
         # editors keep the registers, this one included, of their own gemeente
         target = me.gemeente_code if me.role == "editor" else gemeente_for(seen, gemeente)

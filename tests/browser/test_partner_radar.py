@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_accessibility import _axe_script
 from test_ops_workflow import _login, pg_server_url, workspace
 
 __all__ = ["pg_server_url", "workspace"]
@@ -102,3 +103,15 @@ def test_partner_submits_and_adviser_sees_four_classes(
     page.goto(base + profile + "?lang=en")
     assert page.get_by_role("heading", name="Partner signals").is_visible()
     public.close()
+    # and the panels pass axe like the rest of the site (axe needs scripts in the page)
+    checker = browser.new_context()
+    page = checker.new_page()
+    page.goto(base + profile)
+    assert page.locator("#partner-signals").get_attribute("data-state") == "ok"
+    page.evaluate(_axe_script())
+    result = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+    )
+    assert result["passes"] and not [v["id"] for v in result["violations"]]
+    checker.close()

@@ -9,9 +9,9 @@ no free text and no partner is named. Without an operational store each panel sa
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Mapping
-from pathlib import Path
 
 import duckdb
 from pydantic import BaseModel, Field
@@ -23,7 +23,7 @@ from wijkradar.methodology.triangulation import load_cached as load_triangulatio
 from wijkradar.ops import area_signals, clock, radar
 from wijkradar.registers import fitgap, groups
 from wijkradar.reports.outgoing import release, rules_summary
-from wijkradar.store.ops_context import wijk_figures
+from wijkradar.store.ops_context import wijk_figures_on
 
 Counts = Mapping[tuple[str, str, str], tuple[int, int]]
 LEVELS = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}
@@ -150,13 +150,21 @@ def _merged(counts: Counts, code: str) -> dict[tuple[str, str, str], tuple[int, 
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
+@functools.cache
+def _terms(lang: str) -> dict[str, dict[str, str]]:
+    """Characteristic and group names (methodology and the groups' seed file: fixed while the
+    server runs), read once per language."""
+    return groups.terms(lang)
+
+
+@functools.cache
 def _labels(lang: str) -> dict[str, str]:
     return {c.id: getattr(c.labels, lang) for c in load_cached().risk_characteristics}
 
 
 def signals_panel(
     factory: sessionmaker[Session] | None,
-    monitor_db: Path,
+    con: duckdb.DuckDBPyConnection,
     code: str,
     flagged: list[str],
     lang: str,
@@ -205,7 +213,7 @@ def signals_panel(
                 direction=direction(t, config) if windows[-1].signals is not None else None,
             )
         )
-    figures = wijk_figures(monitor_db, gemeente)
+    figures = wijk_figures_on(con, gemeente)
     if level == "wijk":
         base.workspace = f"/werk/radar/{code}"
         if code in figures:
@@ -245,13 +253,13 @@ def gap_panel(
     if factory is None:
         base.state = "no_store"
         return base
-    terms = groups.terms(lang)
+    terms = _terms(lang)
     with factory() as session, session.begin():
-        gap = fitgap.area_gap(con, session, code, year)
+        serving = fitgap.serving(session, gemeente)
+        gap = fitgap.area_gap(con, session, code, year, serving)
         if gap is None:
             base.state = "not_applicable"
             return base
-        serving = fitgap.serving(session, gemeente)
         counts = area_signals.monthly_counts(session, gemeente) if level != "buurt" else {}
         wijken = (
             fitgap.area_gaps(con, session, gemeente, "wijk", year) if level == "gemeente" else []

@@ -100,10 +100,15 @@ def flagged_at(con: duckdb.DuckDBPyConnection, code: str, year: int) -> list[str
 
 
 def area_gap(
-    con: duckdb.DuckDBPyConnection, session: Session, code: str, year: int | None = None
+    con: duckdb.DuckDBPyConnection,
+    session: Session,
+    code: str,
+    year: int | None = None,
+    served: dict[str, list[str]] | None = None,
 ) -> AreaGap | None:
     """The fit-gap of one gemeente, wijk or buurt (the area profile's panel), read for that
-    area alone; None for another level or an area the monitor lacks in `year`."""
+    area alone; None for another level or an area the monitor lacks in `year`. `served`: the
+    gemeente's `serving(...)` when the caller has it already."""
     level = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}.get(code[:2])
     year = year or _latest(con)
     area = queries.region(con, code, year) if level and year else None
@@ -121,7 +126,7 @@ def area_gap(
         level,
         found[0] if found else None,
         flagged,
-        serving(session, gemeente),
+        serving(session, gemeente) if served is None else served,
         _group_characteristics(session),
         _signals(session, gemeente),
     )

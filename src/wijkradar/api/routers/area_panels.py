@@ -31,9 +31,7 @@ def router() -> APIRouter:
         below 10 are null; no text, no partner."""
         reg = views.get_region(con, code, view.year)
         flagged = fitgap.flagged_at(con, reg["code"], view.year)
-        return area_panels.signals_panel(
-            factory(request), request.app.state.settings.db, reg["code"], flagged, lang
-        )
+        return area_panels.signals_panel(factory(request), con, reg["code"], flagged, lang)
 
     @api.get("/fit-gap/{code}", response_model=area_panels.GapPanel)
     def fit_gap(

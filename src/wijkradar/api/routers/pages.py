@@ -436,13 +436,8 @@ def router(templates: Jinja2Templates) -> APIRouter:
         # the operational store's panels; None when there is none (the page says so)
         ops = request.app.state.ops.factory_or_none()
         gap = area_panels.gap_panel(con, ops, reg.code, view.year, page.lang)
-        signals = area_panels.signals_panel(
-            ops,
-            request.app.state.settings.db,
-            reg.code,
-            fitgap.flagged_at(con, reg.code, view.year),
-            page.lang,
-        )
+        flagged = fitgap.flagged_at(con, reg.code, view.year)
+        signals = area_panels.signals_panel(ops, con, reg.code, flagged, page.lang)
         return render(
             "profile.html",
             page,

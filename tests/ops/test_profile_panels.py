@@ -148,6 +148,8 @@ def test_panels_show_released_counts_class_and_white_spots(
     assert re.search(r'<tr data-characteristic="financial_buffer">', html)
     assert "Geldloket Demodorp" in html and "/registers/initiatieven?gemeente=GM0001" in html
     assert f"/registers/witte-vlekken/{GM}#area-{WIJK}" in html
+    buurt = c.get("/gebied/BU00010101").text
+    assert f"/registers/witte-vlekken/{GM}#area-{WIJK}" in buurt
     unmet_line = re.search(r'<p id="gaps-unmet">(.*?)</p>', html, re.S)
     assert unmet_line and f"{unmet} van {total}" in unmet_line.group(1)
 

@@ -246,7 +246,9 @@ def gap_panel(
     level = LEVELS.get(code[:2], "other")
     gemeente = "GM" + code[2:6]
     base = GapPanel(code=code, level=level, state="ok", year=year)
-    base.register_page = f"/registers/witte-vlekken/{gemeente}#area-{code}"
+    # the register's gemeente page has a row per wijk: a buurt points to its wijk's row
+    row = "" if level == "gemeente" else f"#area-WK{code[2:8]}"
+    base.register_page = f"/registers/witte-vlekken/{gemeente}{row}"
     if level == "other":
         base.state = "not_applicable"
         return base

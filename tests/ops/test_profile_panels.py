@@ -188,7 +188,12 @@ def test_the_panels_follow_new_signals_and_say_when_there_are_none(
     before = c.get(f"/gebied/{WIJK}")
     assert before.status_code == 200
     assert "Nog geen signalen van partners over dit gebied." in before.text
-    assert c.get(f"/api/v1/partner-signals/{WIJK}").json()["state"] == "no_signals"
+    empty = c.get(f"/api/v1/partner-signals/{WIJK}").json()
+    assert empty["state"] == "no_signals" and empty["topics"] == []
+    # high in the figures (stacking 3) with no signal at all: the class still says so
+    assert empty["radar_class"] == "under_the_radar"
+    assert "Radarklasse van deze wijk: onder de radar." in before.text
+    assert 'id="signals-table"' not in before.text
     # no initiative at all: every flagged characteristic is a white spot
     gap = c.get(f"/api/v1/fit-gap/{WIJK}").json()
     assert gap["flagged"] and all(t["white_spot"] for t in gap["flagged"])

@@ -188,13 +188,22 @@ def signals_panel(
     gemeente = "GM" + code[2:6]
     with factory() as session, session.begin():
         counts = area_signals.monthly_counts(session, gemeente)
+    # the class first: a wijk high in the figures without any signal is "under the radar"
+    figures = wijk_figures_on(con, gemeente)
+    if level == "wijk":
+        base.workspace = f"/werk/radar/{code}"
+        if code in figures:
+            base.radar_class = radar.classify_one(figures[code], counts, back, config).klass
+    else:
+        base.workspace = f"/werk/radar?gemeente={code}"
+        base.classes = radar.summary(radar.classify(figures, counts, month, config))
+    base.month, base.methodology_version = month, config.version
     mine = _merged(counts, code)
     if not any(mine.get((code, m, area_signals.ALL), (0, 0))[0] for m in back):
         base.state = "no_signals"
         return base
     labels = _labels(lang)
     overall = radar.trend(mine, code, area_signals.ALL, back, config)
-    base.month, base.methodology_version = month, config.version
     base.overall = [released(w, overall.windows[w]) for w in config.windows]
     longest = max(config.windows)
     shown = released(longest, overall.windows[longest]).signals is not None
@@ -213,14 +222,6 @@ def signals_panel(
                 direction=direction(t, config) if windows[-1].signals is not None else None,
             )
         )
-    figures = wijk_figures_on(con, gemeente)
-    if level == "wijk":
-        base.workspace = f"/werk/radar/{code}"
-        if code in figures:
-            base.radar_class = radar.classify_one(figures[code], counts, back, config).klass
-    else:
-        base.workspace = f"/werk/radar?gemeente={code}"
-        base.classes = radar.summary(radar.classify(figures, counts, month, config))
     return base
 
 

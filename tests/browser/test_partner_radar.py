@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_accessibility import _axe_script
 from test_ops_workflow import _login, pg_server_url, workspace
 
 __all__ = ["pg_server_url", "workspace"]
@@ -81,6 +82,45 @@ def test_partner_submits_and_adviser_sees_four_classes(
     first = page.locator("#radar tbody tr th a").first
     href = first.get_attribute("href")
     assert href is not None and href.startswith("/gebied/WK")
+    known = page.locator('#radar tbody tr[data-class="known_signalled"] th a').first
+    profile = known.get_attribute("href")
+    assert profile is not None and profile.startswith("/gebied/WK")
     page.goto(base + "/werk/radar?lang=en")
     assert "Under the radar" in page.locator("#summary").inner_text()
     adviser.close()
+
+    # the public profile shows the wijk's partner signals and white spots, without JavaScript
+    # and without logging in
+    public = browser.new_context(java_script_enabled=False)
+    page = public.new_page()
+    page.goto(base + profile)
+    panel = page.locator("#partner-signals")
+    assert page.get_by_role("heading", name="Signalen van partners").is_visible()
+    assert panel.get_attribute("data-state") == "ok"
+    assert page.locator("[data-radar-class]").get_attribute("data-radar-class") == "known_signalled"
+    assert page.locator("#signals-table caption").is_visible()
+    cells = page.locator("#signals-table td.num").all_inner_texts()
+    # every count is a multiple of 5 of at least 10, or says it is not shown
+    assert cells and all(
+        c == "< 10 (niet getoond)" or (int(c) >= 10 and int(c) % 5 == 0) for c in cells
+    )
+    assert page.get_by_role("heading", name="Witte vlekken").is_visible()
+    assert page.locator("#white-spots").get_attribute("data-state") == "ok"
+    panel.get_by_role("link", name="Naar de werkomgeving (inloggen)").click()
+    page.wait_for_load_state()
+    assert "/werk/inloggen" in page.url
+    page.goto(base + profile + "?lang=en")
+    assert page.get_by_role("heading", name="Partner signals").is_visible()
+    public.close()
+    # and the panels pass axe like the rest of the site (axe needs scripts in the page)
+    checker = browser.new_context()
+    page = checker.new_page()
+    page.goto(base + profile)
+    assert page.locator("#partner-signals").get_attribute("data-state") == "ok"
+    page.evaluate(_axe_script())
+    result = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+    )
+    assert result["passes"] and not [v["id"] for v in result["violations"]]
+    checker.close()

@@ -48,9 +48,41 @@ def test_seed_holds_the_seed_initiatives_with_real_cbs_codes(
         local = [i for i in everything if i.kind == "local"]
         assert len({code for i in local for code in i.gemeenten}) >= 30
         assert all(code in cbs for i in local for code in i.gemeenten)
+        # the reviewed data loads as reviewed, with the organisation the seed names
+        assert all(i.reviewed for i in everything)
+        bakfiets = initiatives.search(session, text="bakfiets")[0]
+        assert bakfiets.organisation.startswith("Stichting Inloophuis De Zwaan")
+        assert bakfiets.url == "https://www.dezwaan-alkmaar.nl/"
         # loading twice adds nothing
         assert initiatives.load_seed(session, EDITOR) == 0
     assert data["unplaced"], "the entries that could not be placed are recorded"
+
+
+def test_reload_retires_seed_entries_the_file_no_longer_holds(
+    ops_factory: sessionmaker[Session],
+) -> None:
+    """A store that loaded the unreviewed draft (other names, other stable ids) does not keep
+    both versions after loading the reviewed file; editors' own entries stay."""
+    draft = initiatives.Initiative(
+        name="De Inloop Extra Intelligent Open van organisatie Reakt",
+        organisation="Gemeente Alkmaar",
+        kind="local",
+        gemeenten=["GM0361"],
+        source="seed 002 section 3, line 1035",
+    )
+    own = initiatives.Initiative("Eigen initiatief", "Stichting X", "local", gemeenten=["GM0361"])
+    with transaction(ops_factory) as session:
+        groups.load_seed(session)
+        draft_id = initiatives.add(session, EDITOR, draft)
+        own_id = initiatives.add(session, EDITOR, own)
+        initiatives.load_seed(session, EDITOR)
+    with transaction(ops_factory) as session:
+        assert initiatives.get(session, draft_id).status == "defunct"
+        assert initiatives.get(session, own_id).status == "active"
+        names = [i.name for i in initiatives.search(session, gemeente="GM0361", kind="local")]
+        assert "De Inloop Extra Intelligent Open" in names
+        assert draft.name not in names
+        assert [c.action for c in initiatives.history(session, draft_id)] == ["add", "retire"]
 
 
 def test_search_filters_and_national_measures_everywhere(

@@ -15,7 +15,7 @@ from wijkradar import __version__
 from wijkradar.api import caching
 from wijkradar.api.i18n import WEB
 from wijkradar.api.models import ErrorOut
-from wijkradar.api.routers import analysis, api_v1, pages
+from wijkradar.api.routers import analysis, api_v1, area_panels, pages
 from wijkradar.api.security import SecurityHeaders, mount_docs
 from wijkradar.api.settings import Settings
 from wijkradar.domain import WijkradarError
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, ops: OpsSettings | None = None)
     templates = Jinja2Templates(directory=str(WEB / "templates"))
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(api_v1.router())
+    app.include_router(area_panels.router())
     app.include_router(pages.router(templates))
     app.include_router(analysis.api_router())
     app.include_router(analysis.page_router(templates))

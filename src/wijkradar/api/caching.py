@@ -26,11 +26,19 @@ CACHE_BYTES = 64 * 1024 * 1024
 PREFIX = "/api/v1/"
 #: Public pages of the build, cached the same way, but only for requests without a cookie or
 #: credentials (a signed-in page may show who is signed in, and must never be shared).
-PAGES = ("/kaart", "/gebied/", "/ranglijst", "/methode", "/bronnen")
+#: Not the area profile (/gebied/): its partner-signal and white-spot panels come from the
+#: operational store, which changes without a new build.
+PAGES = ("/kaart", "/ranglijst", "/methode", "/bronnen")
 
-#: API answers from the operational store (the registers) change without a new build: never
-#: cached, never answered 304 by build id.
-LIVE = ("/api/v1/initiatives", "/api/v1/groups", "/api/v1/white-spots")
+#: API answers from the operational store (the registers, partner signals) change without a new
+#: build: never cached, never answered 304 by build id.
+LIVE = (
+    "/api/v1/initiatives",
+    "/api/v1/groups",
+    "/api/v1/white-spots",
+    "/api/v1/partner-signals",
+    "/api/v1/fit-gap",
+)
 
 Key = tuple[str, str, bool]
 Entry = tuple[int, list[tuple[bytes, bytes]], bytes]

@@ -24,7 +24,7 @@ from wijkradar.ops.monitor_cache import buurt_shapes, wijk_boundaries, wijk_figu
 from wijkradar.ops.partner_i18n import PWords
 from wijkradar.ops.partner_models import BANDS, DIRECTIONS, NEXT_STATUS, PLACE_KINDS
 from wijkradar.ops.store import OpsStore
-from wijkradar.ops.web import DB, TEMPLATES, Me, Seen, back, check_csrf, lang_of
+from wijkradar.ops.web import DB, TEMPLATES, Me, Seen, back, check_csrf, lang_of, render
 
 MAX_CSV = 5 * 1024 * 1024
 
@@ -62,28 +62,15 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
     def page(request: Request, name: str, seen: Seen, status: int = 200, **ctx: Any) -> Response:
         lang = lang_of(request)
         chars, groups = labels(lang)
-        response = templates.TemplateResponse(
-            request,
-            name,
-            {
-                "w": PWords(lang),
-                "lang": lang,
-                "q": "?lang=en" if lang == "en" else "",
-                "amp": "&lang=en" if lang == "en" else "",
-                "me": seen.principal,
-                "csrf": seen.csrf,
-                "chars": chars,
-                "groups": groups,
-                "directions": DIRECTIONS,
-                "bands": BANDS,
-                "names": lambda ids, table: ", ".join(table.get(i, i) for i in ids),
-                **ctx,
-            },
-            status_code=status,
-        )
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+        defaults = {
+            "w": PWords(lang),
+            "chars": chars,
+            "groups": groups,
+            "directions": DIRECTIONS,
+            "bands": BANDS,
+            "names": lambda ids, table: ", ".join(table.get(i, i) for i in ids),
+        }
+        return render(templates, request, name, seen, status, **{**defaults, **ctx})
 
     def partner_org(session: Session, seen: Seen) -> Any:
         try:

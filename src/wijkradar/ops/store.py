@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from wijkradar.domain import WijkradarError
@@ -39,6 +42,20 @@ class OpsStore:
                 self._engine = engine
                 self._factory = session_factory(engine)
             return self._factory
+
+    def factory_or_none(self) -> sessionmaker[Session] | None:
+        """The session factory, or None where there is no usable store: a SQLite file that was
+        never created (not opened, so a public page does not create it), an unreachable server
+        or a store not migrated. Public pages then say there is no operational data."""
+        url = make_url(self.settings.db)
+        missing = not url.database or url.database == ":memory:" or not Path(url.database).exists()
+        if url.get_backend_name() == "sqlite" and self._factory is None and missing:
+            return None
+        try:
+            return self.factory()
+        except (WijkradarError, SQLAlchemyError):
+            log.warning("operational store unavailable; public pages go without it")
+            return None
 
     def purge_if_due(self) -> None:
         """Start today's purge in the background unless it ran (or runs) already."""

@@ -93,6 +93,38 @@ def back(request: Request, path: str) -> RedirectResponse:
     return RedirectResponse(path + suffix, status_code=303)
 
 
+def render(
+    templates: Jinja2Templates,
+    request: Request,
+    name: str,
+    seen: Seen | None,
+    status: int = 200,
+    private: bool = True,
+    **ctx: Any,
+) -> HTMLResponse:
+    """A workspace page (also the partner and register pages): the page language and its query
+    suffixes, the signed-in user and the session's CSRF token, then `ctx`. A private page must
+    not linger in shared caches or the browser's history cache, nor leak its address onward."""
+    lang = lang_of(request)
+    response = templates.TemplateResponse(
+        request,
+        name,
+        {
+            "lang": lang,
+            "q": "?lang=en" if lang == "en" else "",
+            "amp": "&lang=en" if lang == "en" else "",
+            "me": seen.principal if seen else None,
+            "csrf": seen.csrf if seen else "",
+            **ctx,
+        },
+        status_code=status,
+    )
+    if private:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def router(store: OpsStore, monitor_db: Path) -> APIRouter:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     api = APIRouter(prefix="/werk", include_in_schema=False)
@@ -100,26 +132,8 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
     def page(
         request: Request, name: str, seen: Seen | None, status: int = 200, **ctx: Any
     ) -> HTMLResponse:
-        lang = lang_of(request)
-        response = templates.TemplateResponse(
-            request,
-            name,
-            {
-                "w": Words(lang),
-                "lang": lang,
-                "q": "?lang=en" if lang == "en" else "",
-                "amp": "&lang=en" if lang == "en" else "",
-                "me": seen.principal if seen else None,
-                "csrf": seen.csrf if seen else "",
-                "codes": codes,
-                **ctx,
-            },
-            status_code=status,
-        )
-        # person-level pages must not linger in shared caches or the browser's history cache
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+        defaults = {"w": Words(lang_of(request)), "codes": codes}
+        return render(templates, request, name, seen, status, **{**defaults, **ctx})
 
     def persons(seen: Seen) -> str:
         if not seen.principal.sees_persons or seen.principal.gemeente_code is None:

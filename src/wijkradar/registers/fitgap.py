@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from sqlalchemy import select
@@ -79,6 +80,58 @@ def _serving(items: Iterable[initiatives.Initiative]) -> dict[str, dict[str, lis
     return out
 
 
+def serving(session: Session, gemeente: str) -> dict[str, list[str]]:
+    """characteristic (or "group:<id>") -> names of the local initiatives serving it in
+    `gemeente`: what closes a white spot there."""
+    return _serving(initiatives.search(session, gemeente=gemeente)).get(gemeente, {})
+
+
+def flagged_at(con: duckdb.DuckDBPyConnection, code: str, year: int) -> list[str]:
+    """The risk characteristics flagged for one area in `year` (national reference)."""
+    return [
+        c
+        for (c,) in con.execute(
+            "SELECT characteristic FROM characteristic_scores WHERE region_code = ? "
+            "AND period = ? AND reference = 'NL01' AND flagged ORDER BY characteristic",
+            [code, year],
+        ).fetchall()
+        if not c.startswith("nearby_")
+    ]
+
+
+def area_gap(
+    con: duckdb.DuckDBPyConnection,
+    session: Session,
+    code: str,
+    year: int | None = None,
+    served: dict[str, list[str]] | None = None,
+) -> AreaGap | None:
+    """The fit-gap of one gemeente, wijk or buurt (the area profile's panel), read for that
+    area alone; None for another level or an area the monitor lacks in `year`. `served`: the
+    gemeente's `serving(...)` when the caller has it already."""
+    level = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}.get(code[:2])
+    year = year or _latest(con)
+    area = queries.region(con, code, year) if level and year else None
+    if area is None or level is None or year is None or area["level"] != level:
+        return None
+    flagged = flagged_at(con, code, year)
+    found = con.execute(
+        "SELECT stacking FROM area_scores WHERE region_code = ? AND period = ? "
+        "AND framework = ? AND reference = 'NL01'",
+        [code, year, _framework(con)],
+    ).fetchone()
+    gemeente = "GM" + code[2:6]
+    return _gap(
+        area,
+        level,
+        found[0] if found else None,
+        flagged,
+        serving(session, gemeente) if served is None else served,
+        _group_characteristics(session),
+        _signals(session, gemeente),
+    )
+
+
 def _latest(con: duckdb.DuckDBPyConnection) -> int | None:
     return queries.latest_year(con)
 
@@ -108,28 +161,41 @@ def area_gaps(
             for (region, char), row in scores.items()
             if region == code and row["flagged"] and not char.startswith("nearby_")
         )
-        covered = {c: serving[c] for c in flagged if c in serving}
-        in_need = [
-            g
-            for g, chars in group_chars.items()
-            if chars and sum(c in flagged for c in chars) / len(chars) >= GROUP_NEED_SHARE
-        ]
-        gap = AreaGap(
-            code=code,
-            name=area["name"],
-            level=level,
-            stacking=(stack.get(code) or {}).get("stacking"),
-            flagged=flagged,
-            covered=covered,
-            white_spots=[c for c in flagged if c not in serving],
-            groups_in_need=in_need,
-            group_white_spots=[g for g in in_need if f"group:{g}" not in serving],
-        )
-        if code in signals:
-            gap.signals = signals[code]
-            gap.unmet_signals = signals[code] if "financial_buffer" not in serving else 0
-        out.append(gap)
+        stacking = (stack.get(code) or {}).get("stacking")
+        out.append(_gap(area, level, stacking, flagged, serving, group_chars, signals))
     return out
+
+
+def _gap(
+    area: Mapping[str, Any],
+    level: str,
+    stacking: int | None,
+    flagged: list[str],
+    serving: dict[str, list[str]],
+    group_chars: dict[str, list[str]],
+    signals: dict[str, int],
+) -> AreaGap:
+    code = area["code"]
+    in_need = [
+        g
+        for g, chars in group_chars.items()
+        if chars and sum(c in flagged for c in chars) / len(chars) >= GROUP_NEED_SHARE
+    ]
+    gap = AreaGap(
+        code=code,
+        name=area["name"],
+        level=level,
+        stacking=stacking,
+        flagged=flagged,
+        covered={c: serving[c] for c in flagged if c in serving},
+        white_spots=[c for c in flagged if c not in serving],
+        groups_in_need=in_need,
+        group_white_spots=[g for g in in_need if f"group:{g}" not in serving],
+    )
+    if code in signals:
+        gap.signals = signals[code]
+        gap.unmet_signals = signals[code] if "financial_buffer" not in serving else 0
+    return gap
 
 
 def _framework(con: duckdb.DuckDBPyConnection) -> str:

@@ -67,6 +67,9 @@ WORDS: dict[str, dict[str, str]] = {
     "flagged_areas": {"nl": "Wijken gemarkeerd", "en": "Wijken flagged"},
     "covered_areas": {"nl": "met lokaal aanbod", "en": "with local provision"},
     "map_white": {"nl": "Witte vlekken per wijk", "en": "White spots per wijk"},
+    "n_white": {"nl": "{n} witte vlek(ken)", "en": "{n} white spot(s)"},
+    "no_white": {"nl": "geen witte vlekken", "en": "no white spots"},
+    "profile": {"nl": "profiel", "en": "profile"},
     "map_initiatives": {"nl": "Initiatieven per gemeente", "en": "Initiatives per gemeente"},
     "count": {"nl": "Aantal", "en": "Count"},
     "no_monitor": {

@@ -10,6 +10,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from sqlalchemy import select
@@ -34,6 +35,10 @@ KINDS = ("local", "national")
 STALE_DAYS = 365
 EDIT_ROLES = frozenset({"editor", "admin"})
 NAMESPACE = uuid.UUID("6f1d3c1e-8a52-4f7a-9a53-0c8e2f4b7a11")
+#: the one review status the seed data may carry (the drafts' 'concept' is gone)
+REVIEWED = "reviewed"
+#: what a link cut off in a text extraction tends to end with
+_CUT_MARKS = ("…", "...", "-", ".", ",", ";", ":", "(", "'", '"')
 
 
 @dataclass
@@ -99,6 +104,19 @@ def ensure_terms(session: Session, names: dict[str, dict[str, str]]) -> None:
     session.flush()
 
 
+def link_problem(url: str) -> str | None:
+    """Why `url` is not a complete http(s) link (None when it is): a link cut off in the
+    source (ending in a hyphen, an ellipsis or punctuation) must not reach the register."""
+    if not url.startswith(("https://", "http://")):
+        return "url must start with http:// or https://"
+    parts = urlsplit(url)
+    if "." not in parts.netloc or any(c.isspace() for c in url):
+        return "url has no host or contains spaces"
+    if "…" in url or "..." in url or url.endswith(_CUT_MARKS):
+        return "url looks cut off"
+    return None
+
+
 def _validate(item: Initiative, known: set[str]) -> None:
     if not item.name.strip():
         raise WijkradarError("initiative: name is empty")
@@ -108,8 +126,9 @@ def _validate(item: Initiative, known: set[str]) -> None:
         )
     if item.kind == "local" and not item.gemeenten:
         raise WijkradarError(f"initiative {item.name!r}: a local initiative needs a gemeente")
-    if item.url and not item.url.startswith(("https://", "http://")):
-        raise WijkradarError(f"initiative {item.name!r}: url must start with http:// or https://")
+    problem = link_problem(item.url) if item.url else None
+    if problem:
+        raise WijkradarError(f"initiative {item.name!r}: {problem}")
     for code in item.gemeenten:
         if len(code) != 6 or not code.startswith("GM") or not code[2:].isdigit():
             raise WijkradarError(f"initiative {item.name!r}: gemeente {code!r} is not GMxxxx")
@@ -315,18 +334,55 @@ def seed_data(name: str = "initiatives.yml") -> dict[str, Any]:
 
 
 def _organisation(entry: dict[str, Any]) -> str:
+    if entry.get("organisation"):
+        return str(entry["organisation"])
     if entry["kind"] == "national":
         return "Rijksoverheid en VNG"
     return f"Gemeente {entry['place']}"
 
 
+def seed_reviewed(entry: dict[str, Any]) -> bool:
+    """True when the entry carries a valid review block (status, reviewer, date); an entry
+    without one (the demo's) loads as not reviewed; a malformed block is refused."""
+    review = entry.get("review")
+    if review is None:
+        return False
+    name = entry.get("name")
+    if not isinstance(review, dict) or review.get("status") != REVIEWED:
+        raise WijkradarError(f"initiative {name!r}: review status must be {REVIEWED!r}")
+    if not str(review.get("reviewer") or "").strip():
+        raise WijkradarError(f"initiative {name!r}: review has no reviewer")
+    try:
+        dt.date.fromisoformat(str(review.get("date")))
+    except ValueError as exc:
+        raise WijkradarError(f"initiative {name!r}: review date is not YYYY-MM-DD") from exc
+    for link in entry.get("links") or []:
+        problem = link_problem(str(link))
+        if problem:
+            raise WijkradarError(f"initiative {name!r}: {link!r}: {problem}")
+    return True
+
+
+def _retire_superseded(session: Session, principal: Principal, current: set[str]) -> None:
+    """Retire seed entries a store still holds from an earlier version of the seed file (the
+    unreviewed draft named and sourced some entries differently, so their stable ids differ);
+    without this a reload would show both versions. History keeps the old entry."""
+    stale = session.scalars(
+        select(Service.id).where(Service.source.startswith("seed "), Service.status != "defunct")
+    )
+    for service_id in sorted(set(stale) - current):
+        retire(session, principal, service_id)
+
+
 def load_seed(session: Session, principal: Principal, name: str = "initiatives.yml") -> int:
-    """Add the seed initiatives that are not in the register yet (idempotent by stable id)."""
+    """Add the seed initiatives that are not in the register yet (idempotent by stable id);
+    loading the seeds' file also retires seed entries that file no longer holds."""
     _require_editor(principal)
     data = seed_data(name)
     as_of = dt.date.fromisoformat(str(data["as_of"]))
     known = _known_terms(session)
     added = 0
+    current: set[str] = set()
     for entry in data["initiatives"]:
         codes = [entry["gemeente_code"]] if entry["gemeente_code"] else []
         codes += [other["gemeente_code"] for other in entry.get("also_in", [])]
@@ -341,13 +397,16 @@ def load_seed(session: Session, principal: Principal, name: str = "initiatives.y
             characteristics=entry["characteristics"],
             groups=entry["groups"],
             source=entry["source"],
-            reviewed=False,
+            reviewed=seed_reviewed(entry),
             assured_date=as_of,
         )
+        current.add(item.id)
         if session.get(Service, item.id) is not None:
             continue
         _validate(item, known)
         _write(session, item, as_of)
         _history(session, principal.username, item.id, "import", item)
         added += 1
+    if name == "initiatives.yml":
+        _retire_superseded(session, principal, current)
     return added

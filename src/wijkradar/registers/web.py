@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,11 +22,12 @@ from fastapi.templating import Jinja2Templates
 
 from wijkradar.domain import WijkradarError
 from wijkradar.methodology.cache import load_cached
-from wijkradar.ops.web import DB, Me, Seen, back, check_csrf, lang_of
+from wijkradar.ops.web import DB, Me, Seen, back, check_csrf, lang_of, render
 from wijkradar.registers import fitgap, groups, hsds, initiatives, professional, sizes
 from wijkradar.registers.i18n import Words
 from wijkradar.registers.models import Group
 from wijkradar.reports import svg
+from wijkradar.reports.outgoing import release
 from wijkradar.store import queries
 
 HERE = Path(__file__).resolve().parent
@@ -53,6 +55,14 @@ def _item_json(item: initiatives.Initiative, today: dt.date) -> dict[str, Any]:
     }
 
 
+def _shown(count: int | None) -> int | None:
+    """A count of signals as it may leave: released (None below the threshold, else rounded)."""
+    if count is None:
+        return None
+    out = release(count, "aantal", "ok")
+    return None if out.value is None else int(out.value)
+
+
 def _gap_json(gap: fitgap.AreaGap) -> dict[str, Any]:
     return {
         "code": gap.code,
@@ -63,15 +73,20 @@ def _gap_json(gap: fitgap.AreaGap) -> dict[str, Any]:
         "white_spots": gap.white_spots,
         "groups_in_need": gap.groups_in_need,
         "group_white_spots": gap.group_white_spots,
-        "signals": gap.signals,
-        "unmet_signals": gap.unmet_signals,
+        "signals": _shown(gap.signals),
+        "unmet_signals": _shown(gap.unmet_signals),
     }
 
 
 def count_map(
-    counts: dict[str, tuple[str, int]], geometries: dict[str, str], title: str, legend: str
+    counts: dict[str, tuple[str, int]],
+    geometries: dict[str, str],
+    title: str,
+    legend: str,
+    href: Callable[[str], str] = lambda code: f"#area-{code}",
+    label: Callable[[int], str] = str,
 ) -> str:
-    """A choropleth of counts (white spots per wijk, initiatives per gemeente)."""
+    """A choropleth of counts (white spots per area, initiatives per gemeente)."""
     if not geometries:
         return ""
     scale = svg.Scale((0, 1, 2, 3, 5, math.inf), ("0", "1", "2", "3–4", "5+"))
@@ -81,8 +96,8 @@ def count_map(
             name=name,
             value=float(n),
             status="ok",
-            href=f"#area-{code}",
-            label=str(n),
+            href=href(code),
+            label=label(n),
         )
         for code, (name, n) in counts.items()
     ]
@@ -93,6 +108,23 @@ def count_map(
         scale=scale,
         legend_title=legend,
         status_labels={"suppressed": "–", "missing": "–"},
+    )
+
+
+def white_map(
+    counts: dict[str, tuple[str, int]], geometries: dict[str, str], title: str, lang: str
+) -> str:
+    """White spots per area: each area says how many it has and links to its profile, where
+    the white-spot panel lists them."""
+    words = Words(lang)
+    suffix = "?lang=en" if lang == "en" else ""
+    return count_map(
+        counts,
+        geometries,
+        title,
+        words("white_spots"),
+        href=lambda code: f"/gebied/{code}{suffix}",
+        label=lambda n: words("n_white").format(n=n) if n else words("no_white"),
     )
 
 
@@ -117,31 +149,19 @@ def router(monitor_db: Path) -> APIRouter:
         from wijkradar.ops.i18n import Words as OpsWords
         from wijkradar.reports.outgoing import rules_summary
 
-        response = templates.TemplateResponse(
-            request,
-            name,
-            {
-                "r": Words(lang),
-                "w": OpsWords(lang),
-                "lang": lang,
-                "q": "?lang=en" if lang == "en" else "",
-                "amp": "&lang=en" if lang == "en" else "",
-                "me": seen.principal if seen else None,
-                "csrf": seen.csrf if seen else "",
-                "terms": groups.terms(lang),
-                "today": dt.date.today(),
-                "demo": is_demo(),
-                "rules": rules_summary(lang),
-                "indicator_names": {
-                    i.id: getattr(i.labels, lang) for i in load_cached().indicators
-                },
-                **ctx,
-            },
-            status_code=status,
+        defaults = {
+            "r": Words(lang),
+            "w": OpsWords(lang),
+            "terms": groups.terms(lang),
+            "today": dt.date.today(),
+            "demo": is_demo(),
+            "rules": rules_summary(lang),
+            "indicator_names": {i.id: getattr(i.labels, lang) for i in load_cached().indicators},
+        }
+        # public register pages may be cached; a signed-in one is private
+        return render(
+            templates, request, name, seen, status, seen is not None, **{**defaults, **ctx}
         )
-        if seen is not None:
-            response.headers["Cache-Control"] = "no-store"
-        return response
 
     def editor(seen: Seen) -> None:
         if not initiatives.may_edit(seen.principal):
@@ -264,7 +284,7 @@ def router(monitor_db: Path) -> APIRouter:
         finally:
             con.close()
         words = Words(lang_of(request))
-        svg_map = count_map(
+        svg_map = white_map(
             {
                 g["code"]: (g["name"], spots.get(g["code"], 0))
                 for g in gemeenten
@@ -272,7 +292,7 @@ def router(monitor_db: Path) -> APIRouter:
             },
             shapes,
             words("white_spots"),
-            words("white_spots"),
+            lang_of(request),
         )
         return page(
             request,
@@ -304,11 +324,11 @@ def router(monitor_db: Path) -> APIRouter:
             shapes = queries.boundaries(con, "wijk", year or 0, within=gemeente)
         finally:
             con.close()
-        svg_map = count_map(
+        svg_map = white_map(
             {g.code: (g.name, len(g.white_spots)) for g in gaps if g.code in shapes},
             shapes,
             words("map_white"),
-            words("white_spots"),
+            lang_of(request),
         )
         return page(
             request,
@@ -319,6 +339,7 @@ def router(monitor_db: Path) -> APIRouter:
             region=region,
             gaps=gaps,
             svg=svg_map,
+            shown=_shown,
         )
 
     # -- API --------------------------------------------------------------------------------

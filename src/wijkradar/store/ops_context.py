@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from wijkradar.store.reader import open_read
 
 
@@ -151,40 +153,47 @@ def wijk_figures(db: Path, gemeente: str | None = None) -> dict[str, WijkFigures
         return {}
     con = open_read(db)
     try:
-        latest = con.execute("SELECT max(period) FROM area_scores WHERE level = 'wijk'").fetchone()
-        if latest is None or latest[0] is None:
-            return {}
-        year = int(latest[0])
-        where = "" if gemeente is None else "AND r.gemeente_code = ?"
-        rows = con.execute(
-            f"""
-            WITH s AS (
-              SELECT region_code, stacking, reference,
-                     row_number() OVER (PARTITION BY region_code
-                                        ORDER BY reference = 'NL01' DESC, framework) AS n
-              FROM area_scores WHERE period = ? AND level = 'wijk'),
-            f AS (
-              SELECT c.region_code, list(c.characteristic ORDER BY c.characteristic) AS flags
-              FROM characteristic_scores c JOIN s ON s.region_code = c.region_code
-                   AND s.reference = c.reference AND s.n = 1
-              WHERE c.period = ? AND c.level = 'wijk' AND c.flagged
-              GROUP BY c.region_code),
-            h AS (
-              SELECT region_code, any_value(value) AS households FROM observations
-              WHERE period = ? AND variable = 'HuishoudensTotaal' AND status = 'ok'
-              GROUP BY region_code)
-            SELECT r.code, r.name, r.gemeente_code, s.stacking, f.flags, h.households
-            FROM regions r
-            LEFT JOIN s ON s.region_code = r.code AND s.n = 1
-            LEFT JOIN f ON f.region_code = r.code
-            LEFT JOIN h ON h.region_code = r.code
-            WHERE r.year = ? AND r.level = 'wijk' {where}
-            ORDER BY r.code
-            """,
-            [year, year, year, year] + ([] if gemeente is None else [gemeente]),
-        ).fetchall()
+        return wijk_figures_on(con, gemeente)
     finally:
         con.close()
+
+
+def wijk_figures_on(
+    con: duckdb.DuckDBPyConnection, gemeente: str | None = None
+) -> dict[str, WijkFigures]:
+    """As wijk_figures, on a connection the caller has open (a page's own)."""
+    latest = con.execute("SELECT max(period) FROM area_scores WHERE level = 'wijk'").fetchone()
+    if latest is None or latest[0] is None:
+        return {}
+    year = int(latest[0])
+    where = "" if gemeente is None else "AND r.gemeente_code = ?"
+    rows = con.execute(
+        f"""
+        WITH s AS (
+          SELECT region_code, stacking, reference,
+                 row_number() OVER (PARTITION BY region_code
+                                    ORDER BY reference = 'NL01' DESC, framework) AS n
+          FROM area_scores WHERE period = ? AND level = 'wijk'),
+        f AS (
+          SELECT c.region_code, list(c.characteristic ORDER BY c.characteristic) AS flags
+          FROM characteristic_scores c JOIN s ON s.region_code = c.region_code
+               AND s.reference = c.reference AND s.n = 1
+          WHERE c.period = ? AND c.level = 'wijk' AND c.flagged
+          GROUP BY c.region_code),
+        h AS (
+          SELECT region_code, any_value(value) AS households FROM observations
+          WHERE period = ? AND variable = 'HuishoudensTotaal' AND status = 'ok'
+          GROUP BY region_code)
+        SELECT r.code, r.name, r.gemeente_code, s.stacking, f.flags, h.households
+        FROM regions r
+        LEFT JOIN s ON s.region_code = r.code AND s.n = 1
+        LEFT JOIN f ON f.region_code = r.code
+        LEFT JOIN h ON h.region_code = r.code
+        WHERE r.year = ? AND r.level = 'wijk' {where}
+        ORDER BY r.code
+        """,
+        [year, year, year, year] + ([] if gemeente is None else [gemeente]),
+    ).fetchall()
     return {
         code: WijkFigures(code, name, gm or "", stacking, tuple(flags or ()), households)
         for code, name, gm, stacking, flags, households in rows

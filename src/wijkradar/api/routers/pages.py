@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from wijkradar.api import analysis_view, views
+from wijkradar.api import analysis_view, area_panels, views
 from wijkradar.api.dependencies import Con, LevelDep, T, View, ViewDep, WithinDep
 from wijkradar.api.i18n import Translator
 from wijkradar.api.settings import Settings
@@ -30,6 +30,7 @@ from wijkradar.domain import WijkradarError
 from wijkradar.domain.methodology import Characteristic, Framework
 from wijkradar.domain.region import is_national
 from wijkradar.methodology import load_cached
+from wijkradar.registers import fitgap
 from wijkradar.reports import exports, numbers, svg
 from wijkradar.reports.outgoing import release, rules_summary
 from wijkradar.store import catalog, constants, queries
@@ -432,6 +433,11 @@ def router(templates: Jinja2Templates) -> APIRouter:
             ),
             "spine": _spine(page, result),
         }
+        # the operational store's panels; None when there is none (the page says so)
+        ops = request.app.state.ops.factory_or_none()
+        gap = area_panels.gap_panel(con, ops, reg.code, view.year, page.lang)
+        flagged = fitgap.flagged_at(con, reg.code, view.year)
+        signals = area_panels.signals_panel(ops, con, reg.code, flagged, page.lang)
         return render(
             "profile.html",
             page,
@@ -440,6 +446,10 @@ def router(templates: Jinja2Templates) -> APIRouter:
             charts=charts,
             crumbs=queries.ancestors(con, reg.code, view.year),
             has_children=bool(queries.children(con, reg.code, view.year)),
+            signals=signals,
+            gap=gap,
+            suppress_below=disclosure.SUPPRESS_BELOW,
+            round_to=disclosure.ROUND_TO,
             extra=analysis_view.profile_extra(
                 con, reg.code, view.year, view.reference, view.framework, page.lang
             ),

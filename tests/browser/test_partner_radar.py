@@ -70,6 +70,15 @@ def test_partner_submits_and_adviser_sees_four_classes(
     )
     assert classes == {"known_signalled", "under_the_radar", "emerging", "quiet"}
     assert page.locator("svg.wr-map").count() == 1
+    # the demo's vindplaatsen stand on the map as markers with kind and name, and a legend
+    markers = page.locator("svg.wr-map a.wr-place")
+    assert markers.count() > 0
+    titles = markers.locator("title").all_text_contents()
+    assert all("Fictief" in t for t in titles)
+    # placed by point, and by postcode only (at the buurt's centre, said so)
+    approximate = [t for t in titles if "bij benadering" in t]
+    assert approximate and len(approximate) < len(titles)
+    assert page.locator("ul.place-legend li").count() >= 1
     first = page.locator("#radar tbody tr th a").first
     href = first.get_attribute("href")
     assert href is not None and href.startswith("/gebied/WK")

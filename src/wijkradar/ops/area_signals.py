@@ -8,6 +8,7 @@ for personal data (ops.textcheck) before it is stored and refused with an explan
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import re
@@ -15,7 +16,7 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, delete, exists, func, select
+from sqlalchemy import case, delete, exists, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from wijkradar.compute.disclosure import disclose_count
@@ -154,12 +155,108 @@ def issue_token(session: Session, org: PartnerOrg, label: str) -> str:
     return token
 
 
+#: last_used_at is written when the stored value is older than this: the list shows when a
+#: token was last used to within these minutes without a write on every API request
+TOKEN_USE_MINUTES = 10
+#: a token's id: the first hex digits of its sha256 (not secret: the hash of 256 random bits);
+#: as an integer it is the audit log's record_id (7 digits fit a 32-bit column)
+TOKEN_ID_DIGITS = 7
+
+
 def org_for_token(session: Session, token: str) -> PartnerOrg | None:
+    """The organisation of a live token; None for unknown, revoked or inactive. Looked up on
+    every request, so a revocation counts from its commit on."""
     row = session.get(PartnerToken, _digest(token))
     if row is None or row.revoked:
         return None
     org = session.get(PartnerOrg, row.org_id)
-    return org if org is not None and org.active else None
+    if org is None or not org.active:
+        return None
+    now = clock.now()
+    if row.last_used_at is None or now - row.last_used_at >= dt.timedelta(
+        minutes=TOKEN_USE_MINUTES
+    ):
+        row.last_used_at = now
+    return org
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    id: str
+    label: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    revoked_by: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+def tokens(session: Session, org: PartnerOrg) -> list[TokenInfo]:
+    """The organisation's tokens, newest first (never the token itself)."""
+    rows = session.scalars(
+        select(PartnerToken)
+        .where(PartnerToken.org_id == org.id)
+        .order_by(PartnerToken.created_at.desc(), PartnerToken.token_hash)
+    )
+    return [
+        TokenInfo(
+            r.token_hash[:TOKEN_ID_DIGITS],
+            r.label,
+            r.created_at,
+            r.last_used_at,
+            r.revoked_at if r.revoked else None,
+            r.revoked_by,
+        )
+        for r in rows
+    ]
+
+
+def revoke_token(session: Session, org: PartnerOrg, token_id: str, username: str) -> TokenInfo:
+    """Revoke one of the organisation's tokens by its id (or a longer prefix of its hash);
+    audited. Revoking a revoked token is refused, so the log holds one entry per revocation."""
+    token_id = token_id.strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{" + str(TOKEN_ID_DIGITS) + ",64}", token_id):
+        raise WijkradarError(
+            f"token: expected the {TOKEN_ID_DIGITS}-character id from the token list, "
+            f"found {token_id[:20]!r}"
+        )
+    rows = list(
+        session.scalars(
+            select(PartnerToken)
+            .where(PartnerToken.org_id == org.id, PartnerToken.token_hash.startswith(token_id))
+            .with_for_update()
+        )
+    )
+    if not rows:
+        raise WijkradarError(f"token: no token {token_id} of {org.name}")
+    if len(rows) > 1:
+        raise WijkradarError(f"token: {token_id} is ambiguous; give more characters of the id")
+    row = rows[0]
+    if row.revoked:
+        raise WijkradarError(f"token: {token_id} was revoked already")
+    row.revoked = True
+    row.revoked_at = clock.now()
+    row.revoked_by = username[:80]
+    audit.record(
+        session,
+        username,
+        org.gemeente_code,
+        "change",
+        "partner_token",
+        int(row.token_hash[:TOKEN_ID_DIGITS], 16),
+    )
+    session.flush()
+    return TokenInfo(
+        row.token_hash[:TOKEN_ID_DIGITS],
+        row.label,
+        row.created_at,
+        row.last_used_at,
+        row.revoked_at,
+        row.revoked_by,
+    )
 
 
 def org_wijken(session: Session, gemeente: str) -> dict[str, list[str]]:
@@ -468,11 +565,14 @@ def months_back(month: str, n: int) -> str:
 
 
 def monthly_counts(
-    session: Session, gemeente: str | None = None
+    session: Session,
+    gemeente: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
 ) -> dict[tuple[str, str, str], tuple[int, int]]:
     """(wijk, month, characteristic or '*') -> (signals, of which 'more'): live signals plus
-    the aggregates retention kept."""
-    out: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    the aggregates retention kept; only months since..until (inclusive) when given, which is
+    all a classification reads (radar.span)."""
     more = func.sum(case((AreaSignal.direction == "meer", 1), else_=0))
     overall = select(AreaSignal.wijk_code, AreaSignal.month, func.count(), more).group_by(
         AreaSignal.wijk_code, AreaSignal.month
@@ -494,15 +594,31 @@ def monthly_counts(
         overall = overall.where(AreaSignal.gemeente_code == gemeente)
         per = per.where(AreaSignal.gemeente_code == gemeente)
         kept = kept.where(AreaSignalAggregate.gemeente_code == gemeente)
-    for wijk, month, n, m in session.execute(overall):
-        out[(wijk, month, ALL)] = [n, int(m or 0)]
-    for wijk, month, topic, n, m in session.execute(per):
-        out[(wijk, month, topic)] = [n, int(m or 0)]
+    if since is not None:
+        overall = overall.where(AreaSignal.month >= since)
+        per = per.where(AreaSignal.month >= since)
+        kept = kept.where(AreaSignalAggregate.month >= since)
+    if until is not None:
+        overall = overall.where(AreaSignal.month <= until)
+        per = per.where(AreaSignal.month <= until)
+        kept = kept.where(AreaSignalAggregate.month <= until)
+    if session.get_bind().dialect.name == "postgresql":
+        # the national aggregation's hash tables spill to disk at the default 4 MB
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
+    # tuples straight into the dict: at a million signals building lists and converting them
+    # afterwards cost as much as the SQL
+    out: dict[tuple[str, str, str], tuple[int, int]] = {
+        (wijk, month, ALL): (n, int(m or 0)) for wijk, month, n, m in session.execute(overall)
+    }
+    out.update(
+        ((wijk, month, topic), (n, int(m or 0)))
+        for wijk, month, topic, n, m in session.execute(per)
+    )
     for wijk, month, topic, n, m in session.execute(kept):
-        c = out[(wijk, month, topic)]
-        c[0] += n
-        c[1] += m
-    return {k: (v[0], v[1]) for k, v in out.items()}
+        key = (wijk, month, topic)
+        had = out.get(key, (0, 0))
+        out[key] = (had[0] + n, had[1] + m)
+    return out
 
 
 @dataclass(frozen=True)

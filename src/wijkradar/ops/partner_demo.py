@@ -19,8 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from wijkradar.ops import area_signals, auth, clock, vindplaatsen
+from wijkradar.ops.auth import Principal
 from wijkradar.ops.models import PostcodeBuurt, User
+from wijkradar.ops.monitor_cache import buurt_shapes
 from wijkradar.ops.partner_models import BANDS, PLACE_KINDS, PartnerOrg
+from wijkradar.ops.place_points import BuurtShapes
 
 if TYPE_CHECKING:
     from wijkradar.store.ops_context import WijkFigures
@@ -32,6 +35,8 @@ ORGS = (
     ("Sociaal wijkteam Fictief", "sociaal_wijkteam"),
     ("Buurthuis Fictief", "buurthuis"),
 )
+#: the demo acts as an admin when it adds vindplaatsen (audited as "demo")
+DEMO = Principal("demo", "admin", None)
 TEXTS = (
     "Meer vragen aan de balie over de energierekening.",
     "Ouderen komen minder naar de koffieochtend.",
@@ -112,7 +117,7 @@ def seed_partners(
                         )
                         area_signals.submit(session, rng.choice(orgs), inp, "demo", "web")
                         n_signals += 1
-            n_places += _places(session, gemeente, orgs, rng)
+            n_places += _places(session, gemeente, orgs, rng, buurt_shapes(monitor_db, gemeente))
     return PartnerDemo(n_orgs, n_signals, n_places, accounts)
 
 
@@ -144,8 +149,16 @@ def _rate(plan: str, back: int, stacking: int) -> float:
     return 0.0
 
 
-def _places(session: Session, gemeente: str, orgs: list[PartnerOrg], rng: random.Random) -> int:
-    """One or two vindplaatsen in about two thirds of the buurten of the postcode table."""
+def _places(
+    session: Session,
+    gemeente: str,
+    orgs: list[PartnerOrg],
+    rng: random.Random,
+    shapes: BuurtShapes,
+) -> int:
+    """A vindplaats in about two thirds of the buurten of the postcode table; every third also
+    gets a point (its buurt's centre, where that lies inside the buurt), so the map shows both
+    exact and approximate markers."""
     rows = session.scalars(
         select(PostcodeBuurt)
         .where(PostcodeBuurt.gemeente_code == gemeente, PostcodeBuurt.huisnummer == 1)
@@ -156,13 +169,23 @@ def _places(session: Session, gemeente: str, orgs: list[PartnerOrg], rng: random
         if rng.random() < 0.35:
             continue
         kind = rng.choice(PLACE_KINDS[:5])
+        lat = lon = ""
+        centre = shapes.centre(row.buurt_code) if added % 3 == 0 else None
+        if centre is not None and shapes.locate(*centre) == (row.buurt_code, row.wijk_code):
+            lat, lon = f"{centre[0]:.5f}", f"{centre[1]:.5f}"
         vindplaatsen.add(
             session,
+            DEMO,
             gemeente,
-            f"{kind.capitalize()} Fictief {row.buurt_code[-4:]}",
-            kind,
-            row.postcode,
-            1,
+            vindplaatsen.PlaceInput(
+                f"{kind.capitalize()} Fictief {row.buurt_code[-4:]}",
+                kind,
+                row.postcode,
+                "1",
+                lat,
+                lon,
+            ),
+            shapes if lat else None,
             rng.choice(orgs).id if rng.random() < 0.5 else None,
         )
         added += 1

@@ -104,6 +104,42 @@ WORDS: dict[str, dict[str, str]] = {
     "place:school": {"nl": "school", "en": "school"},
     "place:huisarts": {"nl": "huisarts", "en": "GP"},
     "place:anders": {"nl": "anders", "en": "other"},
+    "tokens": {"nl": "API-sleutels", "en": "API tokens"},
+    "tokens_note": {
+        "nl": "Sleutels waarmee de systemen van uw organisatie signalen versturen. Een "
+        "ingetrokken sleutel wordt meteen geweigerd. Nieuwe sleutels maakt de gemeente aan.",
+        "en": "Tokens your organisation's systems send signals with. A revoked token is refused "
+        "at once. New tokens are issued by the gemeente.",
+    },
+    "token_id": {"nl": "Kenmerk", "en": "Id"},
+    "label": {"nl": "Omschrijving", "en": "Label"},
+    "created": {"nl": "Aangemaakt", "en": "Created"},
+    "last_used": {"nl": "Laatst gebruikt", "en": "Last used"},
+    "state": {"nl": "Status", "en": "State"},
+    "active": {"nl": "actief", "en": "active"},
+    "revoked_on": {"nl": "ingetrokken {at} door {who}", "en": "revoked {at} by {who}"},
+    "revoke": {"nl": "Intrekken", "en": "Revoke"},
+    "revoked_done": {"nl": "Sleutel {id} is ingetrokken.", "en": "Token {id} is revoked."},
+    "no_tokens": {"nl": "Geen sleutels.", "en": "No tokens."},
+    "place_map_title": {"nl": "Vindplaatsen", "en": "Vindplaatsen"},
+    "approximate": {
+        "nl": "plek bij benadering: midden van de buurt",
+        "en": "approximate: buurt centre",
+    },
+    "latitude": {"nl": "Breedtegraad (optioneel)", "en": "Latitude (optional)"},
+    "longitude": {"nl": "Lengtegraad (optioneel)", "en": "Longitude (optional)"},
+    "place_help": {
+        "nl": "Geef postcode en huisnummer, of een punt (breedte- en lengtegraad), of beide.",
+        "en": "Give postcode and house number, or a point (latitude and longitude), or both.",
+    },
+    "remove": {"nl": "Verwijderen", "en": "Remove"},
+    "n_partners": {"nl": "Partners actief", "en": "Partners active"},
+    "gap_short": {"nl": "gat", "en": "gap"},
+    "gap_legend": {
+        "nl": "Rode stippellijn: wijk zonder partner en zonder vindplaats (gat in de dekking).",
+        "en": "Red dashed outline: wijk with neither partner nor vindplaats (coverage gap).",
+    },
+    "place_legend": {"nl": "Vindplaatsen op de kaart", "en": "Vindplaatsen on the map"},
 }
 
 

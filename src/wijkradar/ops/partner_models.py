@@ -85,6 +85,11 @@ class PartnerToken(Base):
     label: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: written at most every TOKEN_USE_MINUTES (area_signals), so a busy client costs no write
+    #: per request (migration 0202)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_by: Mapped[str | None] = mapped_column(String(80))
 
 
 class AreaSignal(Base):
@@ -107,7 +112,8 @@ class AreaSignal(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     __table_args__ = (
         Index("ix_area_signals_gemeente_month", "gemeente_code", "month"),
-        Index("ix_area_signals_wijk_month", "wijk_code", "month"),
+        #: with direction, the overall count per wijk and month reads only this index (0202)
+        Index("ix_area_signals_wijk_month_dir", "wijk_code", "month", "direction"),
         Index("ix_area_signals_org", "org_id"),
     )
 
@@ -164,15 +170,18 @@ class AreaSignalDeletion(Base):
 
 
 class Vindplaats(Base):
-    """A place where people in need can be found, placed in its buurt by postcode."""
+    """A place where people in need can be found, placed in its buurt by postcode or by its
+    point (latitude/longitude, WGS84) inside the monitor's buurt boundaries (migration 0202)."""
 
     __tablename__ = "vindplaatsen"
     id: Mapped[int] = mapped_column(primary_key=True)
     gemeente_code: Mapped[str] = mapped_column(String(6))
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(20))
-    postcode: Mapped[str] = mapped_column(String(6))
-    huisnummer: Mapped[int] = mapped_column(Integer)
+    postcode: Mapped[str | None] = mapped_column(String(6))
+    huisnummer: Mapped[int | None] = mapped_column(Integer)
+    latitude: Mapped[float | None] = mapped_column()
+    longitude: Mapped[float | None] = mapped_column()
     buurt_code: Mapped[str | None] = mapped_column(String(10))
     wijk_code: Mapped[str | None] = mapped_column(String(8))
     org_id: Mapped[int | None] = mapped_column(ForeignKey("partner_orgs.id", ondelete="SET NULL"))

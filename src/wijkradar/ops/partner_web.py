@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
@@ -18,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from wijkradar.domain import WijkradarError
 from wijkradar.ops import area_signals as sig
-from wijkradar.ops import clock, radar, reach, vindplaatsen
+from wijkradar.ops import clock, place_points, radar, reach, vindplaatsen
+from wijkradar.ops.monitor_cache import buurt_shapes, wijk_boundaries, wijk_figures
 from wijkradar.ops.partner_i18n import PWords
 from wijkradar.ops.partner_models import BANDS, DIRECTIONS, NEXT_STATUS, PLACE_KINDS
 from wijkradar.ops.store import OpsStore
@@ -234,6 +236,40 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
             raise HTTPException(422, str(error)) from None
         return back(request, f"/werk/signalen/{signal_id}")
 
+    # --- the partner's API tokens: list and revoke ------------------------------------------
+
+    @api.get("/sleutels", response_class=HTMLResponse)
+    def tokens_page(
+        request: Request,
+        session: DB,
+        seen: Me,
+        ingetrokken: Annotated[str, Query(max_length=64)] = "",
+    ) -> Response:
+        with session.begin():
+            org = partner_org(session, seen)
+            rows = sig.tokens(session, org)
+        done = ingetrokken if re.fullmatch(r"[0-9a-f]{1,64}", ingetrokken) else ""
+        return page(request, "partner_tokens.html", seen, org=org, rows=rows, done=done)
+
+    @api.post("/sleutels/{token_id}/intrekken")
+    def token_revoke(
+        request: Request,
+        session: DB,
+        seen: Me,
+        token_id: str,
+        csrf: Annotated[str, Form()] = "",
+    ) -> Response:
+        check_csrf(seen, csrf)
+        try:
+            with session.begin():
+                org = partner_org(session, seen)
+                info = sig.revoke_token(session, org, token_id, seen.principal.username)
+        except sig.NotAllowed:
+            raise HTTPException(403, "partner users only") from None
+        except WijkradarError as error:
+            raise HTTPException(404, str(error)) from None
+        return back(request, f"/werk/sleutels?ingetrokken={info.id}")
+
     # --- JSON for partners' own systems (bearer token, no cookie, so no CSRF) -----------------
 
     def token_org(session: Session, request: Request) -> Any:
@@ -301,7 +337,6 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
         maand: str | None = None,
     ) -> Response:
         from wijkradar.methodology.triangulation import load_cached
-        from wijkradar.store.ops_context import wijk_boundaries, wijk_figures
 
         target = gemeente_for(seen, gemeente)
         config = load_cached()
@@ -310,13 +345,24 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
             return page(request, "partner_radar.html", seen, target=None, rows=[], config=config)
         figures = wijk_figures(monitor_db, target)
         with session.begin():
-            counts = sig.monthly_counts(session, target)
+            counts = sig.monthly_counts(session, target, *radar.span(month, config))
             arrears = _arrears(session, target, month, config.arrears_months)
             places = vindplaatsen.listing(session, target)
-        chars, _groups = labels(lang_of(request))
+            cover = vindplaatsen.coverage(session, target, sorted(figures))
+        lang = lang_of(request)
+        chars, _groups = labels(lang)
         rows = radar.classify(figures, counts, month, config, list(chars), arrears)
-        w = PWords(lang_of(request))
-        svg = _map(rows, wijk_boundaries(monitor_db, target), w, lang_of(request))
+        w = PWords(lang)
+        svg = _map(
+            rows,
+            wijk_boundaries(monitor_db, target),
+            w,
+            lang,
+            places,
+            cover,
+            target,
+            monitor_db,
+        )
         place_count: dict[str, int] = {}
         for p in places:
             if p.wijk_code:
@@ -332,6 +378,9 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
             summary=radar.summary(rows),
             svg=svg,
             place_count=place_count,
+            cover=cover,
+            place_kinds=sorted({p.kind for p in places}),
+            symbol=place_points.symbol,
         )
 
     @api.get("/radar/{wijk}", response_class=HTMLResponse)
@@ -341,7 +390,6 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
         """One wijk's partner signals beside its figures: per characteristic flagged or not,
         disclosed signals in the signalled window, rising; overall windows and class."""
         from wijkradar.methodology.triangulation import load_cached
-        from wijkradar.store.ops_context import wijk_figures
 
         if not re.fullmatch(r"WK\d{6}", wijk):
             raise HTTPException(404, "no such wijk")
@@ -354,7 +402,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
         config = load_cached()
         month = maand if maand and sig.MONTH.match(maand) else f"{clock.today():%Y-%m}"
         with session.begin():
-            counts = sig.monthly_counts(session, target)
+            counts = sig.monthly_counts(session, target, *radar.span(month, config))
             cover = vindplaatsen.coverage(session, target, [wijk])[wijk]
         chars, _groups = labels(lang_of(request))
         (row,) = radar.classify({wijk: figures}, counts, month, config, list(chars))
@@ -372,9 +420,9 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
     def places_page(
         request: Request, session: DB, seen: Me, gemeente: str | None = None
     ) -> Response:
-        from wijkradar.store.ops_context import wijk_figures
-
-        target = gemeente_for(seen, gemeente)
+        me = seen.principal
+        # editors keep the registers, this one included, of their own gemeente
+        target = me.gemeente_code if me.role == "editor" else gemeente_for(seen, gemeente)
         if target is None:
             return page(request, "partner_places.html", seen, target=None, rows=[], cover={})
         figures = wijk_figures(monitor_db, target)
@@ -382,9 +430,10 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
             rows = vindplaatsen.listing(session, target)
             known = sorted(set(figures) | {r.wijk_code for r in rows if r.wijk_code})
             cover = vindplaatsen.coverage(session, target, known)
-        from wijkradar.store.ops_context import wijk_boundaries
-
-        svg = _places_map(cover, figures, wijk_boundaries(monitor_db, target), lang_of(request))
+        lang = lang_of(request)
+        svg = _places_map(
+            cover, figures, wijk_boundaries(monitor_db, target), lang, rows, target, monitor_db
+        )
         return page(
             request,
             "partner_places.html",
@@ -395,6 +444,9 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
             svg=svg,
             names={c: f.name for c, f in figures.items()},
             kinds=PLACE_KINDS,
+            may_edit=vindplaatsen.may_edit(seen.principal, target),
+            place_kinds=sorted({p.kind for p in rows}),
+            symbol=place_points.symbol,
             error="",
         )
 
@@ -405,19 +457,41 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
         seen: Me,
         naam: Annotated[str, Form(max_length=120)],
         soort: Annotated[str, Form(max_length=20)],
-        postcode: Annotated[str, Form(max_length=7)],
-        huisnummer: Annotated[int, Form(ge=1, le=99999)],
+        postcode: Annotated[str, Form(max_length=7)] = "",
+        huisnummer: Annotated[str, Form(max_length=5)] = "",
+        lat: Annotated[str, Form(max_length=20)] = "",
+        lon: Annotated[str, Form(max_length=20)] = "",
         csrf: Annotated[str, Form()] = "",
     ) -> Response:
         check_csrf(seen, csrf)
         me = seen.principal
-        if me.role != "coordinator" or me.gemeente_code is None:
-            raise HTTPException(403, "coordinators only")
+        if me.gemeente_code is None or not vindplaatsen.may_edit(me, me.gemeente_code):
+            raise HTTPException(403, "coordinators and editors only")
+        inp = vindplaatsen.PlaceInput(naam, soort, postcode, huisnummer, lat, lon)
+        shapes = None
+        if lat.strip() or lon.strip():
+            shapes = buurt_shapes(monitor_db, me.gemeente_code)
         try:
             with session.begin():
-                vindplaatsen.add(session, me.gemeente_code, naam, soort, postcode, huisnummer)
+                vindplaatsen.add(session, me, me.gemeente_code, inp, shapes)
         except WijkradarError as error:
             raise HTTPException(422, str(error)) from None
+        return back(request, "/werk/vindplaatsen")
+
+    @api.post("/vindplaatsen/{place_id}/verwijderen")
+    def place_remove(
+        request: Request,
+        session: DB,
+        seen: Me,
+        place_id: int,
+        csrf: Annotated[str, Form()] = "",
+    ) -> Response:
+        check_csrf(seen, csrf)
+        try:
+            with session.begin():
+                vindplaatsen.remove(session, seen.principal, place_id)
+        except vindplaatsen.NotAllowed:
+            raise HTTPException(403, "coordinators and editors of the gemeente only") from None
         return back(request, "/werk/vindplaatsen")
 
     return api
@@ -434,7 +508,43 @@ def _arrears(session: Session, gemeente: str, month: str, months: int) -> dict[s
     return out
 
 
-def _map(rows: list[radar.WijkClass], geometries: dict[str, str], w: PWords, lang: str) -> str:
+def _markers(
+    places: Sequence[Any], gemeente: str, monitor_db: Path, w: PWords
+) -> list[place_points.Marker]:
+    """A marker per vindplaats with a point, or at its buurt's centre when only its postcode
+    placed it; places placed nowhere have no marker (they stay in the table)."""
+    shapes = None
+    if any(p.latitude is None and p.buurt_code for p in places):
+        shapes = buurt_shapes(monitor_db, gemeente)
+    out = []
+    for p in places:
+        approximate = p.latitude is None or p.longitude is None
+        if not approximate:
+            point = (p.latitude, p.longitude)
+        elif shapes is not None and p.buurt_code:
+            found = shapes.centre(p.buurt_code)
+            if found is None:
+                continue
+            point = found
+        else:
+            continue
+        title = f"{w('place:' + p.kind)}: {p.name}"
+        if approximate:
+            title += f" ({w('approximate')})"
+        out.append(place_points.Marker(p.id, p.kind, title, point[0], point[1], approximate))
+    return out
+
+
+def _map(
+    rows: list[radar.WijkClass],
+    geometries: dict[str, str],
+    w: PWords,
+    lang: str,
+    places: Sequence[Any] = (),
+    cover: dict[str, vindplaatsen.Coverage] | None = None,
+    gemeente: str = "",
+    monitor_db: Path | None = None,
+) -> str:
     if not geometries:
         return ""
     from wijkradar.reports import svg
@@ -453,13 +563,22 @@ def _map(rows: list[radar.WijkClass], geometries: dict[str, str], w: PWords, lan
         )
         for r in rows
     ]
+    shapes = svg.outlines(geometries)
+    overlay = ""
+    if places or cover:
+        markers = _markers(list(places), gemeente, monitor_db, w) if monitor_db else []
+        gaps = sorted(c for c, v in (cover or {}).items() if v.gap)
+        overlay = place_points.overlay(
+            shapes, markers, gaps, w("gap"), "/werk/vindplaatsen" + suffix
+        )
     return svg.choropleth(
         areas,
-        geometries,
+        shapes,
         title=w("radar"),
         scale=scale,
         legend_title=w("class"),
         status_labels={"suppressed": w("suppressed"), "missing": "–"},
+        overlay=overlay,
     )
 
 
@@ -468,9 +587,12 @@ def _places_map(
     figures: dict[str, Any],
     geometries: dict[str, str],
     lang: str,
+    places: Sequence[Any] = (),
+    gemeente: str = "",
+    monitor_db: Path | None = None,
 ) -> str:
-    """Wijken shaded by their number of vindplaatsen (places, not persons: shown as they are);
-    a wijk with neither partner nor vindplaats is a gap."""
+    """Wijken shaded by their number of vindplaatsen (places, not persons: shown as they are),
+    a marker per vindplaats; a wijk with neither partner nor vindplaats is a gap."""
     if not geometries:
         return ""
     from wijkradar.reports import svg
@@ -492,11 +614,16 @@ def _places_map(
                 label=label,
             )
         )
+    shapes = svg.outlines(geometries)
+    markers = _markers(list(places), gemeente, monitor_db, w) if monitor_db else []
+    gaps = sorted(c for c, v in cover.items() if v.gap)
+    overlay = place_points.overlay(shapes, markers, gaps, w("gap"), "")
     return svg.choropleth(
         areas,
-        geometries,
+        shapes,
         title=w("vindplaatsen"),
         scale=scale,
         legend_title=w("places_here"),
         status_labels={"suppressed": w("suppressed"), "missing": "–"},
+        overlay=overlay,
     )

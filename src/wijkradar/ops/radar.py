@@ -69,6 +69,12 @@ def months(month: str, config: Triangulation) -> list[str]:
     return [months_back(month, i) for i in range(longest)]
 
 
+def span(month: str, config: Triangulation) -> tuple[str, str]:
+    """(first, last) month a classification at `month` reads: pass to monthly_counts."""
+    back = months(month, config)
+    return back[-1], back[0]
+
+
 def trend(
     counts: Mapping[tuple[str, str, str], tuple[int, int]],
     wijk: str,

@@ -97,6 +97,15 @@ class Outlines:
     paths: dict[str, str]
     width: int
     height: float
+    #: the projection, so points (e.g. vindplaatsen) can be drawn over the same map
+    lon_min: float = 0.0
+    lat_max: float = 0.0
+    k: float = 1.0
+    s: float = 1.0
+
+    def point(self, lon: float, lat: float) -> tuple[float, float]:
+        """Pixel position of a WGS84 point on this map."""
+        return (lon - self.lon_min) * self.k * self.s, (self.lat_max - lat) * self.s
 
 
 def _bounds(rings: Iterable[Sequence[Sequence[float]]]) -> tuple[float, float, float, float]:
@@ -152,7 +161,7 @@ def outlines(geometries: dict[str, str], width: int = 560, decimals: int = 1) ->
             parts.append(f"M{nums[0]}l" + " ".join(nums[1:]) + "z")
         if parts:
             paths[code] = "".join(parts)
-    return Outlines(paths, width, (lat_max - lat_min) * s)
+    return Outlines(paths, width, (lat_max - lat_min) * s, lon_min, lat_max, k, s)
 
 
 def _num(units: int, factor: int) -> str:
@@ -198,8 +207,11 @@ def choropleth(
     legend_title: str,
     status_labels: dict[str, str],
     width: int = 560,
+    overlay: str = "",
 ) -> str:
     """An SVG map: one <a><title/><path/></a> per area with a boundary, plus a legend.
+
+    `overlay`: SVG drawn over the areas (points or outlines projected with the same Outlines).
 
     `geometries` is code -> GeoJSON text, or Outlines already projected (then `width` is
     theirs). Areas without a boundary are skipped on the map (they stay in the table beside
@@ -228,6 +240,7 @@ def choropleth(
             f'<path class="{fill_class(area, scale)}" d="{d}"/></a>'
         )
     out.append("</g>")
+    out.append(overlay)
     out.append(_legend(scale, legend_title, status_labels, y0=math.ceil(shapes.height) + 10))
     out.append("</svg>")
     return "".join(out)

@@ -99,6 +99,27 @@ def wijk_boundaries(db: Path, gemeente: str) -> dict[str, str]:
     return {code: geometry for code, geometry in rows}
 
 
+def buurt_boundaries(db: Path, gemeente: str) -> dict[str, tuple[str, str]]:
+    """buurt code -> (wijk code, simplified GeoJSON) of the latest boundary year: places a
+    vindplaats given by its point, and places one given by postcode at its buurt's centre."""
+    if not db.exists():
+        return {}
+    con = open_read(db)
+    try:
+        rows = con.execute(
+            """
+            SELECT b.code, r.parent_code, b.geometry FROM boundaries b
+            JOIN regions r ON r.code = b.code AND r.year = b.year
+            WHERE b.level = 'buurt' AND r.gemeente_code = ?
+            QUALIFY row_number() OVER (PARTITION BY b.code ORDER BY b.year DESC) = 1
+            """,
+            [gemeente],
+        ).fetchall()
+    finally:
+        con.close()
+    return {code: (wijk, geometry) for code, wijk, geometry in rows if wijk}
+
+
 def buurten(db: Path) -> list[tuple[str, str, str]]:
     """(buurt, wijk, gemeente) of the latest year: the demo places its fictional addresses."""
     con = open_read(db)

@@ -36,6 +36,8 @@ from pathlib import Path
 
 import httpx
 
+from wijkradar.api.app import WARM_PAGES
+
 CLI = [sys.executable, "-c", "from wijkradar.cli import main; main()"]
 
 
@@ -148,6 +150,12 @@ def main() -> None:
                     break
                 except httpx.HTTPError:
                     time.sleep(0.1)
+            # serve warms the build's caches on a thread when it opens the build; let it finish
+            # (these answers come from it, or wait for the same work) so that no run competes
+            # with it. The default year's map is then warm: one run's "first of a year" is a hit.
+            for path in WARM_PAGES:
+                httpx.get(base + path, timeout=120).raise_for_status()
+            time.sleep(1)
             rows = httpx.get(base + "/api/v1/rankings?level=wijk", timeout=60).json()["rows"]
             codes = [r["code"] for r in rows]
             per_run = max(1, min(args.requests, (len(codes) - 1) // args.runs))

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from wijkradar.domain import InputError, WijkradarError
+from wijkradar.store import constants
 
 _MAGIC_OFFSET, _MAGIC = 8, b"DUCK"  # DuckDB files carry "DUCK" after an 8-byte checksum
 
@@ -127,6 +128,7 @@ class LiveDatabase:
         """A cursor for one request, on the current build."""
         cursor = self().cursor()
         cursor.execute("USE monitor")
+        constants.pin(cursor)  # its build never changes: constants once per request
         return cursor
 
     def close(self) -> None:

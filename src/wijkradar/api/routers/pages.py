@@ -56,7 +56,7 @@ def _project(geometries: dict[str, str]) -> svg.Outlines:
 
 
 #: Per build, area, view and language: the map page's released areas and SVG (_map_parts).
-_MAPS: dict[tuple[Any, ...], tuple[list[dict[str, Any]], str]] = {}
+_MAPS: dict[tuple[Any, ...], tuple[list[dict[str, Any]], str, str]] = {}
 
 
 def _outlines(
@@ -75,8 +75,8 @@ def _outlines(
 
 def _map_parts(
     page: Page, view: View, area: dict[str, Any], child_level: str | None, within: str | None
-) -> tuple[list[dict[str, Any]], str]:
-    """The map page's areas (released, labelled, linked) and its SVG."""
+) -> tuple[list[dict[str, Any]], str, str]:
+    """The map page's areas (released, labelled, linked), its SVG and its certainty note."""
     con, t = page.con, page.t
     rows = (
         queries.metric_values(
@@ -122,7 +122,8 @@ def _map_parts(
                     "missing": t("status_missing"),
                 },
             )
-    return rows, map_svg
+    note = analysis_view.map_note(con, child_level, view.year, view.reference, page.lang)
+    return rows, map_svg, note
 
 
 def _paginate(rows: Sequence[Any], pagina: int, link: Callable[[int], str]) -> dict[str, Any]:
@@ -384,9 +385,9 @@ def router(templates: Jinja2Templates) -> APIRouter:
                 raise HTTPException(422, f"niveau {niveau!r} is not below {area['level']}")
             child_level = niveau
         within = None if area["level"] == "land" else area["code"]
-        # The areas, their labels and links and the SVG depend only on the build, the area,
-        # the view and the language, not on the table page: kept per build (a national map
-        # costs ~100 ms to compute, mostly the query, the release of every figure and the SVG).
+        # The areas, their labels and links, the SVG and the certainty note depend only on the
+        # build, the area, the view and the language, not on the table page: kept per build (a
+        # national map costs ~100 ms to compute: the query, the release of each figure, the SVG).
         key = (
             page.build.get("build_id"),
             area["code"],
@@ -403,7 +404,7 @@ def router(templates: Jinja2Templates) -> APIRouter:
             if len(_MAPS) >= 64:
                 _MAPS.pop(next(iter(_MAPS)), None)
             _MAPS[key] = cached
-        rows, map_svg = cached
+        rows, map_svg, note = cached
         extra = {"niveau": niveau} if niveau else {}
         paging = _paginate(
             rows, pagina, lambda n: page.url(request.url.path, **extra, pagina=n) + "#table-h"
@@ -431,9 +432,7 @@ def router(templates: Jinja2Templates) -> APIRouter:
             years=queries.score_years(con),
             frameworks=queries.frameworks(con) or ["tno"],
             references=sorted({view.reference, *references}),
-            certainty_note=analysis_view.map_note(
-                con, child_level, view.year, view.reference, page.lang
-            ),
+            certainty_note=note,
         )
 
     @pages.get("/gebied/{code}", response_class=HTMLResponse)

@@ -11,8 +11,11 @@ neither warms the other's caches or shares its memory high-water mark:
 Reported: wall time of each, the ratio build / parse (target <= 3), peak resident memory
 (ru_maxrss) of each subprocess, the input size on disk and the number of observations.
 
-    .venv/bin/python benchmarks/build_vs_parse.py [--data DIR] [--scale national|small]
+    .venv/bin/python benchmarks/build_vs_parse.py [--data DIR | --demo] [--scale national|small]
         [--runs 5] [--json]
+
+(--demo: the demo generator even where ../shared/data holds real files; issue 7's figures are
+taken on the national demo.)
 
 With --runs N (default 5) parse and build alternate N times (parse, build, parse, build, ...),
 so a drift in the shared machine's speed touches both; reported are min / median / max of each
@@ -95,6 +98,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, help="CBS KWB directory (default ../shared/data)")
     parser.add_argument("--scale", default="national", help="demo scale without real data")
+    parser.add_argument(
+        "--demo", action="store_true", help="the demo generator even when ../shared/data exists"
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--runs", type=int, default=5, help="alternating parse/build pairs")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
@@ -105,7 +111,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="wijkradar-bench-") as tmp:
         work = Path(tmp)
-        data = args.data or (SHARED_DATA if SHARED_DATA.is_dir() else None)
+        data = None if args.demo else args.data or (SHARED_DATA if SHARED_DATA.is_dir() else None)
         if data is not None and any(data.iterdir()):
             kind, path, inputs, label = "cbs", data, data, f"CBS data in {data}"
         else:

@@ -365,3 +365,36 @@ def test_a_reload_asks_for_a_fresh_answer(demo: TestClient) -> None:
     url = f"/api/v1/scores/{BREAK_WIJK}"
     cached = demo.get(url)
     assert demo.get(url, headers={"Cache-Control": "no-cache"}).json() == cached.json()
+
+
+def test_a_new_build_warms_the_national_map_pages(demo_db: Path, tmp_path: Path) -> None:
+    """serve fills the per-build caches on a thread of its own when it opens a build (the
+    first and each new one), so the first reader of a national map does not wait for them."""
+    import time
+
+    from wijkradar.api.routers import pages
+    from wijkradar.store.reader import LiveDatabase
+
+    live = tmp_path / "monitor.duckdb"
+    shutil.copy(demo_db, live)
+    opened: list[str] = []
+    db = LiveDatabase(live, on_new_build=lambda: opened.append("opened"))
+    db.cursor()
+    db.cursor()
+    os.replace(build_sample(tmp_path / "other.duckdb", demo=False), live)
+    new_id = db.build_id()
+    deadline = time.monotonic() + 10
+    while len(opened) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert opened == ["opened", "opened"]  # once per build, not per cursor
+    db.close()
+
+    with TestClient(create_app(Settings(db=live))) as client:
+        assert client.get("/api/v1/build").json()["build_id"] == new_id
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if any(key[0] == new_id and key[2] == "wijk" for key in list(pages._MAPS)):
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the national wijk map was not computed after the build opened")

@@ -160,3 +160,23 @@ def test_cli_compare_hotspots_and_show(
     assert "Flag certainty" in out and "simulations" in out
     code, _, err = cli(["compare", "--areas", str(tmp / "absent.yml"), "--db", str(db)])
     assert code == 2 and "not found" in err
+
+
+def test_an_error_of_the_simulation_thread_fails_the_build(
+    built: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The uncertainty step runs on a thread of its own (pipeline/score.py _Simulator): its
+    error must reach the build, which then publishes nothing."""
+    from wijkradar.pipeline import analysis as analysis_step
+
+    _, root, tmp = built
+
+    def broken(*args: object) -> object:
+        raise RuntimeError("simulation broke")
+
+    monkeypatch.setattr(analysis_step, "uncertainty_parts", broken)
+    files = generate(tmp / "demo-broken", scale="small")
+    db = tmp / "broken.duckdb"
+    with pytest.raises(RuntimeError, match="simulation broke"):
+        build(demo_sources(files), db, options=BuildOptions(demo=True, methodology_dir=root))
+    assert not db.exists()

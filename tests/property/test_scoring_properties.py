@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wijkradar.compute.inputs import LevelYear
-from wijkradar.compute.ranks import percent_ranks
+from wijkradar.compute.ranks import grouped_ranks, percent_ranks, row_grouped_ranks
 from wijkradar.compute.scoring import score_level_year
 from wijkradar.methodology import load
 
@@ -105,3 +105,29 @@ def test_reordering_areas_changes_nothing_and_stacking_in_range(n: int, seed: in
     for r in first.indicator_ranks.to_pylist():
         if r["status"] != "ok":
             assert r["percentile"] is None
+
+
+@given(
+    st.integers(min_value=1, max_value=5),
+    st.integers(min_value=1, max_value=25),
+    st.integers(min_value=1, max_value=4),
+    st.booleans(),
+    st.integers(min_value=0, max_value=2**32 - 1),
+)
+def test_row_ranks_equal_ranks_of_the_rows_laid_end_to_end(
+    b: int, n: int, n_groups: int, shared_gaps: bool, seed: int
+) -> None:
+    """The simulation ranks each draw on its own (row_grouped_ranks): the same ranks and
+    counts as grouped_ranks with a group per draw and reference, ties and gaps included."""
+    rng = np.random.default_rng(seed)
+    values = rng.integers(0, 5, size=(b, n)).astype(float)
+    gaps = rng.random((1, n) if shared_gaps else (b, n)) < 0.25
+    values[np.broadcast_to(gaps, (b, n))] = np.nan
+    groups = rng.integers(-1, n_groups, size=n)
+    draw_groups = np.where(
+        groups[None, :] >= 0, groups[None, :] + n_groups * np.arange(b)[:, None], -1
+    )
+    rank, size = grouped_ranks(values.ravel(), draw_groups.ravel())
+    row_rank, row_size = row_grouped_ranks(values, groups)
+    assert np.array_equal(row_rank, rank.reshape(b, n), equal_nan=True)
+    assert np.array_equal(row_size, size.reshape(b, n), equal_nan=True)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 from fastapi import FastAPI, Request
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
@@ -40,9 +44,43 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+#: Pages asked for once on a thread when a build is opened (store.reader.LiveDatabase), so the
+#: build's constants, the national outlines and maps and these answers are in the per-build
+#: caches before the first reader asks (a national map page costs ~2.5 s cold).
+WARM_PAGES = (
+    "/",
+    "/kaart/NL01",
+    "/kaart/NL01?niveau=wijk",
+    "/kaart/NL01?niveau=buurt",
+)
+
+
+def warm(app: FastAPI) -> None:
+    """Ask the app itself for WARM_PAGES, in process (no socket), as a browser would."""
+
+    async def ask() -> None:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://warm") as client:
+            for path in WARM_PAGES:
+                await client.get(path, headers={"accept-encoding": "gzip"})
+
+    try:
+        asyncio.run(ask())
+    except Exception as error:  # a cold cache is slower, not wrong: log and carry on
+        log.warning("warming the caches of the new build failed: %s", error)
+
+
 def create_app(settings: Settings | None = None, ops: OpsSettings | None = None) -> FastAPI:
     settings = settings or Settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # Let a warming thread finish before the server (or a test) lets go of the file.
+        await asyncio.to_thread(app.state.db.close)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Wijkradar API",
         version=__version__,
         description="Stored vulnerability scores per gemeente, wijk and buurt, with provenance.",
@@ -54,7 +92,7 @@ def create_app(settings: Settings | None = None, ops: OpsSettings | None = None)
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
     app.state.settings = settings
     # Follows new builds without a restart (store.reader.LiveDatabase).
-    app.state.db = LiveDatabase(settings.db)
+    app.state.db = LiveDatabase(settings.db, on_new_build=lambda: warm(app))
     templates = Jinja2Templates(directory=str(WEB / "templates"))
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     app.include_router(api_v1.router())

@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from wijkradar.compute.indicators import IndicatorMatrix
 from wijkradar.compute.inputs import OK, LevelYear
-from wijkradar.compute.ranks import grouped_ranks, imd_exponential, percent_ranks
+from wijkradar.compute.ranks import row_grouped_ranks, row_imd_exponential, row_percent_ranks
 from wijkradar.domain.analysis import AnalysisSettings
 from wijkradar.domain.methodology import Methodology, Polarity
 
@@ -191,8 +191,8 @@ class _State:
     stacking: IntArray  # (B, n)
     index: FloatArray  # (B, n)
     rank: FloatArray  # (B, n)
-    pct: FloatArray  # (B, n, k) indicator percentiles
-    p_score: FloatArray  # (B, n, c) percentiles of the characteristic scores
+    pct: list[FloatArray]  # k × (B, n) indicator percentiles
+    p_score: list[FloatArray]  # c × (B, n) percentiles of the characteristic scores
 
 
 @dataclass(frozen=True)
@@ -201,39 +201,50 @@ class _Fixed:
     percentiles, and characteristics made only of such indicators their observed score ranks.
     Skipping their sorts is most of the saving at national scale."""
 
-    pct: FloatArray  # (n, k) observed
-    p_score: FloatArray  # (n, c) observed
+    pct: list[FloatArray]  # k × (1, n) observed
+    p_score: list[FloatArray]  # c × (1, n) observed
     moving: npt.NDArray[np.bool_]  # (k,) indicator with spread somewhere
     moving_char: npt.NDArray[np.bool_]  # (c,)
+    # (c,) the one indicator whose percentiles are the characteristic's score percentiles, -1
+    # if none: see _single_indicator.
+    same_as: IntArray
 
 
 def _state(
-    x: FloatArray,
+    b: int,
+    columns: list[FloatArray | None],
     groups: IntArray,
     too_small: npt.NDArray[np.bool_],
     design: Design,
     fixed: _Fixed | None = None,
 ) -> _State:
-    """Flags, stacking, index and index rank of B sets of indicator values x (B, n, k)."""
-    b, n, k = x.shape
-    n_groups = int(groups.max()) + 1 if groups.size and groups.max() >= 0 else 1
-    draw_groups = np.where(
-        groups[None, :] >= 0, groups[None, :] + n_groups * np.arange(b)[:, None], -1
-    ).ravel()
-    oriented = np.where(design.higher_is_better[None, None, :], -x, x)
-    pct = np.empty((b, n, k))
+    """Flags, stacking, index and index rank of b sets of indicator values: columns[j] is
+    indicator j's values (b, n), None for an indicator that keeps its fixed percentiles.
+
+    Each draw is ranked on its own (compute.ranks.row_*). Sums over indicators and
+    characteristics are taken on blocks laid out as before, so they add in the same order and
+    give the same bits.
+    """
+    n = groups.size
+    k = len(columns)
+    pct: list[FloatArray] = []
     for j in range(k):
-        if fixed is not None and not fixed.moving[j]:
-            pct[:, :, j] = fixed.pct[None, :, j]
+        col = columns[j]
+        if col is None:
+            assert fixed is not None
+            pct.append(np.broadcast_to(fixed.pct[j], (b, n)))
             continue
-        pct[:, :, j] = percent_ranks(oriented[:, :, j].ravel(), draw_groups).reshape(b, n)
+        oriented = -col if design.higher_is_better[j] else col
+        pct.append(row_percent_ranks(oriented, groups))
     c_total = design.n_chars
     score = np.full((b, n, c_total), np.nan)
     for c in range(c_total):
         cols = np.flatnonzero(design.char_of == c)
         if cols.size == 0:
             continue
-        block = pct[:, :, cols]
+        # Laid out indicator by indicator, as numpy lays out pct[:, :, cols] of a (B, n, k)
+        # array (compute.scoring): nansum then adds in the same order.
+        block = np.stack([pct[j] for j in cols]).transpose(1, 2, 0)
         used = (~np.isnan(block)).sum(axis=2)
         with np.errstate(invalid="ignore"):
             score[:, :, c] = np.where(
@@ -241,34 +252,34 @@ def _state(
             )
     score[:, too_small, :] = np.nan
     threshold = 100.0 * (1.0 - design.top_share) - 1e-9
-    p_score = np.empty((b, n, c_total))
+    p_score: list[FloatArray] = []
     for c in range(c_total):
         if fixed is not None and not fixed.moving_char[c]:
-            p_score[:, :, c] = fixed.p_score[None, :, c]
+            p_score.append(np.broadcast_to(fixed.p_score[c], (b, n)))
             continue
-        p_score[:, :, c] = percent_ranks(score[:, :, c].ravel(), draw_groups).reshape(b, n)
-    flag = np.nan_to_num(p_score, nan=-1.0) >= threshold
+        if fixed is not None and fixed.same_as[c] >= 0:
+            p_score.append(pct[int(fixed.same_as[c])])
+            continue
+        p_score.append(row_percent_ranks(score[:, :, c], groups))
+    flag = np.nan_to_num(np.stack(p_score, axis=2), nan=-1.0) >= threshold
     stacking = flag[:, :, design.risk].sum(axis=2).astype(np.int64)
     risk_score = score[:, :, design.risk]
     if design.index_transform == "imd_exponential":
         risk_score = np.stack(
-            [
-                imd_exponential(risk_score[:, :, c].ravel(), draw_groups).reshape(b, n)
-                for c in range(risk_score.shape[2])
-            ],
+            [row_imd_exponential(risk_score[:, :, c], groups) for c in range(risk_score.shape[2])],
             axis=2,
         )
     count = (~np.isnan(risk_score)).sum(axis=2)
     with np.errstate(invalid="ignore", divide="ignore"):
         index = np.where(count > 0, np.nansum(risk_score, axis=2) / np.maximum(count, 1), np.nan)
     # Rank 1 = the highest index of the reference.
-    rank, _ = grouped_ranks(-index.ravel(), draw_groups)
+    rank, _ = row_grouped_ranks(-index, groups)
     return _State(
         flag=flag,
         has_score=~np.isnan(score),
         stacking=stacking,
         index=index,
-        rank=rank.reshape(b, n),
+        rank=rank,
         pct=pct,
         p_score=p_score,
     )
@@ -293,22 +304,24 @@ def simulate(
     values = np.asarray(values, dtype=np.float64)
     n, k = values.shape
     groups = np.asarray(groups, dtype=np.int64)
-    observed = _state(values[None], groups, too_small, design)
+    observed = _state(1, [values[None, :, j] for j in range(k)], groups, too_small, design)
     sd = np.nan_to_num(spread.sd, nan=0.0)
     moving: npt.NDArray[np.bool_] = np.asarray((sd > 0).any(axis=0), dtype=np.bool_)
     fixed = _Fixed(
-        pct=observed.pct[0],
-        p_score=observed.p_score[0],
+        pct=observed.pct,
+        p_score=observed.p_score,
         moving=moving,
         moving_char=np.asarray(
             [bool(moving[design.char_of == c].any()) for c in range(design.n_chars)],
             dtype=np.bool_,
         ),
+        same_as=_single_indicator(values, too_small, design),
     )
     rng = np.random.default_rng(seed)
-    n_groups = int(groups.max()) + 1 if groups.size and groups.max() >= 0 else 1
-    # Each draw's reference groups get their own ids; below 2**15 of them ranks sort faster.
-    batch = max(1, min(BATCH_ELEMENTS // max(n * k, 1), (2**15 - 1) // n_groups))
+    # The normal draws fill (b, n, k) in C order batch after batch, so the numbers an area and
+    # indicator get do not depend on the batch size; only moving indicators are used.
+    batch = max(1, BATCH_ELEMENTS // max(n * k, 1))
+    moving_cols = np.flatnonzero(moving)
     flag_count = np.zeros((n, design.n_chars), dtype=np.int64)
     n_risk = int(design.risk.sum())
     stack_count = np.zeros((n, n_risk + 2), dtype=np.int64)
@@ -319,15 +332,18 @@ def simulate(
     while done < draws:
         b = min(batch, draws - done)
         z = rng.standard_normal((b, n, k))
-        x = np.clip(values[None] + sd[None] * z, spread.floor, spread.ceiling)
-        state = _state(x, groups, too_small, design, fixed)
+        columns: list[FloatArray | None] = [None] * k
+        for j in moving_cols:
+            columns[j] = np.clip(
+                values[None, :, j] + sd[None, :, j] * z[:, :, j], spread.floor[j], spread.ceiling[j]
+            )
+        state = _state(b, columns, groups, too_small, design, fixed)
         flag_count += state.flag.sum(axis=0)
         # stack_count[:, s] counts draws with stacking exactly s; cumulated below.
-        np.add.at(
-            stack_count,
-            (np.broadcast_to(np.arange(n), state.stacking.shape), state.stacking),
-            1,
-        )
+        stack_count += np.bincount(
+            (np.arange(n) * (n_risk + 2) + state.stacking).ravel(),
+            minlength=n * (n_risk + 2),
+        ).reshape(n, n_risk + 2)
         stack_draws[done : done + b] = state.stacking
         index_draws[done : done + b] = state.index
         rank_draws[done : done + b] = state.rank
@@ -352,6 +368,26 @@ def simulate(
         rank_upper=np.ceil(rank_hi),
         draws=draws,
     )
+
+
+def _single_indicator(
+    values: FloatArray, too_small: npt.NDArray[np.bool_], design: Design
+) -> IntArray:
+    """Per characteristic the indicator j whose percentiles its score percentiles equal in
+    every draw, else -1.
+
+    That holds when j is the only indicator of the characteristic with a value anywhere (the
+    score is then j's percentile itself) and no too-small area has a value of j (the score
+    then ranks the same areas as j): ranking percentiles that strictly rise with the rank gives
+    back the same ranks and so the same percentiles. The draws skip that sort.
+    """
+    present = ~np.isnan(values).all(axis=0)
+    out = np.full(design.n_chars, -1, dtype=np.int64)
+    for c in range(design.n_chars):
+        cols = np.flatnonzero((design.char_of == c) & present)
+        if cols.size == 1 and not (too_small & ~np.isnan(values[:, cols[0]])).any():
+            out[c] = cols[0]
+    return out
 
 
 def _quantiles(samples: npt.NDArray[np.floating], alpha: float) -> tuple[FloatArray, FloatArray]:

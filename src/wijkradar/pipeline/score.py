@@ -31,6 +31,7 @@ from wijkradar.store import analysis, scores
 from wijkradar.store.writer import BuildWriter
 
 PENDING_PARTS = 2  # score tables waiting to be stored; bounds memory
+PENDING_SIMULATIONS = 3  # level-years waiting for the uncertainty step; bounds memory
 # DuckDB's default limit is 80 % of RAM, so it keeps every block it read or wrote cached: at
 # national scale that made the build ~120 MB larger at no gain in speed. Operators that need
 # more spill to the database's temp directory.
@@ -81,7 +82,45 @@ def _run(
     settings: AnalysisSettings | None = None,
 ) -> str:
     total = len(work)
-    levels_done: list[str] = []
+    with _Simulator(con, methodology, settings) as simulator:
+        _score_all(con, work, methodology, variables, progress, settings, simulator)
+        for level in _levels(work):
+            progress(f"changes {level}", total, total)
+            changes: pa.Table = area_changes(
+                scores.read_area_scores(con, level),
+                scores.read_breaks(con, level),
+                scores.read_links(con, level),
+            )
+            scores.write_table(con, "area_changes", changes)
+        if settings is not None:
+            for done, (level, period) in enumerate(work):
+                progress(f"hotspots {level} {period}", done, total)
+                rows = analysis_step.hotspot_rows(con, level, period, settings)
+                if rows is not None:
+                    analysis.write_table(con, "hotspots", rows)
+        if settings is not None:
+            progress("uncertainty", total, total)  # waits here for the last simulation
+    progress("scores", total, total)
+    return methodology.version
+
+
+def _levels(work: list[tuple[str, int]]) -> list[str]:
+    """The levels of `work` in the order they were scored."""
+    return list(dict.fromkeys(level for level, _ in work))
+
+
+def _score_all(
+    con: duckdb.DuckDBPyConnection,
+    work: list[tuple[str, int]],
+    methodology: Methodology,
+    variables: list[str],
+    progress: Progress,
+    settings: AnalysisSettings | None,
+    simulator: _Simulator,
+) -> None:
+    """Score every level-year; hand each one's data to the simulator. Returns when every
+    score part is stored (changes and hotspots read them)."""
+    total = len(work)
     with _Saver(con) as saver:
         for done, (level, period) in enumerate(work):
             progress(f"scores {level} {period}", done, total)
@@ -105,29 +144,9 @@ def _run(
             for name, rows in score_parts(data, methodology):
                 saver.put(name, rows)
             if settings is not None:
-                progress(f"uncertainty {level} {period}", done, total)
-                for name, rows in analysis_step.uncertainty_parts(data, methodology, settings):
-                    saver.put(name, rows)
+                simulator.put(data)
                 if level == "gemeente":
                     saver.put("peer_groups", analysis_step.peer_rows(data, settings))
-            if level not in levels_done:
-                levels_done.append(level)
-    for level in levels_done:
-        progress(f"changes {level}", total, total)
-        changes: pa.Table = area_changes(
-            scores.read_area_scores(con, level),
-            scores.read_breaks(con, level),
-            scores.read_links(con, level),
-        )
-        scores.write_table(con, "area_changes", changes)
-    if settings is not None:
-        for done, (level, period) in enumerate(work):
-            progress(f"hotspots {level} {period}", done, total)
-            rows = analysis_step.hotspot_rows(con, level, period, settings)
-            if rows is not None:
-                analysis.write_table(con, "hotspots", rows)
-    progress("scores", total, total)
-    return methodology.version
 
 
 class _Saver:
@@ -164,6 +183,60 @@ class _Saver:
         self._queue.put(None)
         self._thread.join()
         self._cursor.close()
+        if self._error is not None and exc[0] is None:
+            raise self._error
+
+
+class _Simulator:
+    """Runs the uncertainty step of each level-year on a second thread with its own cursor,
+    while the main thread scores the next level-year and then computes changes and hotspots
+    (none of which read the uncertainty tables). numpy sorts and DuckDB inserts release the
+    GIL, so on two cores the simulation costs little wall time. Re-raises its error in the
+    caller; leaving the block waits for the last level-year."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        methodology: Methodology,
+        settings: AnalysisSettings | None,
+    ) -> None:
+        self._con, self._methodology, self._settings = con, methodology, settings
+        self._queue: queue.Queue[LevelYear | None] = queue.Queue(PENDING_SIMULATIONS)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="wijkradar-uncertainty")
+
+    def __enter__(self) -> _Simulator:
+        if self._settings is not None:
+            self._thread.start()
+        return self
+
+    def put(self, data: LevelYear) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(data)
+
+    def _work(self) -> None:
+        assert self._settings is not None
+        cursor = self._con.cursor()
+        try:
+            while (data := self._queue.get()) is not None:
+                if self._error is not None:
+                    continue  # drain, so put() never blocks on a dead thread
+                try:
+                    for name, rows in analysis_step.uncertainty_parts(
+                        data, self._methodology, self._settings
+                    ):
+                        analysis.write_table(cursor, name, rows)
+                except BaseException as error:  # handed to the main thread
+                    self._error = error
+        finally:
+            cursor.close()
+
+    def __exit__(self, *exc: object) -> None:
+        if self._settings is None:
+            return
+        self._queue.put(None)
+        self._thread.join()
         if self._error is not None and exc[0] is None:
             raise self._error
 

@@ -27,7 +27,13 @@ from shapely.geometry.base import BaseGeometry
 
 from wijkradar.domain import Boundary, InputError, Level, Provenance, Region
 from wijkradar.domain.provenance import sha256_bytes
-from wijkradar.domain.region import REGION_CODE_EXAMPLES, is_region_code, normalise_code
+from wijkradar.domain.region import (
+    REGION_CODE_EXAMPLES,
+    gemeente_of,
+    is_region_code,
+    normalise_code,
+    parent_from_code,
+)
 from wijkradar.sources import geo, geopackage, guard
 from wijkradar.sources.base import Progress, SourceResult, no_progress
 from wijkradar.sources.registry import register
@@ -317,13 +323,6 @@ def _name(props: dict[str, Any], level: Level) -> str:
 
 
 def _region(code: str, level: Level, year: int, name: str) -> Region:
-    """A Region with parents derived from the CBS code structure (GM + 4, WK + 6, BU + 8)."""
-    gemeente = f"GM{code[2:6]}" if level in (Level.WIJK, Level.BUURT) else None
-    parent: str | None = None
-    if level is Level.BUURT:
-        parent = f"WK{code[2:8]}"
-    elif level is Level.WIJK:
-        parent = gemeente
-    elif level is Level.GEMEENTE:
-        gemeente = code
-    return Region(code, name or code, level, year, parent, gemeente)
+    """A Region with the parents its CBS code implies (domain.region)."""
+    gemeente = gemeente_of(code) if level in (Level.GEMEENTE, Level.WIJK, Level.BUURT) else None
+    return Region(code, name or code, level, year, parent_from_code(code), gemeente)

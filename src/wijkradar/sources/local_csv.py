@@ -31,7 +31,13 @@ from wijkradar.domain import (
     Variable,
 )
 from wijkradar.domain.provenance import sha256_bytes
-from wijkradar.domain.region import REGION_CODE_EXAMPLES, is_region_code, normalise_code
+from wijkradar.domain.region import (
+    REGION_CODE_EXAMPLES,
+    gemeente_of,
+    is_region_code,
+    normalise_code,
+    parent_from_code,
+)
 from wijkradar.sources import guard
 from wijkradar.sources.base import Progress, SourceResult, no_progress
 from wijkradar.sources.registry import register
@@ -320,9 +326,7 @@ class _Chunks:
 def _region(code: str, name: str, year: int) -> Region:
     """A named region; parents follow from the code (BUggggwwbb -> WKggggww -> GMgggg)."""
     level = Level.from_code(code)
-    gemeente = "GM" + code[2:6] if level in (Level.GEMEENTE, Level.WIJK, Level.BUURT) else None
-    parent = {Level.BUURT: "WK" + code[2:8], Level.WIJK: gemeente}.get(level)
-    return Region(code, name, level, year, parent, gemeente, None)
+    return Region(code, name, level, year, parent_from_code(code), gemeente_of(code), None)
 
 
 def check_cbs_keys(path: Path, mapping: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -145,11 +146,36 @@ _CACHE: dict[tuple[str, str, int, int, int], BuildConstants] = {}
 _LOCK = threading.Lock()
 
 
+#: Cursors on a published build opened read-only (store.reader.LiveDatabase.cursor): the build
+#: they read cannot change under them, so their constants are found once per cursor rather than
+#: once per call (a profile request asks four times).
+_PINNED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, BuildConstants | None] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def pin(cursor: duckdb.DuckDBPyConnection) -> None:
+    """Mark `cursor` as reading one read-only build for its whole life (see _PINNED)."""
+    with _LOCK:
+        _PINNED[cursor] = None
+
+
 def of(con: duckdb.DuckDBPyConnection) -> BuildConstants:
     """The constants of the build `con` reads: loaded on first use, then cached by build id and
     file identity (path, inode, size, modification time), so two files with the same build id
     (copies, test fixtures) or a file changed in place never share constants. Costs one small
-    query and one stat."""
+    query and one stat; nothing on a pinned cursor's second call."""
+    pinned = _PINNED.get(con)
+    if pinned is not None:
+        return pinned
+    found = _of(con)
+    if con in _PINNED:
+        with _LOCK:
+            _PINNED[con] = found
+    return found
+
+
+def _of(con: duckdb.DuckDBPyConnection) -> BuildConstants:
     row = con.execute(
         "SELECT (SELECT max(build_id) FROM build), "
         "(SELECT path FROM duckdb_databases() WHERE database_name = current_database())"

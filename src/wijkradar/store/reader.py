@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 
 from wijkradar.domain import InputError, WijkradarError
+from wijkradar.store import constants
 
 _MAGIC_OFFSET, _MAGIC = 8, b"DUCK"  # DuckDB files carry "DUCK" after an 8-byte checksum
 
@@ -74,12 +76,16 @@ class LiveDatabase:
     is therefore attached to a private in-memory database instead.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, on_new_build: Callable[[], None] | None = None) -> None:
         self.path = Path(path)
+        #: Called on a thread of its own each time a build is opened (the first and every new
+        #: one), so a server can fill its per-build caches before readers ask (api.app.warm).
+        self.on_new_build = on_new_build
         self._con: duckdb.DuckDBPyConnection | None = None
         self._identity: tuple[int, int, int] | None = None
         self._build_id = ""
         self._lock = threading.Lock()
+        self._warming: threading.Thread | None = None
 
     def _stat(self) -> tuple[int, int, int]:
         try:
@@ -104,6 +110,13 @@ class LiveDatabase:
                 # The old connection is dropped, not closed: running requests still use it.
                 self._con, self._identity = con, identity
                 self._build_id = "" if row is None or row[0] is None else str(row[0])
+                if self.on_new_build is not None:
+                    # Not a daemon: the interpreter waits for it rather than tearing DuckDB
+                    # down under it; close() waits for it too.
+                    self._warming = threading.Thread(
+                        target=self.on_new_build, name="wijkradar-warm"
+                    )
+                    self._warming.start()
             return self._con
 
     def build_id(self) -> str:
@@ -115,9 +128,14 @@ class LiveDatabase:
         """A cursor for one request, on the current build."""
         cursor = self().cursor()
         cursor.execute("USE monitor")
+        constants.pin(cursor)  # its build never changes: constants once per request
         return cursor
 
     def close(self) -> None:
+        """Wait for the caches to be warmed, then close the connection."""
+        warming = self._warming
+        if warming is not None and warming is not threading.current_thread():
+            warming.join()
         with self._lock:
             if self._con is not None:
                 self._con.close()

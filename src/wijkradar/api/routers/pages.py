@@ -56,6 +56,10 @@ def _project(geometries: dict[str, str]) -> svg.Outlines:
     return svg.outlines(geometries, width=800 if large else 560, decimals=0 if large else 1)
 
 
+#: Per build, area, view and language: the map page's released areas and SVG (_map_parts).
+_MAPS: dict[tuple[Any, ...], tuple[list[dict[str, Any]], str, str]] = {}
+
+
 def _outlines(
     con: duckdb.DuckDBPyConnection, build_id: str | None, level: str, year: int, within: str | None
 ) -> svg.Outlines:
@@ -68,6 +72,59 @@ def _outlines(
             _OUTLINES.pop(next(iter(_OUTLINES)))
         _OUTLINES[key] = hit
     return hit
+
+
+def _map_parts(
+    page: Page, view: View, area: dict[str, Any], child_level: str | None, within: str | None
+) -> tuple[list[dict[str, Any]], str, str]:
+    """The map page's areas (released, labelled, linked), its SVG and its certainty note."""
+    con, t = page.con, page.t
+    rows = (
+        queries.metric_values(
+            con,
+            child_level,
+            view.year,
+            within=within,
+            metric=view.metric,
+            framework=view.framework,
+            reference=view.reference,
+        )
+        if child_level
+        else []
+    )
+    unit = views.UNITS.get(view.metric, "index 0-100")
+    for row in rows:
+        # Map figures leave through the same door as every other figure (scores pass).
+        out = release(row["value"], unit, row["status"])
+        row["value"], row["status"] = out.value, out.status
+        row["label"] = page.value_label(row["value"], row["status"])
+        target = "/gebied/" if row["level"] == "buurt" else "/kaart/"
+        row["href"] = page.url(target + row["code"])
+    map_svg = ""
+    if child_level:
+        shapes = _outlines(con, page.build.get("build_id"), child_level, view.year, within)
+        if shapes.paths:
+            title = t("map_of", level=t(f"level_{child_level}"), area=area["name"])
+            map_svg = svg.choropleth(
+                [
+                    svg.Area(r["code"], r["name"], r["value"], r["status"], r["href"], r["label"])
+                    for r in rows
+                ],
+                shapes,
+                title=f"{title} — {page.metric_label(view.metric)}, {view.year}",
+                scale=svg.scale_for(
+                    view.metric,
+                    protection=view.metric.removeprefix("char:")
+                    in constants.of(con).protective_ids,
+                ),
+                legend_title=page.metric_label(view.metric),
+                status_labels={
+                    "suppressed": t("status_suppressed"),
+                    "missing": t("status_missing"),
+                },
+            )
+    note = analysis_view.map_note(con, child_level, view.year, view.reference, page.lang)
+    return rows, map_svg, note
 
 
 def _paginate(rows: Sequence[Any], pagina: int, link: Callable[[int], str]) -> dict[str, Any]:
@@ -329,52 +386,26 @@ def router(templates: Jinja2Templates) -> APIRouter:
                 raise HTTPException(422, f"niveau {niveau!r} is not below {area['level']}")
             child_level = niveau
         within = None if area["level"] == "land" else area["code"]
-        rows = (
-            queries.metric_values(
-                con,
-                child_level,
-                view.year,
-                within=within,
-                metric=view.metric,
-                framework=view.framework,
-                reference=view.reference,
-            )
-            if child_level
-            else []
+        # The areas, their labels and links, the SVG and the certainty note depend only on the
+        # build, the area, the view and the language, not on the table page: kept per build (a
+        # national map costs ~100 ms to compute: the query, the release of each figure, the SVG).
+        key = (
+            page.build.get("build_id"),
+            area["code"],
+            child_level,
+            view.year,
+            view.framework,
+            view.reference,
+            view.metric,
+            page.lang,
         )
-        unit = views.UNITS.get(view.metric, "index 0-100")
-        for row in rows:
-            # Map figures leave through the same door as every other figure (scores pass).
-            out = release(row["value"], unit, row["status"])
-            row["value"], row["status"] = out.value, out.status
-            row["label"] = page.value_label(row["value"], row["status"])
-            target = "/gebied/" if row["level"] == "buurt" else "/kaart/"
-            row["href"] = page.url(target + row["code"])
-        map_svg = ""
-        if child_level:
-            shapes = _outlines(con, page.build.get("build_id"), child_level, view.year, within)
-            if shapes.paths:
-                title = t("map_of", level=t(f"level_{child_level}"), area=area["name"])
-                map_svg = svg.choropleth(
-                    [
-                        svg.Area(
-                            r["code"], r["name"], r["value"], r["status"], r["href"], r["label"]
-                        )
-                        for r in rows
-                    ],
-                    shapes,
-                    title=f"{title} — {page.metric_label(view.metric)}, {view.year}",
-                    scale=svg.scale_for(
-                        view.metric,
-                        protection=view.metric.removeprefix("char:")
-                        in constants.of(con).protective_ids,
-                    ),
-                    legend_title=page.metric_label(view.metric),
-                    status_labels={
-                        "suppressed": t("status_suppressed"),
-                        "missing": t("status_missing"),
-                    },
-                )
+        cached = _MAPS.get(key)
+        if cached is None:
+            cached = _map_parts(page, view, area, child_level, within)
+            if len(_MAPS) >= 64:
+                _MAPS.pop(next(iter(_MAPS)), None)
+            _MAPS[key] = cached
+        rows, map_svg, note = cached
         extra = {"niveau": niveau} if niveau else {}
         paging = _paginate(
             rows, pagina, lambda n: page.url(request.url.path, **extra, pagina=n) + "#table-h"
@@ -402,9 +433,7 @@ def router(templates: Jinja2Templates) -> APIRouter:
             years=queries.score_years(con),
             frameworks=queries.frameworks(con) or ["tno"],
             references=sorted({view.reference, *references}),
-            certainty_note=analysis_view.map_note(
-                con, child_level, view.year, view.reference, page.lang
-            ),
+            certainty_note=note,
         )
 
     @pages.get("/gebied/{code}", response_class=HTMLResponse)

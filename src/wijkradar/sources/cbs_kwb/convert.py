@@ -7,7 +7,13 @@ from collections.abc import Callable, Collection
 import pyarrow as pa
 
 from wijkradar.domain import OBSERVATION_SCHEMA, InputError, Level, Provenance, Region, Variable
-from wijkradar.domain.region import REGION_CODE_EXAMPLES, is_region_code, normalise_code
+from wijkradar.domain.region import (
+    REGION_CODE_EXAMPLES,
+    gemeente_of,
+    is_region_code,
+    normalise_code,
+    parent_from_code,
+)
 from wijkradar.sources import guard
 from wijkradar.sources.base import SourceResult
 from wijkradar.sources.cbs_kwb.columns import Aliases, aliases
@@ -247,10 +253,8 @@ def _parents(code: str, level: Level) -> tuple[str | None, str | None]:
 
     A gemeente's province is not in KWB, so its parent stays None here.
     """
-    if level is Level.BUURT:
-        return "WK" + code[2:8], "GM" + code[2:6]
-    if level is Level.WIJK:
-        return "GM" + code[2:6], "GM" + code[2:6]
+    if level in (Level.BUURT, Level.WIJK):
+        return parent_from_code(code), gemeente_of(code)
     if level is Level.GEMEENTE:
         return None, code
     return None, None

@@ -20,6 +20,7 @@ import pyarrow as pa
 import yaml
 
 from wijkradar.domain import OBSERVATION_SCHEMA, InputError, Level, Provenance, Region, Variable
+from wijkradar.domain.region import gemeente_of, parent_from_code
 from wijkradar.sources.base import SourceResult
 from wijkradar.sources.cbs_kwb.rawtable import RawTable
 from wijkradar.sources.cbs_kwb.values import NotNumeric, parse_column
@@ -294,10 +295,8 @@ def _regions(
 
 
 def _parents(code: str, level: Level) -> tuple[str | None, str | None]:
-    if level is Level.BUURT:
-        return "WK" + code[2:8], "GM" + code[2:6]
-    if level is Level.WIJK:
-        return "GM" + code[2:6], "GM" + code[2:6]
+    if level in (Level.BUURT, Level.WIJK):
+        return parent_from_code(code), gemeente_of(code)
     if level is Level.GEMEENTE:
         return None, code
     return None, None

@@ -46,9 +46,10 @@ def extra_variables(methodology: Methodology, settings: AnalysisSettings) -> set
 
 
 def uncertainty_parts(
-    data: LevelYear, methodology: Methodology, settings: AnalysisSettings
+    data: LevelYear, methodology: Methodology, settings: AnalysisSettings, with_draws: bool = True
 ) -> Iterator[tuple[str, pa.Table]]:
-    """indicator_intervals rows, then flag_certainty and stacking_uncertainty per family."""
+    """indicator_intervals rows, then (when `with_draws`) flag_certainty and stacking_uncertainty
+    per family; the intervals are a formula, the simulation is what costs."""
     matrix = indicator_matrix(data, methodology)
     spread = indicator_spread(data, matrix, methodology, settings)
     codes = np.asarray(data.codes, dtype=object)
@@ -69,6 +70,8 @@ def uncertainty_parts(
             }
         ),
     )
+    if not with_draws:
+        return
     design = Design.from_methodology(methodology, matrix.ids)
     chars = np.asarray([c.id for c in methodology.characteristics], dtype=object)
     m = methodology.settings

@@ -21,12 +21,6 @@ from wijkradar.sources.demo import demo_sources, generate
 def _methodology(tmp: Path) -> Path:
     root = tmp / "methodology"
     shutil.copytree(default_root(), root)
-    target = root / "2026.3"
-    if not (target / "methodology.yml").is_file():  # until the 2026.3 indicators are merged
-        for item in ("frameworks", "indicators"):
-            shutil.copytree(root / "2026.2" / item, target / item)
-        text = (root / "2026.2" / "methodology.yml").read_text(encoding="utf-8")
-        (target / "methodology.yml").write_text(text.replace('"2026.2"', '"2026.3"'), "utf-8")
     return root
 
 
@@ -130,3 +124,25 @@ def test_an_area_set_on_the_page(analysed: tuple[TestClient, Path]) -> None:
     bad = client.get("/analyse", params={"gebieden": "<script>"})
     # Refused (the site's error pages answer a bad page parameter as not found), never echoed.
     assert bad.status_code in (404, 422) and "<script>" not in bad.text
+
+
+def test_an_earlier_year_says_it_was_not_simulated(analysed: tuple[TestClient, Path]) -> None:
+    """uncertainty.yml periods: latest: an earlier year keeps its intervals but has no flag
+    certainty, and API and page say which year has it instead of showing nothing."""
+    client, db = analysed
+    code, latest = _top(db, "wijk")
+    with duckdb.connect(str(db), read_only=True) as con:
+        earlier = con.execute(
+            "SELECT max(period) FROM area_scores WHERE level = 'wijk' AND period < ?", [latest]
+        ).fetchall()[0][0]
+    assert earlier is not None
+    body = client.get(f"/api/v1/uncertainty/{code}", params={"year": earlier}).json()
+    assert body["characteristics"] == {} and body["simulated_years"] == [latest]
+    assert body["indicators"]
+    now = client.get(f"/api/v1/uncertainty/{code}", params={"year": latest}).json()
+    assert now["characteristics"] and now["simulated_years"] == [latest]
+    page = client.get(f"/gebied/{code}", params={"year": earlier})
+    assert 'data-figure="not-simulated"' in page.text and str(latest) in page.text
+    assert 'id="flag-certainty"' not in page.text
+    current = client.get(f"/gebied/{code}", params={"year": latest})
+    assert 'data-figure="not-simulated"' not in current.text

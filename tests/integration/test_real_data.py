@@ -129,7 +129,7 @@ def test_ggd_survey_year_only_and_extract_origins(real_db: duckdb.DuckDBPyConnec
         "SELECT title || ' ' || url FROM sources WHERE kind = 'local' AND table_id = '84799NED'",
     )
     assert "ImkeDekkers/Buurtvergelijker" in text and "df3b857b8482" in text
-    assert rows(real_db, "SELECT methodology_version FROM build") == [("2026.3",)]
+    assert rows(real_db, "SELECT methodology_version FROM build") == [("2026.4",)]
 
 
 def test_alternative_files_build_on_their_own(shared_data: Path, tmp_path: Path) -> None:

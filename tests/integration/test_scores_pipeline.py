@@ -105,7 +105,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_stored_scores(db: Path) -> None:
     con = open_read(db)
     version = con.execute("SELECT methodology_version FROM build").fetchone()
-    assert version is not None and version[0] == latest_version() == "2026.3"
+    assert version is not None and version[0] == latest_version() == "2026.4"
     # The deliberately worst buurt tops every CBS-based characteristic nationally.
     row = con.execute(
         "SELECT stacking, toxic_mix, status FROM area_scores WHERE region_code='BU00010000' "

@@ -1,4 +1,4 @@
-"""A real DuckDB build of the demo data with methodology 2026.3's uncertainty.yml: the
+"""A real DuckDB build of the demo data with the newest methodology's uncertainty.yml: the
 uncertainty, hotspot and peer tables are filled, reproducibly, and read back."""
 
 from __future__ import annotations
@@ -18,19 +18,16 @@ from wijkradar.store import analysis
 ANALYSIS_TABLES = analysis.ANALYSIS_TABLES
 
 
+def latest(alias: str) -> str:
+    """SQL: the row lies in the latest year of its level."""
+    newest = f"(SELECT max(l.period) FROM area_scores l WHERE l.level = {alias}.level)"
+    return f"{alias}.period = {newest}"
+
+
 def methodology_with_uncertainty(tmp: Path) -> Path:
-    """The repository's methodology, with 2026.3 completed from 2026.2 when the folder only
-    holds uncertainty.yml (until the 2026.3 indicators are merged)."""
+    """A copy of the repository's methodology (tests may edit the copy)."""
     root = tmp / "methodology"
     shutil.copytree(default_root(), root)
-    target = root / "2026.3"
-    if not (target / "methodology.yml").is_file():
-        for item in ("frameworks", "indicators"):
-            shutil.copytree(root / "2026.2" / item, target / item)
-        text = (root / "2026.2" / "methodology.yml").read_text(encoding="utf-8")
-        (target / "methodology.yml").write_text(
-            text.replace('version: "2026.2"', 'version: "2026.3"'), encoding="utf-8"
-        )
     return root
 
 
@@ -50,16 +47,17 @@ def test_every_analysis_table_has_rows(built: tuple[Path, Path, Path]) -> None:
         for table in ANALYSIS_TABLES:
             row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
             assert row and row[0] > 0, table
-        # Every flag in characteristic_scores has its certainty, and they agree.
+        # Every flag of the latest year of its level has its certainty, and they agree.
         row = con.execute(
             """SELECT count(*), count(*) FILTER (f.flagged <> c.flagged)
                FROM characteristic_scores c JOIN flag_certainty f
                USING (reference, region_code, level, period, characteristic)"""
         ).fetchone()
-        # 2026.3 simulates the national and the gemeente references, not the provinces.
+        # The national and the gemeente references are simulated, not the provinces; 2026.4
+        # simulates the latest year of each level only (uncertainty.yml periods: latest).
         scored = con.execute(
-            "SELECT count(*) FROM characteristic_scores WHERE flagged IS NOT NULL "
-            "AND (reference = 'NL01' OR reference LIKE 'GM%')"
+            f"SELECT count(*) FROM characteristic_scores c WHERE flagged IS NOT NULL "
+            f"AND (reference = 'NL01' OR reference LIKE 'GM%') AND {latest('c')}"
         ).fetchone()
         provinces = con.execute(
             "SELECT count(*) FROM flag_certainty WHERE reference LIKE 'PV%'"
@@ -78,12 +76,20 @@ def test_every_analysis_table_has_rows(built: tuple[Path, Path, Path]) -> None:
         assert row and row[0] == 0
         # Exactly the areas with a score have a stacking interval.
         row = con.execute(
-            """SELECT (SELECT count(*) FROM stacking_uncertainty),
+            f"""SELECT (SELECT count(*) FROM stacking_uncertainty),
                       (SELECT count(DISTINCT (reference, region_code, level, period))
-                       FROM area_scores WHERE status = 'ok'
-                       AND (reference = 'NL01' OR reference LIKE 'GM%'))"""
+                       FROM area_scores a WHERE status = 'ok'
+                       AND (reference = 'NL01' OR reference LIKE 'GM%') AND {latest("a")})"""
         ).fetchone()
         assert row and row[0] == row[1]
+        # Earlier years: no simulation, but every year keeps its indicator intervals.
+        years = con.execute(
+            """SELECT level, count(DISTINCT period) FILTER (period IN
+                   (SELECT period FROM flag_certainty f WHERE f.level = i.level)),
+                   count(DISTINCT period)
+               FROM indicator_intervals i GROUP BY level ORDER BY level"""
+        ).fetchall()
+        assert years and all(simulated == 1 and every > 1 for _, simulated, every in years)
         models = {
             r[0] for r in con.execute("SELECT DISTINCT model FROM indicator_intervals").fetchall()
         }
@@ -127,7 +133,8 @@ def test_readers_return_the_stored_rows(built: tuple[Path, Path, Path]) -> None:
 def test_a_methodology_without_uncertainty_yml_builds_no_analysis(tmp_path: Path) -> None:
     root = tmp_path / "methodology"
     shutil.copytree(default_root(), root)
-    shutil.rmtree(root / "2026.3", ignore_errors=True)
+    for version in ("2026.3", "2026.4"):  # the versions with an uncertainty.yml
+        shutil.rmtree(root / version)
     files = generate(tmp_path / "demo", scale="small")
     db = tmp_path / "plain.duckdb"
     build(demo_sources(files), db, options=BuildOptions(demo=True, methodology_dir=root))

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from wijkradar.domain import InputError
 from wijkradar.methodology import default_root, latest_version, load
+from wijkradar.methodology.analysis import load_analysis
 from wijkradar.methodology.docs import render
 from wijkradar.methodology.release import releases, verify
+from wijkradar.methodology.triangulation import load as load_triangulation
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -153,7 +156,7 @@ def test_the_default_for_new_builds_is_the_newest_release() -> None:
     """load() without a version takes the newest version folder; in the repository that folder
     must be released (frozen), so a default build never scores with an unfrozen draft."""
     newest = max(releases(), key=lambda v: tuple(int(x) for x in v.split(".")))
-    assert newest == "2026.3"
+    assert newest == "2026.4"
     assert latest_version() == newest and load().version == newest
 
 
@@ -212,3 +215,15 @@ def test_2026_3_adds_kwb_and_ggd_indicators_and_changes_nothing_else() -> None:
     extended.add("eenpersoonshuishoudens")
     unchanged = [i for i in old.indicators if i.id not in extended]
     assert all(i in new.indicators for i in unchanged)
+
+
+def test_2026_4_only_simulates_the_latest_year_and_changes_nothing_else() -> None:
+    old, new = load("2026.3"), load("2026.4")
+    assert "2026.4" in releases()
+    assert new.settings == old.settings and new.frameworks == old.frameworks
+    assert new.indicators == old.indicators
+    before, after = load_analysis("2026.3"), load_analysis("2026.4")
+    assert before is not None and after is not None
+    assert (before.periods, after.periods) == ("all", "latest")
+    assert replace(after, version="2026.3", periods="all") == before
+    assert replace(load_triangulation("2026.4"), version="2026.3") == load_triangulation("2026.3")

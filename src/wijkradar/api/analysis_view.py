@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 
+from wijkradar.domain.observation import Level
 from wijkradar.store import analysis
 
 CLASS_TEXT = {
@@ -49,6 +50,7 @@ def profile_extra(
     flags = analysis.flag_certainty(con, code, year, reference)
     stack = analysis.stacking_uncertainty(con, code, year, reference)
     peers = analysis.peers(con, code, year)
+    simulated = analysis.simulated_years(con, Level.from_code(code)) if not flags else []
     if peers:
         found = analysis.measures(con, "gemeente", year, "NL01", framework)
         for p in peers:
@@ -67,5 +69,7 @@ def profile_extra(
         "stacking": stack,
         "peers": peers,
         "peer_mean": peer_mean,
+        # a year without simulation (uncertainty.yml periods: latest) says so, not nothing
+        "simulated_years": [y for y in simulated if y != year],
         "words": words,
     }

@@ -26,6 +26,7 @@ class AnalysisSettings:
     draws: int
     seed: int
     references: tuple[str, ...]  # reference families simulated: national | provincie | gemeente
+    periods: str  # years simulated: all | latest (the latest of each level)
     lower_suffix: str  # GGD margins: <key><lower_suffix>, <key><upper_suffix>
     upper_suffix: str
     binomial_units: tuple[tuple[str, float], ...]  # (unit, scale of a proportion in that unit)

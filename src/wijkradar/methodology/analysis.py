@@ -34,6 +34,7 @@ def load_analysis(version: str, root: Path | None = None) -> AnalysisSettings | 
         references=tuple(
             raw["simulation"].get("references", ["national", "provincie", "gemeente"])
         ),
+        periods=str(raw["simulation"].get("periods", "all")),
         lower_suffix=raw["margins"]["lower_suffix"],
         upper_suffix=raw["margins"]["upper_suffix"],
         binomial_units=tuple((str(u), float(s)) for u, s in raw["binomial"]["units"].items()),

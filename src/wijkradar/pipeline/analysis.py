@@ -13,7 +13,6 @@ import duckdb
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import shapely
 
 from wijkradar.compute import hotspots as gi
 from wijkradar.compute.indicators import indicator_matrix
@@ -31,7 +30,7 @@ from wijkradar.compute.uncertainty import (
 )
 from wijkradar.domain.analysis import CERTAINTY_CLASSES, AnalysisSettings
 from wijkradar.domain.methodology import Methodology
-from wijkradar.sources.geo import repair, wgs84_to_rd
+from wijkradar.sources.geo import rd_shapes_from_geojson
 from wijkradar.store import analysis
 
 
@@ -46,9 +45,10 @@ def extra_variables(methodology: Methodology, settings: AnalysisSettings) -> set
 
 
 def uncertainty_parts(
-    data: LevelYear, methodology: Methodology, settings: AnalysisSettings
+    data: LevelYear, methodology: Methodology, settings: AnalysisSettings, with_draws: bool = True
 ) -> Iterator[tuple[str, pa.Table]]:
-    """indicator_intervals rows, then flag_certainty and stacking_uncertainty per family."""
+    """indicator_intervals rows, then (when `with_draws`) flag_certainty and stacking_uncertainty
+    per family; the intervals are a formula, the simulation is what costs."""
     matrix = indicator_matrix(data, methodology)
     spread = indicator_spread(data, matrix, methodology, settings)
     codes = np.asarray(data.codes, dtype=object)
@@ -69,6 +69,8 @@ def uncertainty_parts(
             }
         ),
     )
+    if not with_draws:
+        return
     design = Design.from_methodology(methodology, matrix.ids)
     chars = np.asarray([c.id for c in methodology.characteristics], dtype=object)
     m = methodology.settings
@@ -175,7 +177,7 @@ def hotspot_rows(
     if len(shapes) < 3:
         return None
     codes = [code for code, _ in shapes]
-    geoms = [repair(wgs84_to_rd(shapely.from_geojson(g))) for _, g in shapes]
+    geoms = rd_shapes_from_geojson([g for _, g in shapes])
     pairs = gi.queen_pairs(geoms, settings.neighbour_tolerance_m)
     parts = []
     for measure, by_code in analysis.hotspot_measures(con, level, period).items():

@@ -70,7 +70,20 @@ def run(
         | (analysis_step.extra_variables(methodology, settings) if settings else set())
     )
     with _memory_limit(con, SCORING_MEMORY_LIMIT):
-        return _run(con, work, methodology, variables, progress, settings)
+        return _run(con, _schedule(work, settings), methodology, variables, progress, settings)
+
+
+def _schedule(
+    work: list[tuple[str, int]], settings: AnalysisSettings | None
+) -> list[tuple[str, int]]:
+    """When only the latest year of each level is simulated, score those first, finest level
+    first: their simulation (the buurt year is most of it) then runs on its thread beside the
+    scoring of the other years instead of after it."""
+    if settings is None or settings.periods != "latest":
+        return work
+    latest = {level: max(p for lv, p in work if lv == level) for level in _levels(work)}
+    first = [(level, latest[level]) for level in reversed(_levels(work))]
+    return first + [item for item in work if item not in first]
 
 
 def _run(
@@ -121,6 +134,7 @@ def _score_all(
     """Score every level-year; hand each one's data to the simulator. Returns when every
     score part is stored (changes and hotspots read them)."""
     total = len(work)
+    latest = {level: max(p for lv, p in work if lv == level) for level in _levels(work)}
     with _Saver(con) as saver:
         for done, (level, period) in enumerate(work):
             progress(f"scores {level} {period}", done, total)
@@ -144,7 +158,7 @@ def _score_all(
             for name, rows in score_parts(data, methodology):
                 saver.put(name, rows)
             if settings is not None:
-                simulator.put(data)
+                simulator.put(data, settings.periods == "all" or period == latest[level])
                 if level == "gemeente":
                     saver.put("peer_groups", analysis_step.peer_rows(data, settings))
 
@@ -201,7 +215,7 @@ class _Simulator:
         settings: AnalysisSettings | None,
     ) -> None:
         self._con, self._methodology, self._settings = con, methodology, settings
-        self._queue: queue.Queue[LevelYear | None] = queue.Queue(PENDING_SIMULATIONS)
+        self._queue: queue.Queue[tuple[LevelYear, bool] | None] = queue.Queue(PENDING_SIMULATIONS)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._work, name="wijkradar-uncertainty")
 
@@ -210,21 +224,23 @@ class _Simulator:
             self._thread.start()
         return self
 
-    def put(self, data: LevelYear) -> None:
+    def put(self, data: LevelYear, with_draws: bool) -> None:
+        """`with_draws` False: only the indicator intervals (uncertainty.yml periods: latest)."""
         if self._error is not None:
             raise self._error
-        self._queue.put(data)
+        self._queue.put((data, with_draws))
 
     def _work(self) -> None:
         assert self._settings is not None
         cursor = self._con.cursor()
         try:
-            while (data := self._queue.get()) is not None:
+            while (item := self._queue.get()) is not None:
+                data, with_draws = item
                 if self._error is not None:
                     continue  # drain, so put() never blocks on a dead thread
                 try:
                     for name, rows in analysis_step.uncertainty_parts(
-                        data, self._methodology, self._settings
+                        data, self._methodology, self._settings, with_draws
                     ):
                         analysis.write_table(cursor, name, rows)
                 except BaseException as error:  # handed to the main thread

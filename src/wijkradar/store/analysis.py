@@ -86,6 +86,16 @@ def flag_certainty(
     return {str(r.pop("characteristic")): r for r in rows}
 
 
+def simulated_years(con: duckdb.DuckDBPyConnection, level: str) -> list[int]:
+    """The years of a level with a simulation (uncertainty.yml periods: latest gives one)."""
+    if not has(con, "flag_certainty"):
+        return []
+    rows = con.execute(
+        "SELECT DISTINCT period FROM flag_certainty WHERE level = ? ORDER BY period", [level]
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
 def stacking_uncertainty(
     con: duckdb.DuckDBPyConnection, code: str, period: int, reference: str
 ) -> dict[str, Any] | None:

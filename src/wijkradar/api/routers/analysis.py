@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from wijkradar.api.dependencies import Con, T
 from wijkradar.api.routers.pages import Page
@@ -55,6 +55,12 @@ class UncertaintyOut(BaseModel):
     rank_lower: int | None = None
     rank_upper: int | None = None
     draws: int | None = None
+    simulated_years: list[int] = Field(
+        default=[],
+        description="years of this level with a simulation; methodology 2026.4 simulates the "
+        "latest only, so another year has intervals but no flag certainty (not simulated, "
+        "which is not the same as uncertain)",
+    )
     characteristics: dict[str, FlagCertainty] = {}
     indicators: dict[str, Interval] = {}
 
@@ -225,6 +231,7 @@ def api_router() -> APIRouter:
             name=region["name"],
             year=period,
             reference=reference,
+            simulated_years=analysis.simulated_years(con, str(region["level"])),
             **{k: v for k, v in stack.items() if v is not None},
             characteristics={
                 k: FlagCertainty(**v)

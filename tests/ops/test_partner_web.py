@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
-from web_support import _hash, login
+from web_support import add_users, login
 
 from wijkradar.api.app import create_app
 from wijkradar.api.settings import Settings
@@ -47,17 +47,7 @@ def world(
 ) -> Iterator[tuple[Settings, OpsSettings, sessionmaker[Session], str]]:
     clock.freeze(dt.datetime(2026, 11, 15, 12, 0))
     with ops_factory() as session, session.begin():
-        for name, (role, gemeente) in USERS.items():
-            session.add(
-                User(
-                    username=name,
-                    password_hash=_hash(),
-                    role=role,
-                    gemeente_code=gemeente,
-                    active=True,
-                    created_at=dt.datetime(2026, 1, 1),
-                )
-            )
+        add_users(session, USERS)
         session.flush()
         one = sig.add_org(session, GM1, "Huisarts Centrum", "huisarts", ["WK000101"])
         two = sig.add_org(session, GM2, "School Haven", "school", ["WK000201"])

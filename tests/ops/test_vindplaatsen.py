@@ -16,14 +16,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
-from web_support import _hash, login
+from web_support import add_users, login
 
 from wijkradar.api.app import create_app
 from wijkradar.api.settings import Settings
 from wijkradar.ops import area_signals as sig
 from wijkradar.ops import clock, vindplaatsen
 from wijkradar.ops.auth import Principal
-from wijkradar.ops.models import AuditEntry, PostcodeBuurt, User
+from wijkradar.ops.models import AuditEntry, PostcodeBuurt
 from wijkradar.ops.partner_models import Vindplaats
 from wijkradar.ops.place_points import BuurtShapes
 from wijkradar.ops.settings import OpsSettings
@@ -56,17 +56,7 @@ def monitor(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def store(ops_factory: sessionmaker[Session]) -> Iterator[sessionmaker[Session]]:
     clock.freeze(dt.datetime(2026, 11, 15, 12, 0))
     with ops_factory() as session, session.begin():
-        for name, (role, gemeente) in USERS.items():
-            session.add(
-                User(
-                    username=name,
-                    password_hash=_hash(),
-                    role=role,
-                    gemeente_code=gemeente,
-                    active=True,
-                    created_at=dt.datetime(2026, 1, 1),
-                )
-            )
+        add_users(session, USERS)
         sig.add_org(session, GM1, "Huisarts Centrum", "huisarts", ["WK000101"])
         for pc, buurt, wijk, gemeente in (
             ("1111AA", "BU00010201", "WK000102", GM1),

@@ -52,20 +52,25 @@ class World:
     partner: dict[str, int]
 
 
+def add_users(session: Session, users: dict[str, tuple[str, str | None]]) -> None:
+    """Active accounts with the test password: name -> (role, gemeente)."""
+    for name, (role, gemeente) in users.items():
+        session.add(
+            User(
+                username=name,
+                password_hash=_hash(),
+                role=role,
+                gemeente_code=gemeente,
+                active=True,
+                created_at=dt.datetime(2026, 1, 1),
+            )
+        )
+
+
 def build_world(factory: sessionmaker[Session], url: str, tmp: Path) -> World:
     seed_postcodes(factory)
     with factory() as session, session.begin():
-        for name, (role, gemeente) in USERS.items():
-            session.add(
-                User(
-                    username=name,
-                    password_hash=_hash(),
-                    role=role,
-                    gemeente_code=gemeente,
-                    active=True,
-                    created_at=dt.datetime(2026, 1, 1),
-                )
-            )
+        add_users(session, USERS)
     run_import(
         factory,
         csv(

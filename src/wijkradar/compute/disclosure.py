@@ -155,16 +155,29 @@ def family_is_safe(
 
 
 def release_family(
-    parent_raw: float, children_raw: Sequence[float]
+    parent_raw: float,
+    children_raw: Sequence[float],
+    withheld: Sequence[bool] = (),
+    parent_withheld: bool = False,
 ) -> tuple[int | None, list[int | None]]:
     """A parent count and the counts it is the sum of, released together: disclose_count for
     each (primary suppression), then, while a hidden child could be pinned down from the rest
     (family_is_safe), the smallest shown child is hidden too (secondary suppression); with no
     child left to hide, the parent is hidden. A figure hidden here looks like any other hidden
-    figure (None)."""
+    figure (None).
+
+    `withheld` (per child) and `parent_withheld`: figures another family of the same table
+    already hid (a month's count is a child of the wijk's total and the parent of its counts
+    per partner kind); hiding more never narrows what a reader can infer of the rest. A parent
+    withheld elsewhere hides all its children: shown, they would add up to it again."""
+    if parent_withheld:
+        return None, [None] * len(children_raw)
     parent = disclose_count(parent_raw)
-    children = [disclose_count(c) for c in children_raw]
-    below = [c is None for c in children]
+    below = [disclose_count(c) is None for c in children_raw]
+    children = [
+        None if i < len(withheld) and withheld[i] else disclose_count(c)
+        for i, c in enumerate(children_raw)
+    ]
     if parent is None:
         return None, children
     while not family_is_safe(parent, children, below):

@@ -129,23 +129,15 @@ def _count(months: int, shown: int | None) -> WindowCount:
 def family_windows(
     counts: Counts, gemeente: str, key: str, back: list[str], config: Triangulation
 ) -> dict[str, list[WindowCount]]:
-    """The windows of `key` for the gemeente and each of its wijken, released per window as one
-    family (disclosure.release_family). A gemeente's count is the sum of its wijken's and both
-    are shown (each on its own profile, so every profile computes the whole family from the
-    same counts): a wijk hidden below the threshold cannot be found by subtracting the others
-    from the gemeente. A wijk without signals in a window is left out of that family: its panel
-    says so ('no signals', a topic not listed), a known zero that hides nothing."""
-    wijken = sorted({w for (w, _month, k) in counts if k == key})
-    trends = {w: radar.trend(counts, w, key, back, config).windows for w in wijken}
-    out: dict[str, list[WindowCount]] = {code: [] for code in (gemeente, *wijken)}
+    """The windows of `key` for the gemeente and each of its wijken, each window released as
+    one family (radar.released_window, the same figures as the radar pages): a wijk hidden
+    below the threshold cannot be found by subtracting the others from the gemeente."""
+    out: dict[str, list[WindowCount]] = defaultdict(list)
     for months in config.windows:
-        present = [w for w in wijken if trends[w][months]]
-        raw = [trends[w][months] for w in present]
-        parent, children = disclosure.release_family(sum(raw), raw)
+        parent, wijken = radar.released_window(counts, key, back, months)
         out[gemeente].append(_count(months, parent))
-        shown = dict(zip(present, children, strict=True))
-        for w in wijken:
-            out[w].append(_count(months, shown.get(w)))
+        for w, shown in wijken.items():
+            out[w].append(_count(months, shown))
     return out
 
 

@@ -229,3 +229,38 @@ def test_reach_figures_leave_as_families(ops_factory: sessionmaker[Session]) -> 
     ):
         for r in disclosure.feasible_ranges(parent, children, small):
             assert r is None or r[1] > r[0]
+
+
+def test_a_gemeente_total_leaves_with_its_wijken(ops_factory: sessionmaker[Session]) -> None:
+    """The registers' report shows the gemeente's total, the reach and white-spot pages each
+    wijk's: 38 = 12 + 17 + 9 pins the third wijk when each is released alone. The smallest shown
+    wijk is hidden too, and with its total its months (which would add up to it)."""
+    from wijkradar.registers import fitgap
+
+    with ops_factory() as session, session.begin():
+        for wijk, n in (("WK980101", 12), ("WK980102", 17), ("WK980103", 9)):
+            for kind in ("huur", "*"):
+                session.add(
+                    ReachAggregate(
+                        gemeente_code=GM_A,
+                        wijk_code=wijk,
+                        month="2026-02",
+                        partner_kind=kind,
+                        signals=n,
+                        households=n,
+                        reached=0,
+                        accepted=0,
+                    )
+                )
+    with ops_factory() as session:
+        figures = reach.released_signals(reach.counts(session, GM_A))
+        rows = {r.wijk: r for r in reach.report(session, COORD_A, GM_A, {})}
+        gap_signals = fitgap._signals(session, GM_A)
+    assert figures.gemeente == 40
+    assert figures.totals == {"WK980101": None, "WK980102": 15, "WK980103": None}
+    assert gap_signals == figures.totals  # the white-spot page shows the same
+    assert rows["WK980101"].signals is None and rows["WK980101"].by_kind == {"huur": None}
+    assert rows["WK980102"].signals == 15
+    small = [False, False, True]
+    for r in disclosure.feasible_ranges(40, list(figures.totals.values()), small):
+        assert r is None or r[1] > r[0]

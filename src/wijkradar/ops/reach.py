@@ -179,35 +179,51 @@ def report(
 
 @dataclass(frozen=True)
 class SignalFigures:
-    """The signal counts of the reach page, released: per (wijk, month), per (wijk, month) and
-    partner kind, per wijk over all months."""
+    """The signal counts of a gemeente, released: per (wijk, month), per (wijk, month) and
+    partner kind, per wijk over all months, and the gemeente's over all wijken and months."""
 
     cells: dict[tuple[str, str], int | None]
     by_kind: dict[tuple[str, str], dict[str, int | None]]
     totals: dict[str, int | None]
+    gemeente: int | None
 
 
 def released_signals(data: Mapping[tuple[str, str, str], Counts]) -> SignalFigures:
     """Signal counts released as families (compute.disclosure.release_family), so none of them
-    can be worked out by subtraction: a wijk's total is the sum of its months, a month's count
-    the sum of its partner kinds (each signal has one partner). A kind with no signals in a month
-    is a hidden zero. The two kinds of family share the month figures: each is released again
-    with what the other hid until nothing changes."""
+    can be worked out by subtraction: the gemeente's total is the sum of its wijken's (the
+    registers' report beside the white-spot page and the reach page), a wijk's the sum of its
+    months, a month's count the sum of its partner kinds (each signal has one partner). A kind
+    with no signals in a month is a hidden zero. The families share figures (a wijk's total is
+    a child of the gemeente and the parent of its months): each is released again with what
+    the others hid until nothing changes."""
     kinds = sorted({k for (_, _, k) in data if k != ALL})
     months: dict[str, list[str]] = defaultdict(list)
     for wijk, month, kind in sorted(data):
         if kind == ALL:
             months[wijk].append(month)
+    raw_totals = {w: sum(data[(w, m, ALL)].signals for m in own) for w, own in months.items()}
+    wijken = sorted(raw_totals)
     cells: dict[tuple[str, str], int | None] = {}
     by_kind: dict[tuple[str, str], dict[str, int | None]] = {}
     totals: dict[str, int | None] = {}
     hidden: set[tuple[str, str]] = set()
+    hidden_totals: set[str] = set()
     while True:
-        before = len(hidden)
+        before = (len(hidden), len(hidden_totals))
+        gemeente, shown_totals = release_family(
+            sum(raw_totals.values()),
+            [raw_totals[w] for w in wijken],
+            [w in hidden_totals for w in wijken],
+        )
+        hidden_totals |= {w for w, t in zip(wijken, shown_totals, strict=True) if t is None}
         for wijk, own in months.items():
             raw = [data[(wijk, m, ALL)].signals for m in own]
             withheld = [(wijk, m) in hidden for m in own]
-            totals[wijk], shown = release_family(sum(raw), raw, withheld)
+            totals[wijk], shown = release_family(
+                raw_totals[wijk], raw, withheld, parent_withheld=wijk in hidden_totals
+            )
+            if totals[wijk] is None:
+                hidden_totals.add(wijk)
             for m, value in zip(own, shown, strict=True):
                 cells[(wijk, m)] = value
                 if value is None:
@@ -221,8 +237,8 @@ def released_signals(data: Mapping[tuple[str, str, str], Counts]) -> SignalFigur
             by_kind[cell] = dict(zip(kinds, shown, strict=True))
             if parent is None:
                 hidden.add(cell)
-        if len(hidden) == before:
-            return SignalFigures(cells, by_kind, totals)
+        if (len(hidden), len(hidden_totals)) == before:
+            return SignalFigures(cells, by_kind, totals, gemeente)
 
 
 def wijk_totals(session: Session, principal: Principal, gemeente: str) -> dict[str, int | None]:

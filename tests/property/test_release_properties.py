@@ -221,3 +221,89 @@ def test_a_released_family_never_pins_a_hidden_count(children: list[int]) -> Non
     for released, values, reckoned in zip(shown, sets, ranges, strict=True):
         if released is None and reckoned is not None:
             assert min(values) >= reckoned[0] and max(values) <= reckoned[1]
+
+
+@given(
+    children=st.lists(st.one_of(st.integers(0, 9), st.integers(10, 45)), min_size=1, max_size=5),
+    withheld=st.lists(st.booleans(), max_size=5),
+    parent_withheld=st.booleans(),
+)
+def test_a_family_with_figures_hidden_elsewhere_stays_safe(
+    children: list[int], withheld: list[bool], parent_withheld: bool
+) -> None:
+    """Figures another family hid stay hidden, a parent hidden elsewhere hides its children
+    (they would add up to it), and the rest is as safe as a family on its own."""
+    parent, shown = disclosure.release_family(
+        float(sum(children)), [float(c) for c in children], withheld, parent_withheld
+    )
+    if parent_withheld:
+        assert parent is None and all(s is None for s in shown)
+        return
+    assert all(s is None for s, w in zip(shown, withheld, strict=False) if w)
+    small = [c < disclosure.SUPPRESS_BELOW for c in children]
+    for released, values in zip(
+        shown, _reader_sets(parent, shown, small, sum(children) + 10), strict=True
+    ):
+        assert released is not None or len(values) >= 2
+
+
+CELLS = st.dictionaries(
+    st.tuples(
+        st.sampled_from(["WK1", "WK2", "WK3"]), st.sampled_from(["2026-01", "2026-02", "2026-03"])
+    ),
+    st.dictionaries(
+        st.sampled_from(["huur", "energie", "zorg"]),
+        st.one_of(st.integers(1, 9), st.integers(10, 30)),
+        min_size=1,
+    ),
+    min_size=1,
+    max_size=9,
+)
+
+
+@given(cells=CELLS)
+def test_the_reach_families_pin_nothing_down(
+    cells: dict[tuple[str, str], dict[str, int]],
+) -> None:
+    """Random signals per wijk, month and partner kind (ops/reach.released_signals): in each of
+    the linked families (gemeente over wijken, wijk over months, month over kinds) every hidden
+    figure keeps at least two values open to a reader who sees all of them."""
+    from wijkradar.ops.reach import ALL, Counts, released_signals
+
+    data: dict[tuple[str, str, str], Counts] = {}
+    for (wijk, month), per_kind in cells.items():
+        data[(wijk, month, ALL)] = Counts(signals=sum(per_kind.values()))
+        for kind, n in per_kind.items():
+            data[(wijk, month, kind)] = Counts(signals=n)
+    out = released_signals(data)
+    wijken = sorted(out.totals)
+    raw_total = {w: sum(sum(k.values()) for (x, _m), k in cells.items() if x == w) for w in wijken}
+    families = [(out.gemeente, [out.totals[w] for w in wijken], [raw_total[w] for w in wijken])]
+    for w in wijken:
+        own = sorted(m for (x, m) in cells if x == w)
+        families.append(
+            (
+                out.totals[w],
+                [out.cells[(w, m)] for m in own],
+                [sum(cells[(w, m)].values()) for m in own],
+            )
+        )
+        for m in own:
+            kinds = sorted(out.by_kind[(w, m)])
+            families.append(
+                (
+                    out.cells[(w, m)],
+                    [out.by_kind[(w, m)][k] for k in kinds],
+                    [cells[(w, m)].get(k, 0) for k in kinds],
+                )
+            )
+    for parent, shown, raw in families:
+        assert _is_safe_count(parent) and all(_is_safe_count(s) for s in shown)
+        # a hidden figure is never given back by its shown children adding up to it
+        assert parent is not None or all(s is None for s in shown)
+        small = [r < disclosure.SUPPRESS_BELOW for r in raw]
+        for true, released, values in zip(
+            raw, shown, _reader_sets(parent, shown, small, sum(raw) + 10), strict=True
+        ):
+            assert true in values
+            assert released is not None or len(values) >= 2, (parent, shown, raw)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from wijkradar.api.app import create_app
 from wijkradar.api.settings import Settings
+from wijkradar.compute import disclosure
 from wijkradar.compute.disclosure import disclose_count
 from wijkradar.ops import area_signals as sig
 from wijkradar.ops import clock
@@ -240,3 +241,39 @@ def test_the_white_spot_map_links_each_area_to_its_profile(
     assert re.search(rf'<tr id="area-{WIJK}" class="white-spot">', page)
     national = c.get("/registers/witte-vlekken", params={"lang": "en"}).text
     assert f'href="/gebied/{GM}?lang=en"' in national
+
+
+def test_a_gemeente_and_its_wijken_leave_as_one_family(
+    ops_factory: sessionmaker[Session], ops_url: str, monitor: Path, frozen: None
+) -> None:
+    """38 = 12 + 17 + 9 signals over three wijken: each released alone, the gemeente's 40 minus
+    Centrum's 10 and Noord's 15 pins the third wijk to 9. Released as a family, the smallest
+    shown wijk (Centrum, 12) is hidden too, on its own profile as on the gemeente's."""
+    third = "WK000103"  # a wijk of the gemeente the sample monitor has no figures for
+    with transaction(ops_factory) as session:
+        org = sig.add_org(session, GM, ORG, "huisarts", [WIJK, "WK000102", third])
+        for wijk, n in ((WIJK, 12), ("WK000102", 17), (third, 9)):
+            for _ in range(n):
+                inp = sig.SignalInput(wijk, "2026-11", ["age"], [], "meer", "10-24", "x")
+                sig._store(session, org, inp, "p-1", "web")
+    c = _client(monitor, ops_url)
+    gm = c.get(f"/api/v1/partner-signals/{GM}").json()
+    centrum = c.get(f"/api/v1/partner-signals/{WIJK}").json()
+    noord = c.get("/api/v1/partner-signals/WK000102").json()
+    assert [w["signals"] for w in gm["overall"]] == [disclose_count(38)] * 3
+    assert [w["signals"] for w in noord["overall"]] == [disclose_count(17)] * 3
+    # 12 alone would be released as 10; as a family it is withheld like a small count
+    assert disclose_count(12) == 10
+    assert [w["signals"] for w in centrum["overall"]] == [None] * 3
+    assert {w["status"] for w in centrum["overall"]} == {"suppressed"}
+    assert _windows(centrum, "age") == [None] * 3 and _windows(gm, "age") == [40] * 3
+    # what a reader of the three profiles can infer of the third wijk: more than one value
+    ranges = disclosure.feasible_ranges(40, [None, 15, None], [False, False, True])
+    low, high = ranges[2] or (0, 0)
+    assert low <= 9 <= high and high > low
+    page = c.get(f"/gebied/{WIJK}").text
+    assert page.count("&lt; 10 (niet getoond)") >= 3
+    # white spots: signals on a characteristic and the unmet part, per family too
+    gap = c.get(f"/api/v1/fit-gap/{WIJK}").json()
+    assert gap["signals"]["signals"] is None and gap["signals"]["status"] == "suppressed"
+    assert c.get(f"/api/v1/fit-gap/{GM}").json()["signals"]["signals"] == 40

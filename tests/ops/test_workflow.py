@@ -21,6 +21,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from wijkradar.compute import disclosure
 from wijkradar.ops import cases, clock, ddas, reach
 from wijkradar.ops.models import AuditEntry, Case, ContactAttempt, ReachAggregate, Signal
 from wijkradar.ops.retention import purge
@@ -135,7 +136,7 @@ def test_reach_discloses_and_survives_the_purge(ops_factory: sessionmaker[Sessio
     rows = {r.wijk: r for r in before}
     assert (rows["WK980101"].signals, rows["WK980101"].households) == (15, 15)  # 14 -> rounded
     assert rows["WK980101"].reached_pct == round(100 * 12 / 14)
-    assert rows["WK980101"].per_1000 == 7.0
+    assert rows["WK980101"].per_1000 == 7.5  # from the released 15: 14 would show through
     assert rows["WK980102"].signals is None and rows["WK980102"].reached_pct is None
     # seven months later the closed cases without help and their signals are gone
     clock.freeze(dt.datetime(2026, 11, 20, 3, 0))
@@ -173,3 +174,93 @@ def test_other_partner_kinds_reach_columns(ops_factory: sessionmaker[Session]) -
     with ops_factory() as session:
         rows = reach.report(session, COORD_A, GM_A, {})
     assert rows[0].by_kind == {"energie": 10}
+
+
+def test_reach_figures_leave_as_families(ops_factory: sessionmaker[Session]) -> None:
+    """A wijk's total over all months is the sum of its months, and a month's count the sum of
+    its partner kinds: released one by one, 40 (38) minus 10 (12) and 15 (17) pins the third
+    month to 9, and 40 (38) minus huur 10 (12) and energie 15 (17) pins the third kind to 9."""
+    months = {"2026-01": 12, "2026-02": 17, "2026-03": 9}
+    kinds = {"huur": 12, "energie": 17, "water": 9}
+    with ops_factory() as session, session.begin():
+        for month, n in months.items():
+            for kind in ("huur", "*"):
+                session.add(
+                    ReachAggregate(
+                        gemeente_code=GM_A,
+                        wijk_code="WK980101",
+                        month=month,
+                        partner_kind=kind,
+                        signals=n,
+                        households=n,
+                        reached=0,
+                        accepted=0,
+                    )
+                )
+        for kind, n in [*kinds.items(), ("*", sum(kinds.values()))]:
+            session.add(
+                ReachAggregate(
+                    gemeente_code=GM_A,
+                    wijk_code="WK980102",
+                    month="2026-04",
+                    partner_kind=kind,
+                    signals=n,
+                    households=n,
+                    reached=0,
+                    accepted=0,
+                )
+            )
+    with ops_factory() as session:
+        rows = {(r.wijk, r.month): r for r in reach.report(session, COORD_A, GM_A, {})}
+        totals = reach.wijk_totals(session, COORD_A, GM_A)
+    assert totals == {"WK980101": 40, "WK980102": 40}
+    first = [rows[("WK980101", m)].signals for m in months]
+    assert first == [None, 15, None]  # 12 hidden too, though 10 alone
+    # a month hidden to protect another hides its kinds: they would add up to it
+    assert rows[("WK980101", "2026-01")].by_kind == {"energie": None, "huur": None, "water": None}
+    assert rows[("WK980101", "2026-02")].by_kind["huur"] == 15
+    second = rows[("WK980102", "2026-04")]
+    assert second.signals == 40
+    assert second.by_kind == {"energie": 15, "huur": None, "water": None}
+    # what a reader of the page can infer of each hidden count keeps at least two values
+    for parent, children, small in (
+        (40, first, [False, False, True]),
+        (40, list(second.by_kind.values()), [False, False, True]),
+    ):
+        for r in disclosure.feasible_ranges(parent, children, small):
+            assert r is None or r[1] > r[0]
+
+
+def test_a_gemeente_total_leaves_with_its_wijken(ops_factory: sessionmaker[Session]) -> None:
+    """The registers' report shows the gemeente's total, the reach and white-spot pages each
+    wijk's: 38 = 12 + 17 + 9 pins the third wijk when each is released alone. The smallest shown
+    wijk is hidden too, and with its total its months (which would add up to it)."""
+    from wijkradar.registers import fitgap
+
+    with ops_factory() as session, session.begin():
+        for wijk, n in (("WK980101", 12), ("WK980102", 17), ("WK980103", 9)):
+            for kind in ("huur", "*"):
+                session.add(
+                    ReachAggregate(
+                        gemeente_code=GM_A,
+                        wijk_code=wijk,
+                        month="2026-02",
+                        partner_kind=kind,
+                        signals=n,
+                        households=n,
+                        reached=0,
+                        accepted=0,
+                    )
+                )
+    with ops_factory() as session:
+        figures = reach.released_signals(reach.counts(session, GM_A))
+        rows = {r.wijk: r for r in reach.report(session, COORD_A, GM_A, {})}
+        gap_signals = fitgap._signals(session, GM_A)
+    assert figures.gemeente == 40
+    assert figures.totals == {"WK980101": None, "WK980102": 15, "WK980103": None}
+    assert gap_signals == figures.totals  # the white-spot page shows the same
+    assert rows["WK980101"].signals is None and rows["WK980101"].by_kind == {"huur": None}
+    assert rows["WK980102"].signals == 15
+    small = [False, False, True]
+    for r in disclosure.feasible_ranges(40, list(figures.totals.values()), small):
+        assert r is None or r[1] > r[0]

@@ -112,3 +112,23 @@ def test_per_characteristic_and_arrears() -> None:
     assert row.arrears_per_1000 == 25.0 and row.arrears_high
     (few,) = classify({"WK1": wijk}, counts, M, CONFIG, (), {"WK1": 4})
     assert few.arrears_per_1000 is None  # 4 households are never shown as a rate
+
+
+def test_the_radar_shows_each_wijk_as_part_of_its_gemeente_family() -> None:
+    """The gemeente's count (on its public profile) is the sum of its wijken's: 38 = 12 + 17 + 9
+    released one by one as 40, 10, 15 and hidden pins the third wijk to 9. On the radar the
+    smallest shown wijk is hidden too, for one wijk's page as for the gemeente's."""
+    counts = _counts(
+        *(
+            entry
+            for w, n in (("WK1", 12), ("WK2", 17), ("WK3", 9))
+            for entry in ((w, M, "*", n, 0), (w, M, "age", n, 0))
+        )
+    )
+    wijken = {w: _wijk(w, 0) for w in ("WK1", "WK2", "WK3")}
+    rows = {r.code: r for r in classify(wijken, counts, M, CONFIG, ["age"])}
+    assert [r.windows[3] for r in rows.values()] == [None, 15, None]
+    assert [r.characteristics["age"][1] for r in rows.values()] == [None, 15, None]
+    (alone,) = classify({"WK1": wijken["WK1"]}, counts, M, CONFIG, ["age"])
+    assert alone.windows == {3: None, 6: None, 12: None}
+    assert rows["WK1"].signalled  # the class still comes from the counts themselves

@@ -17,12 +17,13 @@ import duckdb
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session, sessionmaker
 
+from wijkradar.compute import disclosure
 from wijkradar.methodology.cache import load_cached
 from wijkradar.methodology.triangulation import Triangulation
 from wijkradar.methodology.triangulation import load_cached as load_triangulation
 from wijkradar.ops import area_signals, clock, radar
 from wijkradar.registers import fitgap, groups
-from wijkradar.reports.outgoing import release, rules_summary
+from wijkradar.reports.outgoing import rules_summary
 from wijkradar.store.ops_context import wijk_figures_on
 
 Counts = Mapping[tuple[str, str, str], tuple[int, int]]
@@ -121,10 +122,23 @@ class GapPanel(BaseModel):
     register_page: str = ""
 
 
-def released(months: int, raw: int) -> WindowCount:
-    out = release(raw, "aantal", "ok")
-    value = None if out.value is None else int(out.value)
-    return WindowCount(months=months, signals=value, status=out.status)
+def _count(months: int, shown: int | None) -> WindowCount:
+    return WindowCount(months=months, signals=shown, status="suppressed" if shown is None else "ok")
+
+
+def family_windows(
+    counts: Counts, gemeente: str, key: str, back: list[str], config: Triangulation
+) -> dict[str, list[WindowCount]]:
+    """The windows of `key` for the gemeente and each of its wijken, each window released as
+    one family (radar.released_window, the same figures as the radar pages): a wijk hidden
+    below the threshold cannot be found by subtracting the others from the gemeente."""
+    out: dict[str, list[WindowCount]] = defaultdict(list)
+    for months in config.windows:
+        parent, wijken = radar.released_window(counts, key, back, months)
+        out[gemeente].append(_count(months, parent))
+        for w, shown in wijken.items():
+            out[w].append(_count(months, shown))
+    return out
 
 
 def direction(trend: radar.Trend, config: Triangulation) -> str:
@@ -204,15 +218,16 @@ def signals_panel(
         return base
     labels = _labels(lang)
     overall = radar.trend(mine, code, area_signals.ALL, back, config)
-    base.overall = [released(w, overall.windows[w]) for w in config.windows]
+    base.overall = family_windows(counts, gemeente, area_signals.ALL, back, config)[code]
     longest = max(config.windows)
-    shown = released(longest, overall.windows[longest]).signals is not None
+    shown = base.overall[config.windows.index(longest)].signals is not None
     base.direction = direction(overall, config) if shown else None
     for key in labels:
         t = radar.trend(mine, code, key, back, config)
         if not t.windows[longest] and key not in flagged:
             continue
-        windows = [released(w, t.windows[w]) for w in config.windows]
+        family = family_windows(counts, gemeente, key, back, config)
+        windows = family.get(code) or [_count(w, None) for w in config.windows]
         base.topics.append(
             SignalTopic(
                 characteristic=key,
@@ -235,6 +250,24 @@ def unmet(counts: Counts, code: str, serving: Mapping[str, object], months: int)
         total += n
         missed += n if key not in serving else 0
     return total, missed
+
+
+def _gap_family(
+    counts: Counts, gemeente: str, code: str, serving: Mapping[str, object], months: int
+) -> tuple[WindowCount, WindowCount]:
+    """(signals, of which unmet) of `code`, each released as one family of the gemeente and its
+    wijken (see family_windows: the gemeente's figure is the sum of its wijken's)."""
+    wijken = sorted({w for (w, _month, _key) in counts})
+    per = {w: unmet(counts, w, serving, months) for w in wijken}
+    out = []
+    for part in (0, 1):
+        present = [w for w in wijken if per[w][part]]
+        parent, children = disclosure.release_family(
+            sum(per[w][part] for w in present), [per[w][part] for w in present]
+        )
+        shown = dict(zip(present, children, strict=True))
+        out.append(_count(months, parent if code == gemeente else shown.get(code)))
+    return out[0], out[1]
 
 
 def gap_panel(
@@ -284,9 +317,9 @@ def gap_panel(
     ]
     if counts:
         months = max(load_triangulation().windows)
-        total, missed = unmet(counts, code, serving, months)
+        total, _missed = unmet(counts, code, serving, months)
         if total:
-            base.signals, base.unmet_signals = released(months, total), released(months, missed)
+            base.signals, base.unmet_signals = _gap_family(counts, gemeente, code, serving, months)
             shown, gone = base.signals.signals, base.unmet_signals.signals
             if shown and gone is not None:
                 base.unmet_share = round(100 * gone / shown)

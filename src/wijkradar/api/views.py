@@ -102,7 +102,8 @@ def indicator_values(
             indicator=v["indicator"],
             figure=figure(
                 v["value"],
-                v["status"],
+                # a count the build's families withhold (store.withheld) leaves as suppressed
+                "suppressed" if (code, v["indicator"], view.year) in k.withheld else v["status"],
                 v["unit"],
                 v["period"],
                 list(v["source_ids"] or []),
@@ -130,7 +131,7 @@ def _indicator(
         measure=ind.measure,
         figure=figure(
             ind.value,
-            ind.status,
+            "suppressed" if ind.withheld else ind.status,
             ind.unit,
             year,
             list(ind.source_ids),

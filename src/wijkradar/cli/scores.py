@@ -51,6 +51,8 @@ def _indicator_value(ind: IndicatorDetail, lang: str) -> str:
     suppression read differently."""
     if ind.status != "ok":
         return status_text(ind.status, lang)
+    if ind.withheld:  # hidden to protect a sibling: reads like any count below the threshold
+        return SUPPRESSED_TEXT[lang]
     # The one exit for a figure (reports.outgoing.release): published sources, declared units.
     kinds = {s: min(PUBLISHED_KINDS) for s in ind.source_ids} if ind.published else {}
     out = release(ind.value, ind.unit, ind.status, ind.source_ids, kinds, ind.declared_units)

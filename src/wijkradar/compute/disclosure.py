@@ -27,7 +27,8 @@ What it does not apply to:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Sequence
 
 SUPPRESS_BELOW = 10
 ROUND_TO = 5
@@ -90,3 +91,99 @@ def is_published(kinds: Iterable[str]) -> bool:
             return False
         seen = True
     return seen
+
+
+# Secondary suppression. disclose_count decides one figure at a time; a parent released beside
+# its children (a gemeente total beside its wijken) lets a reader subtract: parent 40, children
+# 10 and 15 and one hidden child leave that child in [38 - 2 - 17, 42 - 10 - 12] ∩ [0, 9] = {9}
+# (true 38 = 12 + 17 + 9). So a family leaves together and hides one more sibling until no hidden
+# count is pinned down.
+
+#: the fewest values a hidden count must keep open to a reader who knows the whole family
+MIN_FEASIBLE = 2
+
+
+def _released_range(released: int) -> tuple[int, int]:
+    """The true counts disclose_count turns into `released` (a multiple of ROUND_TO)."""
+    low = max(math.ceil(released - ROUND_TO / 2), SUPPRESS_BELOW)
+    return low, math.ceil(released + ROUND_TO / 2) - 1
+
+
+def feasible_ranges(
+    parent: int | None, children: Sequence[int | None], below: Sequence[bool]
+) -> list[tuple[int, int] | None]:
+    """For each hidden child (None among `children`), the range of its true count that a reader
+    who knows the rules can infer from the released family; None for a shown child.
+
+    The reader is assumed to know more than the page says: which hidden child is below
+    SUPPRESS_BELOW (`below`: primary suppression, in [0, SUPPRESS_BELOW - 1]) and which was
+    hidden only to protect a sibling (at least SUPPRESS_BELOW). The parent is the sum of its
+    children. A hidden parent constrains nothing."""
+    if parent is None:
+        top = sys.maxsize // (len(children) + 1)
+        parent_low, parent_high = 0, top
+    else:
+        parent_low, parent_high = _released_range(parent)
+    bounds = []
+    for shown, small in zip(children, below, strict=True):
+        if shown is not None:
+            bounds.append(_released_range(shown))
+        elif small:
+            bounds.append((0, SUPPRESS_BELOW - 1))
+        else:
+            bounds.append((SUPPRESS_BELOW, parent_high))
+    all_low = sum(b[0] for b in bounds)
+    all_high = sum(b[1] for b in bounds)
+    out: list[tuple[int, int] | None] = []
+    for shown, (low, high) in zip(children, bounds, strict=True):
+        if shown is not None:
+            out.append(None)
+            continue
+        others_low, others_high = all_low - low, all_high - high
+        out.append((max(low, parent_low - others_high), min(high, parent_high - others_low)))
+    return out
+
+
+def family_is_safe(
+    parent: int | None, children: Sequence[int | None], below: Sequence[bool]
+) -> bool:
+    """Whether every hidden child keeps at least MIN_FEASIBLE values open (feasible_ranges)."""
+    return all(
+        r is None or r[1] - r[0] + 1 >= MIN_FEASIBLE
+        for r in feasible_ranges(parent, children, below)
+    )
+
+
+def release_family(
+    parent_raw: float,
+    children_raw: Sequence[float],
+    withheld: Sequence[bool] = (),
+    parent_withheld: bool = False,
+) -> tuple[int | None, list[int | None]]:
+    """A parent count and the counts it is the sum of, released together: disclose_count for
+    each (primary suppression), then, while a hidden child could be pinned down from the rest
+    (family_is_safe), the smallest shown child is hidden too (secondary suppression); with no
+    child left to hide, the parent is hidden. A figure hidden here looks like any other hidden
+    figure (None).
+
+    `withheld` (per child) and `parent_withheld`: figures another family of the same table
+    already hid (a month's count is a child of the wijk's total and the parent of its counts
+    per partner kind); hiding more never narrows what a reader can infer of the rest. A parent
+    withheld elsewhere hides all its children: shown, they would add up to it again."""
+    if parent_withheld:
+        return None, [None] * len(children_raw)
+    parent = disclose_count(parent_raw)
+    below = [disclose_count(c) is None for c in children_raw]
+    children = [
+        None if i < len(withheld) and withheld[i] else disclose_count(c)
+        for i, c in enumerate(children_raw)
+    ]
+    if parent is None:
+        return None, children
+    while not family_is_safe(parent, children, below):
+        shown = [i for i, c in enumerate(children) if c is not None]
+        if not shown:
+            return None, children
+        smallest = min(shown, key=lambda i: (children_raw[i], i))
+        children[smallest] = None
+    return parent, children

@@ -72,7 +72,11 @@ not cancelled by low scores on others.
 
 Every number that leaves Wijkradar passes through `wijkradar.compute.disclosure`: counts of persons
 or households from local or operational sources below **{suppress}** are not shown, other such
-counts are rounded to a multiple of **{round_to}**. Figures CBS already published (CBS applied its
+counts are rounded to a multiple of **{round_to}**. Where such a count leaves beside the counts it
+is the sum of (a gemeente and its wijken, a wijk and its buurten or months), rounding alone does not
+stop subtraction, so the smallest shown one of the family is hidden too until no hidden count
+can be narrowed to fewer than two values (`release_family`, secondary suppression; where it
+applies and where not: docs/architecture.md). Figures CBS already published (CBS applied its
 own disclosure control), percentages of them, percentiles and scores pass unchanged.
 
 ## Partner signals beside the figures

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from wijkradar.compute.disclosure import disclose_count
+from wijkradar.compute.disclosure import disclose_count, release_family
 from wijkradar.methodology.triangulation import Triangulation
 from wijkradar.ops.area_signals import ALL, months_back
 from wijkradar.store.ops_context import WijkFigures
@@ -130,6 +130,26 @@ def classify_one(
     )
 
 
+def released_window(
+    counts: Mapping[tuple[str, str, str], tuple[int, int]],
+    key: str,
+    back: list[str],
+    window: int,
+) -> tuple[int | None, dict[str, int | None]]:
+    """The gemeente's count of `key` in the last `window` months of `back` and each wijk's,
+    released as one family (compute.disclosure.release_family): the gemeente's figure is the sum
+    of its wijken's, and both leave (the gemeente's profile, each wijk's profile, the radar
+    pages), so a hidden wijk must not follow from subtraction. `counts` holds the whole
+    gemeente, so every page that shows one wijk computes the same family. A wijk without
+    signals in the window is left out: the pages say so, a known zero that hides nothing."""
+    wijken = sorted({w for (w, _month, k) in counts if k == key})
+    raw = {w: sum(counts.get((w, m, key), (0, 0))[0] for m in back[:window]) for w in wijken}
+    present = [w for w in wijken if raw[w]]
+    parent, children = release_family(sum(raw[w] for w in present), [raw[w] for w in present])
+    shown = dict(zip(present, children, strict=True))
+    return parent, {w: shown.get(w) for w in wijken}
+
+
 def classify(
     wijken: Mapping[str, WijkFigures],
     counts: Mapping[tuple[str, str, str], tuple[int, int]],
@@ -142,15 +162,24 @@ def classify(
     arrears window) adds the second fast signal per 1,000 households where present."""
     keys = tuple(characteristics)
     back = months(month, config)
+    overall = {w: released_window(counts, ALL, back, w)[1] for w in config.windows}
+    per_key = {k: released_window(counts, k, back, config.signalled_months)[1] for k in keys}
     out = []
     for code in sorted(wijken):
         row = classify_one(wijken[code], counts, back, config, keys)
+        # the counts shown: the wijk's share of each family (released_window)
+        row.windows = {w: overall[w].get(code) for w in row.windows}
+        row.characteristics = {
+            k: (flagged, per_key[k].get(code), rising)
+            for k, (flagged, _alone, rising) in row.characteristics.items()
+        }
         figures = wijken[code]
         if arrears is not None and figures.households:
             n = arrears.get(code, 0)
             shown = disclose_count(n)
             if shown is not None:
-                row.arrears_per_1000 = round(1000 * n / figures.households, 1)
+                # from the rounded count: the exact one over published households gives it back
+                row.arrears_per_1000 = round(1000 * shown / figures.households, 1)
                 row.arrears_high = row.arrears_per_1000 >= config.arrears_high_per_1000
         out.append(row)
     return out

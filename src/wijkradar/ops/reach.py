@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from wijkradar.compute.disclosure import SUPPRESS_BELOW, disclose_count
+from wijkradar.compute.disclosure import SUPPRESS_BELOW, disclose_count, release_family
 from wijkradar.ops import codes
 from wijkradar.ops.auth import Principal
 from wijkradar.ops.cases import NotAllowed
@@ -151,42 +151,99 @@ def report(
     ):
         raise NotAllowed("no access to the reach figures of this gemeente")
     data = counts(session, gemeente)
-    kinds = sorted({k for (_, _, k) in data if k != ALL})
+    shown = released_signals(data)
     rows = []
     for (wijk, month, kind), c in sorted(data.items()):
         if kind != ALL:
             continue
         people = inhabitants.get(wijk)
+        signals = shown.cells[(wijk, month)]
         rows.append(
             ReachRow(
                 wijk=wijk,
                 month=month,
-                signals=disclose_count(c.signals),
+                signals=signals,
                 households=disclose_count(c.households),
+                # from the released count: the raw one over a published population gives the
+                # raw count back
                 per_1000=(
-                    round(1000 * c.signals / people, 1)
-                    if people and c.signals >= SUPPRESS_BELOW
-                    else None
+                    round(1000 * signals / people, 1) if people and signals is not None else None
                 ),
                 reached_pct=_pct(c.reached, c.households),
                 accepted_pct=_pct(c.accepted, c.households),
-                by_kind={
-                    k: disclose_count(data[(wijk, month, k)].signals)
-                    if (wijk, month, k) in data
-                    else None
-                    for k in kinds
-                },
+                by_kind=shown.by_kind[(wijk, month)],
             )
         )
     return rows
 
 
+@dataclass(frozen=True)
+class SignalFigures:
+    """The signal counts of a gemeente, released: per (wijk, month), per (wijk, month) and
+    partner kind, per wijk over all months, and the gemeente's over all wijken and months."""
+
+    cells: dict[tuple[str, str], int | None]
+    by_kind: dict[tuple[str, str], dict[str, int | None]]
+    totals: dict[str, int | None]
+    gemeente: int | None
+
+
+def released_signals(data: Mapping[tuple[str, str, str], Counts]) -> SignalFigures:
+    """Signal counts released as families (compute.disclosure.release_family), so none of them
+    can be worked out by subtraction: the gemeente's total is the sum of its wijken's (the
+    registers' report beside the white-spot page and the reach page), a wijk's the sum of its
+    months, a month's count the sum of its partner kinds (each signal has one partner). A kind
+    with no signals in a month is a hidden zero. The families share figures (a wijk's total is
+    a child of the gemeente and the parent of its months): each is released again with what
+    the others hid until nothing changes."""
+    kinds = sorted({k for (_, _, k) in data if k != ALL})
+    months: dict[str, list[str]] = defaultdict(list)
+    for wijk, month, kind in sorted(data):
+        if kind == ALL:
+            months[wijk].append(month)
+    raw_totals = {w: sum(data[(w, m, ALL)].signals for m in own) for w, own in months.items()}
+    wijken = sorted(raw_totals)
+    cells: dict[tuple[str, str], int | None] = {}
+    by_kind: dict[tuple[str, str], dict[str, int | None]] = {}
+    totals: dict[str, int | None] = {}
+    hidden: set[tuple[str, str]] = set()
+    hidden_totals: set[str] = set()
+    while True:
+        before = (len(hidden), len(hidden_totals))
+        gemeente, shown_totals = release_family(
+            sum(raw_totals.values()),
+            [raw_totals[w] for w in wijken],
+            [w in hidden_totals for w in wijken],
+        )
+        hidden_totals |= {w for w, t in zip(wijken, shown_totals, strict=True) if t is None}
+        for wijk, own in months.items():
+            raw = [data[(wijk, m, ALL)].signals for m in own]
+            withheld = [(wijk, m) in hidden for m in own]
+            totals[wijk], shown = release_family(
+                raw_totals[wijk], raw, withheld, parent_withheld=wijk in hidden_totals
+            )
+            if totals[wijk] is None:
+                hidden_totals.add(wijk)
+            for m, value in zip(own, shown, strict=True):
+                cells[(wijk, m)] = value
+                if value is None:
+                    hidden.add((wijk, m))
+        for cell in list(cells):
+            wijk, month = cell
+            raw = [data[(wijk, month, k)].signals if (wijk, month, k) in data else 0 for k in kinds]
+            parent, shown = release_family(
+                data[(wijk, month, ALL)].signals, raw, parent_withheld=cell in hidden
+            )
+            by_kind[cell] = dict(zip(kinds, shown, strict=True))
+            if parent is None:
+                hidden.add(cell)
+        if (len(hidden), len(hidden_totals)) == before:
+            return SignalFigures(cells, by_kind, totals, gemeente)
+
+
 def wijk_totals(session: Session, principal: Principal, gemeente: str) -> dict[str, int | None]:
-    """Signals per wijk over all months, summed before disclosure (then suppressed/rounded)."""
+    """Signals per wijk over all months, summed before disclosure and released with the months
+    of the reach report as one family (released_signals)."""
     if not principal.may_see_aggregates_of(gemeente) or principal.role == "outreach":
         raise NotAllowed("no access to the reach figures of this gemeente")
-    raw: dict[str, int] = defaultdict(int)
-    for (wijk, _month, kind), c in counts(session, gemeente).items():
-        if kind == ALL:
-            raw[wijk] += c.signals
-    return {wijk: disclose_count(n) for wijk, n in raw.items()}
+    return released_signals(counts(session, gemeente)).totals

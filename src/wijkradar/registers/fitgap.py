@@ -41,7 +41,9 @@ class AreaGap:
     white_spots: list[str]  # flagged characteristics nothing serves
     groups_in_need: list[str] = field(default_factory=list)
     group_white_spots: list[str] = field(default_factory=list)
-    signals: int | None = None  # partner/arrears signals in the wijk (all months), if any
+    signalled: bool = False  # any arrears signal in the wijk (all months)
+    #: arrears signals in the wijk (all months), released (None: hidden, or none at all)
+    signals: int | None = None
     unmet_signals: int | None = None  # of which in a wijk where nothing serves the buffer
 
 
@@ -173,7 +175,7 @@ def _gap(
     flagged: list[str],
     serving: dict[str, list[str]],
     group_chars: dict[str, list[str]],
-    signals: dict[str, int],
+    signals: dict[str, int | None],
 ) -> AreaGap:
     code = area["code"]
     in_need = [
@@ -193,6 +195,7 @@ def _gap(
         group_white_spots=[g for g in in_need if f"group:{g}" not in serving],
     )
     if code in signals:
+        gap.signalled = True
         gap.signals = signals[code]
         gap.unmet_signals = signals[code] if "financial_buffer" not in serving else 0
     return gap
@@ -203,13 +206,12 @@ def _framework(con: duckdb.DuckDBPyConnection) -> str:
     return "characteristics" if "characteristics" in found else (found[0] if found else "")
 
 
-def _signals(session: Session, gemeente: str) -> dict[str, int]:
-    """Arrears signals per wijk over all months: live signals plus what purges kept."""
-    out: dict[str, int] = {}
-    for (wijk, _month, kind), c in reach.counts(session, gemeente).items():
-        if wijk and kind == reach.ALL:
-            out[wijk] = out.get(wijk, 0) + c.signals
-    return out
+def _signals(session: Session, gemeente: str) -> dict[str, int | None]:
+    """Arrears signals per wijk over all months (live signals plus what purges kept), released
+    as the reach page releases them (reach.released_signals: one family with the gemeente's
+    total and the months), so the two pages never differ and subtraction pins nothing."""
+    totals = reach.released_signals(reach.counts(session, gemeente)).totals
+    return {wijk: n for wijk, n in totals.items() if wijk}
 
 
 def national(

@@ -133,15 +133,21 @@ def _reach(session: Session, gemeente: str | None) -> dict[str, int | None] | No
         codes = {gemeente}
     signals = households = reached = 0
     for code in codes:
-        for (_wijk, _month, kind), c in reach.counts(session, code).items():
+        data = reach.counts(session, code)
+        for (_wijk, _month, kind), c in data.items():
             if kind == reach.ALL:
                 signals += c.signals
                 households += c.households
                 reached += c.reached
     if signals == 0:
         return None
+    # a gemeente's total is released with its wijken and months (reach.released_signals: the
+    # white-spot page and the reach page show those); the national one alone
+    total = (
+        reach.released_signals(data).gemeente if gemeente is not None else disclose_count(signals)
+    )
     return {
-        "signals": disclose_count(signals),
+        "signals": total,
         "households": disclose_count(households),
         "reached": disclose_count(reached),
     }

@@ -10,7 +10,7 @@ import duckdb
 
 from wijkradar.compute.disclosure import disclose_value, is_published
 from wijkradar.registers.models import Group
-from wijkradar.store import queries
+from wijkradar.store import constants, queries
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ def estimates(con: duckdb.DuckDBPyConnection, group: Group, gemeente: str) -> li
     if not group.size_indicator:
         return [SizeRow(a["code"], a["name"], a["level"], None, "", "no_indicator") for a in areas]
     kinds = queries.source_kinds(con)
+    k = constants.of(con)
     out = []
     for area in areas:
         found = [
@@ -44,10 +45,19 @@ def estimates(con: duckdb.DuckDBPyConnection, group: Group, gemeente: str) -> li
             out.append(SizeRow(area["code"], area["name"], area["level"], None, "", "missing"))
             continue
         row = found[0]
-        published = is_published(kinds.get(s, "") for s in row["source_ids"] or [])
+        ids = tuple(row["source_ids"] or ())
+        published = is_published(kinds.get(s, "") for s in ids)
+        # the gemeente and its wijken leave together: a count the build's families withhold
+        # (store.withheld) is hidden like a small one; a declared count is a count
+        withheld = (area["code"], group.size_indicator, year) in k.withheld
         value = (
-            disclose_value(row["value"], row["unit"] or "", published)
-            if row["status"] == "ok"
+            disclose_value(
+                row["value"],
+                row["unit"] or "",
+                published,
+                k.declared_units(group.size_indicator, ids),
+            )
+            if row["status"] == "ok" and not withheld
             else None
         )
         status = (

@@ -9,6 +9,7 @@ has a new build id and is read afresh.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import threading
@@ -21,6 +22,7 @@ import duckdb
 
 from wijkradar.domain import WijkradarError
 from wijkradar.domain.region import NATIONAL_CODE, NATIONAL_CODES, is_national
+from wijkradar.store.withheld import withheld
 
 #: (mean stacking, mean overall index, number of areas with status ok)
 Average = tuple[float | None, float | None, int]
@@ -91,6 +93,9 @@ class BuildConstants:
     renumbered: frozenset[str] = frozenset()
     #: code -> year -> the region that year (a national build: ~70 000 rows, a few MB)
     regions: dict[str, dict[int, RegionYear]] = field(default_factory=dict)
+    #: (region code, indicator, period) of local counts withheld to protect a sibling
+    #: (store.withheld: the families of the build)
+    withheld: frozenset[tuple[str, str, int]] = frozenset()
 
     def region(self, code: str, year: int | None = None) -> RegionYear | None:
         """The region in `year`, or in its latest year when year is None."""
@@ -245,7 +250,7 @@ def load(con: duckdb.DuckDBPyConnection) -> BuildConstants:
     )
     src_names = [d[0] for d in cursor.description]
     sources = tuple(dict(zip(src_names, r, strict=True)) for r in cursor.fetchall())
-    return BuildConstants(
+    found = BuildConstants(
         build_id=str(build["build_id"]),
         build=build,
         methodology_version=build.get("methodology_version"),
@@ -281,6 +286,9 @@ def load(con: duckdb.DuckDBPyConnection) -> BuildConstants:
                 "AND base_code IS NOT NULL AND base_code <> region_code",
             )
         ),
+    )
+    return dataclasses.replace(
+        found, withheld=withheld(con, found.source_kinds, found.declared_units)
     )
 
 

@@ -40,6 +40,9 @@ class IndicatorDetail:
     # Units the sources declared for the variable this value was taken from unchanged (a local
     # mapping's `unit: aantal`): with them the release decides count or share.
     declared_units: tuple[str, ...] = ()
+    # A count the build's families withhold to protect a sibling (store.withheld): shown as any
+    # count below the threshold, whatever its value.
+    withheld: bool = False
 
 
 @dataclass(frozen=True)
@@ -458,6 +461,7 @@ def area_profile(
                     source_year=r.source_year,
                     published=disclosure.is_published(kinds.get(x, "") for x in r.source_ids or ()),
                     declared_units=k.declared_units(ind.id, tuple(r.source_ids or ())),
+                    withheld=(code, ind.id, year) in k.withheld,
                 )
             )
         score, flagged, status, n_used = chars.get(c.id, (None, None, "missing", 0))

@@ -70,20 +70,7 @@ def run(
         | (analysis_step.extra_variables(methodology, settings) if settings else set())
     )
     with _memory_limit(con, SCORING_MEMORY_LIMIT):
-        return _run(con, _schedule(work, settings), methodology, variables, progress, settings)
-
-
-def _schedule(
-    work: list[tuple[str, int]], settings: AnalysisSettings | None
-) -> list[tuple[str, int]]:
-    """When only the latest year of each level is simulated, score those first, finest level
-    first: their simulation (the buurt year is most of it) then runs on its thread beside the
-    scoring of the other years instead of after it."""
-    if settings is None or settings.periods != "latest":
-        return work
-    latest = {level: max(p for lv, p in work if lv == level) for level in _levels(work)}
-    first = [(level, latest[level]) for level in reversed(_levels(work))]
-    return first + [item for item in work if item not in first]
+        return _run(con, work, methodology, variables, progress, settings)
 
 
 def _run(

@@ -5,32 +5,22 @@ an analyst sees reach per wijk (and no person)."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ops"))
 from ops_fixtures import pg_server_url, reset_postgres
+from serving import CLI, served
 
 __all__ = ["pg_server_url"]
 
 pytestmark = pytest.mark.browser
-CLI = [sys.executable, "-c", "from wijkradar.cli import main; main()"]
 PASSWORD = "demo-wachtwoord"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -51,31 +41,8 @@ def workspace(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[
         capture_output=True,
         timeout=300,
     )
-    port = _free_port()
-    process = subprocess.Popen(
-        [*CLI, "serve", "--db", str(monitor), "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(base + "/werk/inloggen", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"server did not start: {process.stderr and process.stderr.read()!r}"
-                )
-            time.sleep(0.1)
+    with served(monitor, "/werk/inloggen", env=env) as base:
         yield base, demo / "werk"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _login(page: Any, base: str, username: str) -> None:

@@ -7,19 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ops"))
 
 from ops_fixtures import ops_url, pg_server_url
+from serving import served
 
 from wijkradar.ops import auth, migrate
 from wijkradar.ops.auth import Principal
@@ -66,47 +64,9 @@ def site(ops_url: str, demo_db: Path) -> Iterator[str]:
         initiatives.load_seed(session, editor, "demo_initiatives.yml")
         professional.add_contact(session, editor, "DEMO UWV", "werk_inkomen", "maatwerk", "loket")
     engine.dispose()
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     env = {**os.environ, "WIJKRADAR_OPS_DB": ops_url, "WIJKRADAR_OPS_SECURE_COOKIES": "false"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from wijkradar.cli import main; main()",
-            "serve",
-            "--db",
-            str(demo_db),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(url + "/registers/groepen", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"server did not start: {process.stderr and process.stderr.read()!r}"
-                )
-            time.sleep(0.2)
+    with served(demo_db, "/registers/groepen", env=env, poll_s=0.2, stop_s=60) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
 
 
 def _login(page: Any, site: str, username: str) -> None:

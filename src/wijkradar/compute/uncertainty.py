@@ -261,7 +261,8 @@ def _state(
             p_score.append(pct[int(fixed.same_as[c])])
             continue
         p_score.append(row_percent_ranks(score[:, :, c], groups))
-    flag = np.nan_to_num(np.stack(p_score, axis=2), nan=-1.0) >= threshold
+    # NaN (no score) compares False: not flagged, as nan_to_num(-1) gave, without the copy.
+    flag = np.stack(p_score, axis=2) >= threshold
     stacking = flag[:, :, design.risk].sum(axis=2).astype(np.int64)
     risk_score = score[:, :, design.risk]
     if design.index_transform == "imd_exponential":

@@ -7,12 +7,14 @@ tables of store.analysis.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 
 import duckdb
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from wijkradar.compute import hotspots as gi
 from wijkradar.compute.indicators import indicator_matrix
@@ -169,33 +171,39 @@ def peer_rows(data: LevelYear, settings: AnalysisSettings) -> pa.Table:
 
 
 def hotspot_rows(
-    con: duckdb.DuckDBPyConnection, level: str, period: int, settings: AnalysisSettings
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    period: int,
+    settings: AnalysisSettings,
+    neighbours: dict[bytes, npt.NDArray[np.int64]] | None = None,
 ) -> pa.Table | None:
     """Gi* of stacking and every characteristic score of a level and year; None without
-    boundaries."""
+    boundaries.
+
+    `neighbours` keeps the queen pairs of each boundary layer by its content, so years whose
+    outlines did not change do not parse, project and intersect them again.
+    """
     shapes = analysis.boundaries(con, level, period)
     if len(shapes) < 3:
         return None
-    codes = [code for code, _ in shapes]
-    geoms = rd_shapes_from_geojson([g for _, g in shapes])
-    pairs = gi.queen_pairs(geoms, settings.neighbour_tolerance_m)
+    codes = pa.array([code for code, _ in shapes], pa.string())
+    pairs = _queen_pairs(shapes, settings.neighbour_tolerance_m, neighbours)
+    measures, values = _measure_matrix(analysis.hotspot_measures(con, level, period), codes)
     parts = []
-    for measure, by_code in analysis.hotspot_measures(con, level, period).items():
-        values = np.array([by_code.get(c, np.nan) for c in codes], dtype=np.float64)
-        z = gi.gi_star(values, pairs)
+    for m, measure in enumerate(measures):
+        z = gi.gi_star(values[m], pairs)
         p = gi.p_two_sided(z)
         q = gi.adjust(p, settings.hotspot_correction)
         cluster = gi.classify(z, q, settings.hotspot_alpha)
-        keep = ~np.isnan(values)
-        idx = np.flatnonzero(keep)
+        idx = np.flatnonzero(~np.isnan(values[m]))
         parts.append(
             pa.table(
                 {
                     "level": pa.array([level] * idx.size, pa.string()),
-                    "period": pa.array([period] * idx.size, pa.int32()),
+                    "period": pa.array(np.full(idx.size, period, dtype=np.int32)),
                     "measure": pa.array([measure] * idx.size, pa.string()),
-                    "region_code": pa.array([codes[i] for i in idx], pa.string()),
-                    "value": values[idx],
+                    "region_code": codes.take(idx),
+                    "value": values[m][idx],
                     "gi_z": pa.array(z[idx], from_pandas=True),
                     "p_value": pa.array(p[idx], from_pandas=True),
                     "q_value": pa.array(q[idx], from_pandas=True),
@@ -208,6 +216,40 @@ def hotspot_rows(
             )
         )
     return pa.concat_tables(parts) if parts else None
+
+
+def _queen_pairs(
+    shapes: list[tuple[str, str]],
+    tolerance: float,
+    cache: dict[bytes, npt.NDArray[np.int64]] | None,
+) -> npt.NDArray[np.int64]:
+    digest = hashlib.blake2b(digest_size=16)
+    for code, geometry in shapes:
+        digest.update(code.encode())
+        digest.update(b"\0")
+        digest.update(geometry.encode())
+        digest.update(b"\0")
+    key = digest.digest()
+    if cache is not None and key in cache:
+        return cache[key]
+    pairs = gi.queen_pairs(rd_shapes_from_geojson([g for _, g in shapes]), tolerance)
+    if cache is not None:
+        cache[key] = pairs
+    return pairs
+
+
+def _measure_matrix(rows: pa.Table, codes: pa.Array) -> tuple[list[str], npt.NDArray[np.float64]]:
+    """(measures, values (measures, areas)) from (measure, region_code, value) rows; NaN where an
+    area has no value (or a code has no outline)."""
+    encoded = pc.dictionary_encode(rows.column("measure").combine_chunks())
+    measures = [str(m) for m in encoded.dictionary.to_pylist()]
+    values = np.full((len(measures), len(codes)), np.nan)
+    position = pc.index_in(rows.column("region_code"), value_set=codes)
+    known = pc.is_valid(position).to_numpy(zero_copy_only=False)
+    row_of = encoded.indices.to_numpy(zero_copy_only=False)[known]
+    col_of = position.to_numpy(zero_copy_only=False)[known].astype(np.int64)
+    values[row_of, col_of] = rows.column("value").to_numpy()[known]
+    return measures, values
 
 
 def _families(

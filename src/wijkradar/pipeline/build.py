@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from wijkradar.domain import InputError, Level, Region, RegionChange
 from wijkradar.pipeline import hashing, score
+from wijkradar.pipeline.background import BackgroundWriter
 from wijkradar.pipeline.merge import RegionBook
 from wijkradar.regions import complete_year, detect_changes, harmonise_gemeenten
 from wijkradar.regions.changes import (
@@ -33,6 +34,8 @@ from wijkradar.store.writer import BuildWriter, open_build
 
 # Levels a --levels option selects among; land and provinces always come along as context.
 SELECTABLE_LEVELS = (Level.GEMEENTE, Level.WIJK, Level.BUURT)
+# Observation tables parsed ahead of their insert; bounds memory (a CBS year is ~1 M rows).
+PENDING_OBSERVATION_TABLES = 1
 
 
 @dataclass(frozen=True)
@@ -127,29 +130,43 @@ def _load(
     writer: BuildWriter, sources: Sequence[Source], options: BuildOptions, progress: Progress
 ) -> RegionBook:
     book = RegionBook()
-    for index, source in enumerate(sources):
-        progress(f"reading {source.name}", index, len(sources))
-        for result in source.read(progress):
-            book.add_source(result.provenance)
-            guard.check_observations(
-                book.path_of(result.provenance.source_id),
-                result.observations,
-                {variable.key: variable.unit for variable in result.variables},
-            )
-            load.insert_source(writer.con, result.provenance)
-            book.periods_held |= _periods(result)
-            load.insert_arrow(writer.con, "observations", _select(result.observations, options))
-            book.add_regions(
-                (r for r in result.regions if _wanted(r.level, r.year, options)),
-                result.provenance,
-            )
-            book.variables.extend(result.variables)
-            book.boundaries.extend(
-                b for b in result.boundaries if _wanted(b.level, b.year, options)
-            )
-            book.changes.extend(result.changes)
+    # Observations are inserted on a second thread while the next table is parsed; leaving the
+    # block waits for the last insert, before any check reads them.
+    with BackgroundWriter(
+        writer.con, load.insert_arrow, PENDING_OBSERVATION_TABLES, "wijkradar-load"
+    ) as inserts:
+        for index, source in enumerate(sources):
+            progress(f"reading {source.name}", index, len(sources))
+            _read_source(source, book, writer, inserts, options, progress)
     progress("reading sources", len(sources), len(sources))
     return book
+
+
+def _read_source(
+    source: Source,
+    book: RegionBook,
+    writer: BuildWriter,
+    inserts: BackgroundWriter,
+    options: BuildOptions,
+    progress: Progress,
+) -> None:
+    for result in source.read(progress):
+        book.add_source(result.provenance)
+        guard.check_observations(
+            book.path_of(result.provenance.source_id),
+            result.observations,
+            {variable.key: variable.unit for variable in result.variables},
+        )
+        load.insert_source(writer.con, result.provenance)
+        book.periods_held |= _periods(result)
+        inserts.put("observations", _select(result.observations, options))
+        book.add_regions(
+            (r for r in result.regions if _wanted(r.level, r.year, options)),
+            result.provenance,
+        )
+        book.variables.extend(result.variables)
+        book.boundaries.extend(b for b in result.boundaries if _wanted(b.level, b.year, options))
+        book.changes.extend(result.changes)
 
 
 def _periods(result: SourceResult) -> set[int]:
@@ -322,7 +339,7 @@ def _report(
             n_suppressed=int(row["n_suppressed"]),
             n_missing=int(row["n_missing"]),
         )
-        for row in catalog.sources(con)
+        for row in catalog.source_rows(con)
     )
     return BuildReport(
         target=target,

@@ -67,12 +67,23 @@ class RegionBook:
                 f" in {provenance.source_id}, but {old.name!r} (parent {old.parent_code})"
                 f" in {old_source} ({self.path_of(old_source)})",
             )
+        name = old.name if old.name != old.code else new.name
+        parent = old.parent_code or new.parent_code
+        gemeente = old.gemeente_code or new.gemeente_code
+        provincie = old.provincie_code or new.provincie_code
+        if (name, parent, gemeente, provincie) == (
+            old.name,
+            old.parent_code,
+            old.gemeente_code,
+            old.provincie_code,
+        ):
+            return old  # the usual case (boundaries and figures of the same regions): no copy
         return replace(
             old,
-            name=old.name if old.name != old.code else new.name,
-            parent_code=old.parent_code or new.parent_code,
-            gemeente_code=old.gemeente_code or new.gemeente_code,
-            provincie_code=old.provincie_code or new.provincie_code,
+            name=name,
+            parent_code=parent,
+            gemeente_code=gemeente,
+            provincie_code=provincie,
         )
 
     def regions_of(self, year: int) -> list[Region]:

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from wijkradar.compute.changes import area_changes
@@ -26,6 +28,7 @@ from wijkradar.domain.region import gemeente_of
 from wijkradar.methodology import load
 from wijkradar.methodology.analysis import load_analysis
 from wijkradar.pipeline import analysis as analysis_step
+from wijkradar.pipeline.background import BackgroundWriter
 from wijkradar.sources.base import Progress, no_progress
 from wijkradar.store import analysis, scores
 from wijkradar.store.writer import BuildWriter
@@ -93,9 +96,10 @@ def _run(
             )
             scores.write_table(con, "area_changes", changes)
         if settings is not None:
+            neighbours: dict[bytes, npt.NDArray[np.int64]] = {}
             for done, (level, period) in enumerate(work):
                 progress(f"hotspots {level} {period}", done, total)
-                rows = analysis_step.hotspot_rows(con, level, period, settings)
+                rows = analysis_step.hotspot_rows(con, level, period, settings, neighbours)
                 if rows is not None:
                     analysis.write_table(con, "hotspots", rows)
         if settings is not None:
@@ -121,9 +125,9 @@ def _score_all(
     """Score every level-year; hand each one's data to the simulator. Returns when every
     score part is stored (changes and hotspots read them)."""
     total = len(work)
-    latest = {level: max(p for lv, p in work if lv == level) for level in _levels(work)}
-    with _Saver(con) as saver:
-        for done, (level, period) in enumerate(work):
+    drawn = _drawn(work, settings)
+    with BackgroundWriter(con, _write_part, PENDING_PARTS, "wijkradar-score-save") as saver:
+        for done, (level, period) in enumerate(_scoring_order(work, drawn)):
             progress(f"scores {level} {period}", done, total)
             # Load
             areas = scores.read_areas(con, level, period)
@@ -145,47 +149,47 @@ def _score_all(
             for name, rows in score_parts(data, methodology):
                 saver.put(name, rows)
             if settings is not None:
-                simulator.put(data, settings.periods == "all" or period == latest[level])
+                if (level, period) in drawn:
+                    simulator.put(data)
+                else:
+                    # Only the intervals (a formula): cheap enough here, and it keeps the
+                    # simulator's queue free for the level-years it must draw.
+                    for name, rows in analysis_step.uncertainty_parts(
+                        data, methodology, settings, with_draws=False
+                    ):
+                        saver.put(name, rows)
                 if level == "gemeente":
                     saver.put("peer_groups", analysis_step.peer_rows(data, settings))
 
 
-class _Saver:
-    """Writes score parts on one background thread; re-raises its error in the caller."""
+def _drawn(work: list[tuple[str, int]], settings: AnalysisSettings | None) -> set[tuple[str, int]]:
+    """The level-years the uncertainty step simulates (uncertainty.yml periods)."""
+    if settings is None:
+        return set()
+    if settings.periods == "all":
+        return set(work)
+    return {(level, max(p for lv, p in work if lv == level)) for level in _levels(work)}
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self._cursor = con.cursor()
-        self._queue: queue.Queue[tuple[str, pa.Table] | None] = queue.Queue(PENDING_PARTS)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._work, name="wijkradar-score-save")
 
-    def __enter__(self) -> _Saver:
-        self._thread.start()
-        return self
+def _scoring_order(
+    work: list[tuple[str, int]], drawn: set[tuple[str, int]]
+) -> list[tuple[str, int]]:
+    """The simulated level-years first, the finest level (the most areas, the longest
+    simulation) first of all, so the simulator thread starts its longest work while the other
+    level-years are scored beside it; then the rest in `work`'s order. When every year is
+    simulated the order is `work`'s own."""
+    if drawn == set(work):
+        return list(work)
+    levels = _levels(work)
+    first = sorted(drawn, key=lambda item: -levels.index(item[0]))
+    return first + [item for item in work if item not in drawn]
 
-    def put(self, name: str, rows: pa.Table) -> None:
-        if self._error is not None:
-            raise self._error
-        self._queue.put((name, rows))
 
-    def _work(self) -> None:
-        while (item := self._queue.get()) is not None:
-            if self._error is None:
-                try:
-                    name, rows = item
-                    if name in analysis.ANALYSIS_TABLES:
-                        analysis.write_table(self._cursor, name, rows)
-                    else:
-                        scores.write_table(self._cursor, name, rows)
-                except BaseException as error:  # handed to the main thread
-                    self._error = error
-
-    def __exit__(self, *exc: object) -> None:
-        self._queue.put(None)
-        self._thread.join()
-        self._cursor.close()
-        if self._error is not None and exc[0] is None:
-            raise self._error
+def _write_part(cursor: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) -> None:
+    if name in analysis.ANALYSIS_TABLES:
+        analysis.write_table(cursor, name, rows)
+    else:
+        scores.write_table(cursor, name, rows)
 
 
 class _Simulator:
@@ -202,7 +206,7 @@ class _Simulator:
         settings: AnalysisSettings | None,
     ) -> None:
         self._con, self._methodology, self._settings = con, methodology, settings
-        self._queue: queue.Queue[tuple[LevelYear, bool] | None] = queue.Queue(PENDING_SIMULATIONS)
+        self._queue: queue.Queue[LevelYear | None] = queue.Queue(PENDING_SIMULATIONS)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._work, name="wijkradar-uncertainty")
 
@@ -211,23 +215,22 @@ class _Simulator:
             self._thread.start()
         return self
 
-    def put(self, data: LevelYear, with_draws: bool) -> None:
-        """`with_draws` False: only the indicator intervals (uncertainty.yml periods: latest)."""
+    def put(self, data: LevelYear) -> None:
+        """Simulate `data` (intervals and draws) once the level-years before it are done."""
         if self._error is not None:
             raise self._error
-        self._queue.put((data, with_draws))
+        self._queue.put(data)
 
     def _work(self) -> None:
         assert self._settings is not None
         cursor = self._con.cursor()
         try:
-            while (item := self._queue.get()) is not None:
-                data, with_draws = item
+            while (data := self._queue.get()) is not None:
                 if self._error is not None:
                     continue  # drain, so put() never blocks on a dead thread
                 try:
                     for name, rows in analysis_step.uncertainty_parts(
-                        data, self._methodology, self._settings, with_draws
+                        data, self._methodology, self._settings
                     ):
                         analysis.write_table(cursor, name, rows)
                 except BaseException as error:  # handed to the main thread

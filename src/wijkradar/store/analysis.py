@@ -50,25 +50,24 @@ def boundaries(con: duckdb.DuckDBPyConnection, level: str, period: int) -> list[
     return [(str(r[0]), str(r[1])) for r in rows]
 
 
-def hotspot_measures(
-    con: duckdb.DuckDBPyConnection, level: str, period: int
-) -> dict[str, dict[str, float]]:
-    """measure -> {code: value}: stacking and every characteristic score, national reference."""
-    out: dict[str, dict[str, float]] = {}
-    rows = con.execute(
-        """SELECT DISTINCT region_code, stacking FROM area_scores
-           WHERE level = ? AND period = ? AND reference = 'NL01' AND stacking IS NOT NULL""",
-        [level, period],
-    ).fetchall()
-    out["stacking"] = {str(r[0]): float(r[1]) for r in rows}
-    rows = con.execute(
-        """SELECT characteristic, region_code, score FROM characteristic_scores
-           WHERE level = ? AND period = ? AND reference = 'NL01' AND score IS NOT NULL""",
-        [level, period],
-    ).fetchall()
-    for char, code, score in rows:
-        out.setdefault(str(char), {})[str(code)] = float(score)
-    return out
+def hotspot_measures(con: duckdb.DuckDBPyConnection, level: str, period: int) -> pa.Table:
+    """(measure, region_code, value) rows: stacking and every characteristic score of a level and
+    year, national reference; stacking first, then the characteristics by name."""
+    return con.sql(
+        """SELECT measure, region_code, value FROM (
+               SELECT DISTINCT 'stacking' AS measure, region_code,
+                      CAST(stacking AS DOUBLE) AS value, 0 AS part
+               FROM area_scores
+               WHERE level = ? AND period = ? AND reference = 'NL01'
+                 AND stacking IS NOT NULL
+               UNION ALL
+               SELECT characteristic, region_code, score, 1
+               FROM characteristic_scores
+               WHERE level = ? AND period = ? AND reference = 'NL01'
+                 AND score IS NOT NULL)
+           ORDER BY part, measure""",
+        params=[level, period, level, period],
+    ).to_arrow_table()
 
 
 def flag_certainty(

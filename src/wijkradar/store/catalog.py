@@ -66,7 +66,12 @@ def sources(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     try:
         return [dict(s) for s in constants.of(con).sources]
     except WijkradarError:
-        pass  # a database without a build record (being built): read the table itself
+        return source_rows(con)  # a database without a build record (being built)
+
+
+def source_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The sources table itself: for a build that is still being written, whose constants (all
+    of them, withheld counts included) are not worth loading for one table."""
     cursor = con.execute(
         "SELECT source_id, publisher, table_id, title, year, licence, checksum, retrieved_at,"
         " url, kind, n_observations, n_suppressed, n_missing FROM sources"

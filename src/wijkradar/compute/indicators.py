@@ -7,6 +7,7 @@ denominator is 0; areas below the minimum population are too_small, with a NULL 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,9 +109,30 @@ def _source_sets(
 ) -> SourceIndex:
     """Per area the index (in `sets`, extended as needed) of its distinct source ids, in input
     order. Only the few distinct combinations are turned into strings."""
-    combos, inverse = np.unique(src, axis=0, return_inverse=True)
+    combos, inverse = _unique_rows(src)
     index = np.empty(len(combos), dtype=np.int32)
     for c, combo in enumerate(combos):
         ids = tuple(dict.fromkeys(source_ids[i] for i in combo if i >= 0))
         index[c] = sets.setdefault(ids, len(sets))
     return index[inverse.reshape(-1)]
+
+
+def _unique_rows(src: SourceIndex) -> tuple[SourceIndex, npt.NDArray[np.intp]]:
+    """np.unique(src, axis=0, return_inverse=True), in the same (lexicographic) order: each row
+    of small source indices packed into one integer, whose order is the rows' order, so the
+    sort is of one int64 column instead of rows as byte strings."""
+    n, m = src.shape
+    base = int(src.max(initial=-1)) + 2  # indices run from -1 (no source)
+    if n == 0 or m == 0 or m * math.log2(max(base, 2)) >= 62:
+        combos, inverse = np.unique(src, axis=0, return_inverse=True)
+        return combos, inverse.reshape(-1)
+    key = np.zeros(n, dtype=np.int64)
+    for j in range(m):
+        key = key * base + (src[:, j].astype(np.int64) + 1)
+    packed, inverse = np.unique(key, return_inverse=True)
+    combos = np.empty((packed.size, m), dtype=src.dtype)
+    rest = packed
+    for j in range(m - 1, -1, -1):
+        combos[:, j] = rest % base - 1
+        rest = rest // base
+    return combos, inverse.reshape(-1)

@@ -95,9 +95,10 @@ def _groups(reference: ObjArray) -> tuple[npt.NDArray[np.int64], pa.Array]:
 
 
 def _take(labels: pa.Array | list[str], index: npt.NDArray[np.integer[Any]]) -> pa.Array:
-    """A string column from a few labels and a position per row: no Python object per row."""
+    """A string column from a few labels and a position per row: dictionary-encoded, so no
+    string is copied per row (DuckDB stores it as the VARCHAR it is)."""
     array = labels if isinstance(labels, pa.Array) else pa.array(labels, pa.string())
-    return pc.take(array, pa.array(index, pa.int32()))
+    return pa.DictionaryArray.from_arrays(pa.array(index, pa.int32()), array)
 
 
 def _repeat(label: str, size: int) -> pa.Array:
@@ -393,52 +394,55 @@ def _concat(tables: list[pa.Table], schema: pa.Schema) -> pa.Table:
     return pa.concat_tables(tables) if tables else schema.empty_table()
 
 
+# The string columns of the large score tables: each row an index into a few labels (or the
+# level's region codes), as _take builds them; DuckDB stores them as plain VARCHAR.
+LABEL = pa.dictionary(pa.int32(), pa.string())
 VALUE_SCHEMA = pa.schema(
     [
-        ("region_code", pa.string()),
-        ("level", pa.string()),
+        ("region_code", LABEL),
+        ("level", LABEL),
         ("period", pa.int32()),
-        ("indicator", pa.string()),
+        ("indicator", LABEL),
         ("value", pa.float64()),
-        ("status", pa.string()),
-        ("unit", pa.string()),
+        ("status", LABEL),
+        ("unit", LABEL),
         ("source_ids", pa.list_(pa.string())),
     ]
 )
 RANK_SCHEMA = pa.schema(
     [
-        ("reference", pa.string()),
-        ("region_code", pa.string()),
-        ("level", pa.string()),
+        ("reference", LABEL),
+        ("region_code", LABEL),
+        ("level", LABEL),
         ("period", pa.int32()),
-        ("indicator", pa.string()),
+        ("indicator", LABEL),
         ("percentile", pa.float64()),
-        ("status", pa.string()),
+        ("status", LABEL),
     ]
 )
 CHAR_SCHEMA = pa.schema(
     [
-        ("reference", pa.string()),
-        ("region_code", pa.string()),
-        ("level", pa.string()),
+        ("reference", LABEL),
+        ("region_code", LABEL),
+        ("level", LABEL),
         ("period", pa.int32()),
-        ("characteristic", pa.string()),
+        ("characteristic", LABEL),
         ("score", pa.float64()),
         ("flagged", pa.bool_()),
         ("n_indicators", pa.int32()),
-        ("status", pa.string()),
+        ("status", LABEL),
     ]
 )
 THEME_SCHEMA = pa.schema(
     [
-        ("framework", pa.string()),
-        ("reference", pa.string()),
-        ("region_code", pa.string()),
-        ("level", pa.string()),
+        ("framework", LABEL),
+        ("reference", LABEL),
+        ("region_code", LABEL),
+        ("level", LABEL),
         ("period", pa.int32()),
-        ("theme", pa.string()),
+        ("theme", LABEL),
         ("score", pa.float64()),
-        ("status", pa.string()),
+        ("status", LABEL),
     ]
 )
 AREA_SCHEMA = pa.schema(

@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from wijkradar.domain import RegionChange, Status
 from wijkradar.regions.changes import FLAG_VARIABLE
-from wijkradar.regions.lineage import code_in_year
+from wijkradar.regions.lineage import code_in_year, codes_in_year
 
 HARMONISED_SCHEMA = pa.schema(
     [
@@ -72,10 +72,12 @@ def harmonise_gemeenten(
         codes_by_period.setdefault(period, set()).add(code)
         variables.add(variable)
 
+    to_target = codes_in_year(changes, target_year)
+
     @cache
     def mapped(code: str, period: int) -> str | None:
         if period <= target_year:
-            return code_in_year(changes, code, period, target_year)
+            return to_target(code, period)
         # Later than the target: only an unchanged code carries back.
         touched = any(
             target_year <= c.year_from

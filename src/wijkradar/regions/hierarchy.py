@@ -75,6 +75,12 @@ def _with_parents(region: Region, top: str, provinces: Mapping[str, str]) -> Reg
         parent = region.parent_code or provincie or top
     else:
         parent = region.parent_code or parent_from_code(region.code)
+    if (parent, gemeente, provincie) == (
+        region.parent_code,
+        region.gemeente_code,
+        region.provincie_code,
+    ):
+        return region  # complete already (most are): no copy
     return replace(region, parent_code=parent, gemeente_code=gemeente, provincie_code=provincie)
 
 

@@ -85,15 +85,44 @@ def code_in_year(changes: Iterable[RegionChange], code: str, year: int, target: 
     split, disappeared, or its trail is lost. Used to map gemeente series onto one year."""
     if target < year:
         raise ValueError("target year must not precede the code's year")
+    return _follow(_trail_index(changes, year, target), code, year)
+
+
+def codes_in_year(changes: Iterable[RegionChange], target: int) -> Callable[[str, int], str | None]:
+    """code_in_year(changes, code, year, target) for many codes: the changes are filtered,
+    sorted and indexed once per start year instead of once per code."""
+    kept = list(changes)
+    indexes: dict[int, _TrailIndex] = {}
+
+    def find(code: str, year: int) -> str | None:
+        if target < year:
+            raise ValueError("target year must not precede the code's year")
+        if year not in indexes:
+            indexes[year] = _trail_index(kept, year, target)
+        return _follow(indexes[year], code, year)
+
+    return find
+
+
+# (changes by code_from in the order they apply, the years changes take effect)
+_TrailIndex = tuple[dict[str, list[RegionChange]], list[int]]
+
+
+def _trail_index(changes: Iterable[RegionChange], year: int, target: int) -> _TrailIndex:
     by_from: dict[str, list[RegionChange]] = {}
     ordered = sorted(
         (c for c in changes if year <= c.year_from and c.year_to <= target),
         key=lambda c: (c.year_to, c.year_from),
     )
-    current, current_year = code, year
     for change in ordered:
         by_from.setdefault(change.code_from, []).append(change)
-    for change_year in sorted({c.year_to for c in ordered}):
+    return by_from, sorted({c.year_to for c in ordered})
+
+
+def _follow(index: _TrailIndex, code: str, year: int) -> str | None:
+    by_from, change_years = index
+    current, current_year = code, year
+    for change_year in change_years:
         moves = [
             c
             for c in by_from.get(current, [])

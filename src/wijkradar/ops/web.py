@@ -24,9 +24,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wijkradar.domain import WijkradarError
+from wijkradar.domain.words import Lookup
 from wijkradar.ops import audit, auth, cases, clock, codes, intake, priority, reach
 from wijkradar.ops.auth import Principal
-from wijkradar.ops.i18n import Words
+from wijkradar.ops.i18n import WORDS
 from wijkradar.ops.mapping import parse as parse_mapping
 from wijkradar.ops.models import Case, Partner, Signal
 from wijkradar.ops.store import OpsStore
@@ -132,7 +133,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
     def page(
         request: Request, name: str, seen: Seen | None, status: int = 200, **ctx: Any
     ) -> HTMLResponse:
-        defaults = {"w": Words(lang_of(request)), "codes": codes}
+        defaults = {"w": WORDS.lookup(lang_of(request)), "codes": codes}
         return render(templates, request, name, seen, status, **{**defaults, **ctx})
 
     def persons(seen: Seen) -> str:
@@ -415,7 +416,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
         except cases.NotAllowed:
             raise HTTPException(403, "no access to this gemeente") from None
         wijken = _need_vs_reach(reach.wijk_totals(session, me, target), context)
-        svg = _map(wijken, wijk_boundaries(monitor_db, target), Words(lang_of(request)))
+        svg = _map(wijken, wijk_boundaries(monitor_db, target), WORDS.lookup(lang_of(request)))
         return page(
             request,
             "ops_reach.html",
@@ -538,7 +539,7 @@ def _need_vs_reach(totals: dict[str, int | None], context: dict[str, Any]) -> li
     return out
 
 
-def _map(wijken: list[dict[str, Any]], geometries: dict[str, str], words: Words) -> str:
+def _map(wijken: list[dict[str, Any]], geometries: dict[str, str], words: Lookup) -> str:
     if not geometries:
         return ""
     from wijkradar.reports import svg

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from wijkradar.domain.words import MissingWord, Words
-from wijkradar.ops import codes, partner_models, radar
+from wijkradar.ops.arrears import codes
 from wijkradar.ops.i18n import WORDS as OPS
-from wijkradar.ops.partner_i18n import WORDS as PARTNER
+from wijkradar.ops.partners import models as partner_models
+from wijkradar.ops.partners import radar
+from wijkradar.ops.partners.i18n import WORDS as PARTNER
 from wijkradar.registers import groups, initiatives, professional
 from wijkradar.registers.i18n import WORDS as REGISTERS
 from wijkradar.registers.report import REPORT_WORDS as REPORT
@@ -107,11 +109,9 @@ def _table_of(path: Path, name: str) -> Words:
         if name == "w":
             return OPS
         return REPORT if path.name == "reg_report.html" else REGISTERS
-    return {
-        "web.py": OPS if path.parent.name == "ops" else REGISTERS,
-        "partner_web.py": PARTNER,
-        "report.py": REPORT,
-    }[path.name]
+    return {"ops": OPS, "partners": PARTNER}.get(
+        path.parent.name, REPORT if path.name == "report.py" else REGISTERS
+    )
 
 
 CALL = re.compile(r"""\b(w|r|words)\(\s*["']([^"']+)["']\s*[,)]""")
@@ -122,7 +122,7 @@ def test_every_key_written_in_a_page_or_report_is_in_its_table() -> None:
         *(SRC / "ops" / "templates").glob("*.html"),
         *(SRC / "registers" / "templates").glob("*.html"),
         SRC / "ops" / "web.py",
-        SRC / "ops" / "partner_web.py",
+        SRC / "ops" / "partners" / "web.py",
         SRC / "registers" / "web.py",
         SRC / "registers" / "report.py",
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wijkradar.domain.words import Words
-from wijkradar.ops import codes
+from wijkradar.ops.arrears import codes
 
 _ENTRIES: dict[str, dict[str, str]] = {
     "title": {"nl": "Wijkradar werkomgeving", "en": "Wijkradar workspace"},
@@ -124,7 +124,7 @@ _ENTRIES: dict[str, dict[str, str]] = {
     "next": {"nl": "Volgende", "en": "Next"},
     "all_wijken": {"nl": "zonder wijk", "en": "no wijk"},
     "error": {"nl": "Fout", "en": "Error"},
-    # navigation to the partner-signal pages (ops/partner_web.py)
+    # navigation to the partner-signal pages (ops/partners/web.py)
     "psignals": {"nl": "Signalen van partners", "en": "Partner signals"},
     "radar": {"nl": "Onder de radar", "en": "Under the radar"},
     "vindplaatsen": {"nl": "Vindplaatsen en dekking", "en": "Vindplaatsen and coverage"},

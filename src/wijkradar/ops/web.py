@@ -25,11 +25,13 @@ from sqlalchemy.orm import Session
 
 from wijkradar.domain import WijkradarError
 from wijkradar.domain.words import Lookup
-from wijkradar.ops import audit, auth, cases, clock, codes, intake, priority, reach
-from wijkradar.ops.auth import Principal
+from wijkradar.ops.accounts import audit, auth
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.arrears import cases, codes, intake, priority, reach
+from wijkradar.ops.arrears.mapping import parse as parse_mapping
+from wijkradar.ops.core import clock
+from wijkradar.ops.core.models import Case, Partner, Signal
 from wijkradar.ops.i18n import WORDS
-from wijkradar.ops.mapping import parse as parse_mapping
-from wijkradar.ops.models import Case, Partner, Signal
 from wijkradar.ops.store import OpsStore
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -435,7 +437,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
             start = dt.date.fromisoformat(maand + "-01")
         except ValueError:
             return _refused(422, "maand must be YYYY-MM")
-        from wijkradar.ops.ddas import monthly
+        from wijkradar.ops.arrears.ddas import monthly
 
         with session.begin():
             text = monthly(session, gemeente, start)

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from wijkradar.compute.disclosure import disclose_count
 from wijkradar.domain import WijkradarError
-from wijkradar.ops import reach
-from wijkradar.ops.models import ReachAggregate, Signal
+from wijkradar.ops.arrears import reach
+from wijkradar.ops.core.models import ReachAggregate, Signal
 from wijkradar.registers import fitgap, groups
 from wijkradar.registers.i18n import WORDS
 from wijkradar.reports import svg

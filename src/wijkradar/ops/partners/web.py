@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session
 
 from wijkradar.domain import WijkradarError
 from wijkradar.domain.words import Lookup
-from wijkradar.ops import area_signals as sig
-from wijkradar.ops import clock, place_points, radar, reach, vindplaatsen
-from wijkradar.ops.monitor_cache import buurt_shapes, wijk_boundaries, wijk_figures
-from wijkradar.ops.partner_i18n import WORDS
-from wijkradar.ops.partner_models import BANDS, DIRECTIONS, NEXT_STATUS, PLACE_KINDS
+from wijkradar.ops.arrears import reach
+from wijkradar.ops.core import clock
+from wijkradar.ops.partners import area_signals as sig
+from wijkradar.ops.partners import place_points, radar, vindplaatsen
+from wijkradar.ops.partners.i18n import WORDS
+from wijkradar.ops.partners.models import BANDS, DIRECTIONS, NEXT_STATUS, PLACE_KINDS
+from wijkradar.ops.partners.monitor_cache import buurt_shapes, wijk_boundaries, wijk_figures
 from wijkradar.ops.store import OpsStore
 from wijkradar.ops.web import DB, TEMPLATES, Me, Seen, back, check_csrf, lang_of, render
 
@@ -311,7 +313,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
             org = token_org(session, request)
             from sqlalchemy import select
 
-            from wijkradar.ops.partner_models import AreaSignal
+            from wijkradar.ops.partners.models import AreaSignal
 
             rows = list(
                 session.scalars(

@@ -9,7 +9,7 @@ $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
-	$(BIN)/python -m wijkradar.ops.textcheck  # builds deduce's lookup lists once (1-2 min)
+	$(BIN)/python -m wijkradar.ops.core.textcheck  # builds deduce's lookup lists once (1-2 min)
 	touch $(STAMP)
 
 ## Set up, build the synthetic demo monitor and serve the dashboard on http://127.0.0.1:8000

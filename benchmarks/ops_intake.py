@@ -106,9 +106,9 @@ def store(engine: str, tmp: Path) -> Iterator[str]:
 def prepare(url: str, directory: Path) -> None:
     import csv
 
-    from wijkradar.ops import migrate
-    from wijkradar.ops.db import make_engine, session_factory
-    from wijkradar.ops.postcodes import load_table
+    from wijkradar.ops.core import migrate
+    from wijkradar.ops.core.db import make_engine, session_factory
+    from wijkradar.ops.core.postcodes import load_table
 
     engine = make_engine(url)
     migrate.upgrade(engine)
@@ -121,9 +121,10 @@ def child_import(url: str, directory: Path) -> None:
     """Runs in its own process: prepare (untimed), import (timed); prints JSON."""
     import resource
 
-    from wijkradar.ops import clock, intake
-    from wijkradar.ops.db import make_engine, session_factory
-    from wijkradar.ops.mapping import parse
+    from wijkradar.ops.arrears import intake
+    from wijkradar.ops.arrears.mapping import parse
+    from wijkradar.ops.core import clock
+    from wijkradar.ops.core.db import make_engine, session_factory
 
     clock.freeze(dt.datetime(2026, 11, 1, 12))
     prepare(url, directory)
@@ -189,11 +190,13 @@ def run_queue(engine: str, cases: int, requests: int) -> None:
 
     from wijkradar.api.app import create_app
     from wijkradar.api.settings import Settings
-    from wijkradar.ops import auth, clock, intake
-    from wijkradar.ops.db import make_engine, session_factory
-    from wijkradar.ops.mapping import parse
-    from wijkradar.ops.models import Case
-    from wijkradar.ops.settings import OpsSettings
+    from wijkradar.ops.accounts import auth
+    from wijkradar.ops.arrears import intake
+    from wijkradar.ops.arrears.mapping import parse
+    from wijkradar.ops.core import clock
+    from wijkradar.ops.core.db import make_engine, session_factory
+    from wijkradar.ops.core.models import Case
+    from wijkradar.ops.core.settings import OpsSettings
 
     clock.freeze(dt.datetime(2026, 11, 1, 12))
     with tempfile.TemporaryDirectory() as tmp:

@@ -39,10 +39,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "ops"))
 
 from wijkradar.methodology.triangulation import load as load_triangulation  # noqa: E402
-from wijkradar.ops import area_signals, clock, migrate, radar  # noqa: E402
-from wijkradar.ops.db import make_engine, session_factory  # noqa: E402
-from wijkradar.ops.models import User  # noqa: E402
-from wijkradar.ops.partner_models import AreaSignal, AreaSignalTopic, PartnerOrg  # noqa: E402
+from wijkradar.ops.core import clock, migrate  # noqa: E402
+from wijkradar.ops.core.db import make_engine, session_factory  # noqa: E402
+from wijkradar.ops.core.models import User  # noqa: E402
+from wijkradar.ops.partners import area_signals, radar  # noqa: E402
+from wijkradar.ops.partners.models import AreaSignal, AreaSignalTopic, PartnerOrg  # noqa: E402
 from wijkradar.store.ops_context import WijkFigures  # noqa: E402
 
 CHARS = (
@@ -211,7 +212,7 @@ def measure(
 
     from wijkradar.api.app import create_app
     from wijkradar.api.settings import Settings
-    from wijkradar.ops.settings import OpsSettings
+    from wijkradar.ops.core.settings import OpsSettings
 
     client = TestClient(
         create_app(Settings(db=monitor), OpsSettings(db=url)),

@@ -19,10 +19,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ops"))
 from ops_fixtures import ops_url, pg_server_url
 from serving import served
 
-from wijkradar.ops import auth, migrate
-from wijkradar.ops.auth import Principal
-from wijkradar.ops.db import make_engine, session_factory, transaction
-from wijkradar.ops.models import User
+from wijkradar.ops.accounts import auth
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.core import migrate
+from wijkradar.ops.core.db import make_engine, session_factory, transaction
+from wijkradar.ops.core.models import User
 from wijkradar.registers import groups, initiatives, professional
 
 __all__ = ["ops_url", "pg_server_url"]

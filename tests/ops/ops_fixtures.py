@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from wijkradar.ops import migrate
-from wijkradar.ops.db import make_engine, session_factory
+from wijkradar.ops.core import migrate
+from wijkradar.ops.core.db import make_engine, session_factory
 
 PG_ADMIN_URL = os.environ.get(
     "WIJKRADAR_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

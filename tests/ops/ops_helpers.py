@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from wijkradar.ops import intake
-from wijkradar.ops.auth import Principal
-from wijkradar.ops.mapping import Mapping, parse
-from wijkradar.ops.models import PostcodeBuurt
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.arrears import intake
+from wijkradar.ops.arrears.mapping import Mapping, parse
+from wijkradar.ops.core.models import PostcodeBuurt
 
 GM_A = "GM9801"
 GM_B = "GM9802"

@@ -113,6 +113,6 @@ def test_signals_import_and_purge(cli: Cli, ops_url: str, tmp_path: Path) -> Non
     # cases still open: nothing to purge even long after
     code, out, _ = cli(["ops", "purge", "--ops-db", ops_url, "--today", "2027-12-01"])
     assert (code, out.strip()) == (0, "purged 0 signals, 0 cases, 0 households")
-    from wijkradar.ops import clock
+    from wijkradar.ops.core import clock
 
     clock.freeze(None)

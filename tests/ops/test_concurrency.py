@@ -19,10 +19,11 @@ from ops_helpers import COORD_A, csv, mapping, row, run_import, seed_postcodes
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from wijkradar.ops import cases, migrate
-from wijkradar.ops.db import make_engine, session_factory
-from wijkradar.ops.models import Case, ContactAttempt, ImportRun, Signal
-from wijkradar.ops.sqlutil import retrying
+from wijkradar.ops.arrears import cases
+from wijkradar.ops.core import migrate
+from wijkradar.ops.core.db import make_engine, session_factory
+from wijkradar.ops.core.models import Case, ContactAttempt, ImportRun, Signal
+from wijkradar.ops.core.sqlutil import retrying
 
 PARTNERS = [mapping(f"Partner {k}", k) for k in ("huur", "energie", "water")]
 
@@ -110,8 +111,8 @@ KILL_SCRIPT = """
 import sys
 from decimal import Decimal
 from pathlib import Path
-from wijkradar.ops import intake, mapping
-from wijkradar.ops.db import make_engine, session_factory
+from wijkradar.ops.arrears import intake, mapping
+from wijkradar.ops.core.db import make_engine, session_factory
 factory = session_factory(make_engine(sys.argv[1]))
 m = mapping.load(Path(sys.argv[2]))
 data = Path(sys.argv[3]).read_bytes()
@@ -176,6 +177,6 @@ def test_killed_import_leaves_nothing(
 
 @pytest.fixture(autouse=True)
 def _no_frozen_clock() -> None:
-    from wijkradar.ops import clock
+    from wijkradar.ops.core import clock
 
     clock.freeze(None)

@@ -8,8 +8,8 @@ import pytest
 
 from wijkradar.api.app import create_app
 from wijkradar.api.settings import Settings
-from wijkradar.ops.models import ROLES
-from wijkradar.ops.settings import OpsSettings
+from wijkradar.ops.core.models import ROLES
+from wijkradar.ops.core.settings import OpsSettings
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from wijkradar.domain import WijkradarError
-from wijkradar.ops import clock
-from wijkradar.ops.intake import ImportRejected
-from wijkradar.ops.models import AuditEntry, Case, Household, Signal
+from wijkradar.ops.arrears.intake import ImportRejected
+from wijkradar.ops.core import clock
+from wijkradar.ops.core.models import AuditEntry, Case, Household, Signal
 
 
 @pytest.fixture(autouse=True)
@@ -172,7 +172,7 @@ def test_import_is_audited_without_person_data(ops_factory: sessionmaker[Session
 def test_wrong_gemeente_scope_is_refused(ops_factory: sessionmaker[Session]) -> None:
     from decimal import Decimal
 
-    from wijkradar.ops import intake
+    from wijkradar.ops.arrears import intake
 
     with pytest.raises(WijkradarError, match="you work in GM9802"):
         intake.import_file(
@@ -219,7 +219,7 @@ def test_xlsx_file_with_real_dates_and_numbers(
     book.save(buffer)
     from decimal import Decimal
 
-    from wijkradar.ops import intake
+    from wijkradar.ops.arrears import intake
 
     with pytest.raises(ImportRejected) as caught:
         intake.import_file(

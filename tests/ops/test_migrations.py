@@ -7,9 +7,13 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from wijkradar.ops import migrate
-from wijkradar.ops.db import make_engine
-from wijkradar.ops.models import Base
+from wijkradar.ops.core import migrate
+from wijkradar.ops.core.db import make_engine
+from wijkradar.ops.core.models import Base
+
+# every table of the store joins Base's metadata when its module is imported
+from wijkradar.ops.partners import models as _partner_models  # noqa: F401
+from wijkradar.registers import models as _register_models  # noqa: F401
 
 
 def test_every_migration_up_and_down(ops_url: str) -> None:

@@ -12,10 +12,10 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from wijkradar.ops import area_signals as sig
-from wijkradar.ops import clock, textcheck
-from wijkradar.ops.auth import Principal
-from wijkradar.ops.partner_models import (
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.core import clock, textcheck
+from wijkradar.ops.partners import area_signals as sig
+from wijkradar.ops.partners.models import (
     AreaSignal,
     AreaSignalAggregate,
     AreaSignalDeletion,

@@ -19,10 +19,10 @@ from web_support import login
 from wijkradar.api.app import create_app
 from wijkradar.api.settings import Settings
 from wijkradar.domain import WijkradarError
-from wijkradar.ops import area_signals as sig
-from wijkradar.ops import clock
-from wijkradar.ops.models import AuditEntry
-from wijkradar.ops.settings import OpsSettings
+from wijkradar.ops.core import clock
+from wijkradar.ops.core.models import AuditEntry
+from wijkradar.ops.core.settings import OpsSettings
+from wijkradar.ops.partners import area_signals as sig
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 from cli_run import Cli, runner

@@ -17,11 +17,11 @@ from web_support import add_users, login
 
 from wijkradar.api.app import create_app
 from wijkradar.api.settings import Settings
-from wijkradar.ops import area_signals as sig
-from wijkradar.ops import clock
-from wijkradar.ops.models import PostcodeBuurt, User
-from wijkradar.ops.partner_models import AreaSignal, PartnerMember
-from wijkradar.ops.settings import OpsSettings
+from wijkradar.ops.core import clock
+from wijkradar.ops.core.models import PostcodeBuurt, User
+from wijkradar.ops.core.settings import OpsSettings
+from wijkradar.ops.partners import area_signals as sig
+from wijkradar.ops.partners.models import AreaSignal, PartnerMember
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 from sample_db import build_sample

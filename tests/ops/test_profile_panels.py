@@ -19,11 +19,11 @@ from wijkradar.api.app import create_app
 from wijkradar.api.settings import Settings
 from wijkradar.compute import disclosure
 from wijkradar.compute.disclosure import disclose_count
-from wijkradar.ops import area_signals as sig
-from wijkradar.ops import clock
-from wijkradar.ops.auth import Principal
-from wijkradar.ops.db import transaction
-from wijkradar.ops.settings import OpsSettings
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.core import clock
+from wijkradar.ops.core.db import transaction
+from wijkradar.ops.core.settings import OpsSettings
+from wijkradar.ops.partners import area_signals as sig
 from wijkradar.registers import groups, initiatives
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))

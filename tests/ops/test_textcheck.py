@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from wijkradar.ops.textcheck import bsn_valid, explain, find_personal_data
+from wijkradar.ops.core.textcheck import bsn_valid, explain, find_personal_data
 
 TODAY = date(2026, 11, 25)
 

@@ -20,13 +20,14 @@ from web_support import add_users, login
 
 from wijkradar.api.app import create_app
 from wijkradar.api.settings import Settings
-from wijkradar.ops import area_signals as sig
-from wijkradar.ops import clock, vindplaatsen
-from wijkradar.ops.auth import Principal
-from wijkradar.ops.models import AuditEntry, PostcodeBuurt
-from wijkradar.ops.partner_models import Vindplaats
-from wijkradar.ops.place_points import BuurtShapes
-from wijkradar.ops.settings import OpsSettings
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.core import clock
+from wijkradar.ops.core.models import AuditEntry, PostcodeBuurt
+from wijkradar.ops.core.settings import OpsSettings
+from wijkradar.ops.partners import area_signals as sig
+from wijkradar.ops.partners import vindplaatsen
+from wijkradar.ops.partners.models import Vindplaats
+from wijkradar.ops.partners.place_points import BuurtShapes
 from wijkradar.reports import svg
 from wijkradar.store.ops_context import buurt_boundaries, wijk_boundaries
 

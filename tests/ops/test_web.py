@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from web_support import PASSWORD, World, build_world, client, login
 
-from wijkradar.ops.models import AuditEntry
+from wijkradar.ops.core.models import AuditEntry
 
 
 @pytest.fixture()
@@ -132,8 +132,8 @@ def test_server_purges_once_a_day(world: World) -> None:
     from ops_helpers import csv, row, run_import
     from sqlalchemy import func
 
-    from wijkradar.ops import clock
-    from wijkradar.ops.models import Signal
+    from wijkradar.ops.core import clock
+    from wijkradar.ops.core.models import Signal
 
     run_import(world.factory, csv(row("OLD", nr="19", amount="10,00", date="01-01-2026")))
     app_client = client(world)

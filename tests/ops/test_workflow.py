@@ -22,10 +22,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from wijkradar.compute import disclosure
-from wijkradar.ops import cases, clock, ddas, reach
-from wijkradar.ops.models import AuditEntry, Case, ContactAttempt, ReachAggregate, Signal
-from wijkradar.ops.retention import purge
-from wijkradar.ops.settings import OpsSettings
+from wijkradar.ops.arrears import cases, ddas, reach
+from wijkradar.ops.arrears.retention import purge
+from wijkradar.ops.core import clock
+from wijkradar.ops.core.models import AuditEntry, Case, ContactAttempt, ReachAggregate, Signal
+from wijkradar.ops.core.settings import OpsSettings
 
 
 @pytest.fixture(autouse=True)

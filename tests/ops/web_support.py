@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from wijkradar.api.app import create_app
 from wijkradar.api.settings import Settings
-from wijkradar.ops import auth
-from wijkradar.ops.models import Case, Partner, Signal, User
-from wijkradar.ops.settings import OpsSettings
+from wijkradar.ops.accounts import auth
+from wijkradar.ops.core.models import Case, Partner, Signal, User
+from wijkradar.ops.core.settings import OpsSettings
 
 PASSWORD = "correct horse battery"
 

@@ -265,10 +265,10 @@ CELLS = st.dictionaries(
 def test_the_reach_families_pin_nothing_down(
     cells: dict[tuple[str, str], dict[str, int]],
 ) -> None:
-    """Random signals per wijk, month and partner kind (ops/reach.released_signals): in each of
+    """Random signals per wijk, month and partner kind (arrears/reach.released_signals): in each of
     the linked families (gemeente over wijken, wijk over months, month over kinds) every hidden
     figure keeps at least two values open to a reader who sees all of them."""
-    from wijkradar.ops.reach import ALL, Counts, released_signals
+    from wijkradar.ops.arrears.reach import ALL, Counts, released_signals
 
     data: dict[tuple[str, str, str], Counts] = {}
     for (wijk, month), per_kind in cells.items():

@@ -7,9 +7,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from wijkradar.compute.disclosure import disclose_count
-from wijkradar.ops.auth import Principal
-from wijkradar.ops.db import transaction
-from wijkradar.ops.models import ReachAggregate
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.core.db import transaction
+from wijkradar.ops.core.models import ReachAggregate
 from wijkradar.registers import fitgap, groups, initiatives
 from wijkradar.store.reader import open_read
 

@@ -13,9 +13,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from wijkradar.domain import WijkradarError
-from wijkradar.ops import clock
-from wijkradar.ops.auth import Principal
-from wijkradar.ops.db import transaction
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.core import clock
+from wijkradar.ops.core.db import transaction
 from wijkradar.registers import groups, hsds, initiatives
 
 EDITOR = Principal("ed", "editor", "GM0014")

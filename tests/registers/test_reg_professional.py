@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from wijkradar.domain import WijkradarError
-from wijkradar.ops.auth import Principal
-from wijkradar.ops.db import transaction
-from wijkradar.ops.models import AuditEntry
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.core.db import transaction
+from wijkradar.ops.core.models import AuditEntry
 from wijkradar.registers import professional, textguard
 
 EDITOR = Principal("ed", "editor", "GM0014")

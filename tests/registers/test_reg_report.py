@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from wijkradar.ops.auth import Principal
-from wijkradar.ops.db import transaction
-from wijkradar.ops.models import ReachAggregate
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.core.db import transaction
+from wijkradar.ops.core.models import ReachAggregate
 from wijkradar.registers import groups, initiatives, report
 
 pdfium = pytest.importorskip("pypdfium2")

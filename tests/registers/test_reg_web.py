@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from wijkradar.api.app import create_app
 from wijkradar.api.settings import Settings
-from wijkradar.ops import auth
-from wijkradar.ops.auth import Principal
-from wijkradar.ops.db import transaction
-from wijkradar.ops.models import AuditEntry, User
-from wijkradar.ops.settings import OpsSettings
+from wijkradar.ops.accounts import auth
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.core.db import transaction
+from wijkradar.ops.core.models import AuditEntry, User
+from wijkradar.ops.core.settings import OpsSettings
 from wijkradar.registers import groups, initiatives, professional
 
 PASSWORD = "correct horse battery"

@@ -11,7 +11,7 @@ import pytest
 from wijkradar.domain import InputError
 from wijkradar.methodology import triangulation
 from wijkradar.methodology.cache import load_cached
-from wijkradar.ops.radar import classify, summary, trend
+from wijkradar.ops.partners.radar import classify, summary, trend
 from wijkradar.store.ops_context import WijkFigures
 
 CONFIG = triangulation.load()

@@ -23,9 +23,9 @@ from wijkradar.api.routers import analysis, api_v1, area_panels, pages
 from wijkradar.api.security import SecurityHeaders, mount_docs
 from wijkradar.api.settings import Settings
 from wijkradar.domain import WijkradarError
-from wijkradar.ops import partner_web
 from wijkradar.ops import web as ops_web
-from wijkradar.ops.settings import OpsSettings
+from wijkradar.ops.core.settings import OpsSettings
+from wijkradar.ops.partners import web as partner_web
 from wijkradar.ops.store import OpsStore
 from wijkradar.registers import web as registers_web
 from wijkradar.store.reader import LiveDatabase

@@ -21,7 +21,8 @@ from wijkradar.compute import disclosure
 from wijkradar.methodology.cache import load_cached
 from wijkradar.methodology.triangulation import Triangulation
 from wijkradar.methodology.triangulation import load_cached as load_triangulation
-from wijkradar.ops import area_signals, clock, radar
+from wijkradar.ops.core import clock
+from wijkradar.ops.partners import area_signals, radar
 from wijkradar.registers import fitgap, groups
 from wijkradar.reports.outgoing import rules_summary
 from wijkradar.store.ops_context import wijk_figures_on

@@ -385,8 +385,8 @@ def demo_command(
 
 def _demo_workspace(monitor: Path, directory: Path) -> None:
     """Fictional arrears signals and accounts in the operational store ($WIJKRADAR_OPS_DB)."""
-    from wijkradar.ops.demo import PASSWORD, seed
-    from wijkradar.ops.settings import OpsSettings
+    from wijkradar.ops.arrears.demo import PASSWORD, seed
+    from wijkradar.ops.core.settings import OpsSettings
     from wijkradar.registers import demo as registers_demo
 
     result = seed(monitor, directory, OpsSettings())
@@ -405,10 +405,10 @@ def _demo_workspace(monitor: Path, directory: Path) -> None:
 
 def _demo_partners(monitor: Path) -> None:
     """Fictional partner organisations, area signals and vindplaatsen (issue 10)."""
-    from wijkradar.ops.db import make_engine, session_factory
-    from wijkradar.ops.demo import PASSWORD
-    from wijkradar.ops.partner_demo import seed_partners
-    from wijkradar.ops.settings import OpsSettings
+    from wijkradar.ops.arrears.demo import PASSWORD
+    from wijkradar.ops.core.db import make_engine, session_factory
+    from wijkradar.ops.core.settings import OpsSettings
+    from wijkradar.ops.partners.demo import seed_partners
 
     engine = make_engine(OpsSettings().db)
     try:

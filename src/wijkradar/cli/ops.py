@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from wijkradar.domain import WijkradarError
-from wijkradar.ops.settings import OpsSettings
+from wijkradar.ops.core.settings import OpsSettings
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -45,8 +45,8 @@ def _settings(url: str | None) -> OpsSettings:
 
 
 def _factory(url: str | None, *, check_migrated: bool = True) -> sessionmaker[Session]:
-    from wijkradar.ops import migrate
-    from wijkradar.ops.db import make_engine, session_factory
+    from wijkradar.ops.core import migrate
+    from wijkradar.ops.core.db import make_engine, session_factory
 
     engine = make_engine(_settings(url).db)
     if check_migrated and migrate.current(engine) != migrate.head(engine):
@@ -84,7 +84,7 @@ def users_add(
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Add an account; the password is asked twice, hidden."""
-    from wijkradar.ops import auth
+    from wijkradar.ops.accounts import auth
 
     factory = _factory(ops_db)
     password = _password(password_stdin)
@@ -98,7 +98,7 @@ def users_add(
 @users_app.command("list")
 def users_list(ops_db: OpsDbOption = None) -> None:
     """List accounts: name, role, gemeente, active."""
-    from wijkradar.ops import auth
+    from wijkradar.ops.accounts import auth
 
     with _factory(ops_db)() as session:
         for user in auth.list_users(session):
@@ -109,7 +109,7 @@ def users_list(ops_db: OpsDbOption = None) -> None:
 @users_app.command("disable")
 def users_disable(username: str, ops_db: OpsDbOption = None) -> None:
     """Disable an account and end its sessions."""
-    from wijkradar.ops import auth
+    from wijkradar.ops.accounts import auth
 
     with _factory(ops_db)() as session, session.begin():
         auth.disable_user(session, username)
@@ -121,7 +121,7 @@ def users_reset(
     username: str, ops_db: OpsDbOption = None, password_stdin: PasswordStdin = False
 ) -> None:
     """Set a new password (asked twice, hidden); ends sessions, lifts a login lock."""
-    from wijkradar.ops import auth
+    from wijkradar.ops.accounts import auth
 
     factory = _factory(ops_db)
     password = _password(password_stdin)
@@ -136,8 +136,8 @@ def ops_migrate(
     revision: Annotated[str, typer.Option(help="target revision")] = "head",
 ) -> None:
     """Create or upgrade the operational store's tables (Alembic)."""
-    from wijkradar.ops import migrate
-    from wijkradar.ops.db import make_engine
+    from wijkradar.ops.core import migrate
+    from wijkradar.ops.core.db import make_engine
 
     engine = make_engine(_settings(ops_db).db)
     migrate.upgrade(engine, revision)
@@ -153,7 +153,8 @@ def ops_purge(
     ] = None,
 ) -> None:
     """Delete person-level data past its retention period; aggregates stay."""
-    from wijkradar.ops import clock, retention
+    from wijkradar.ops.arrears import retention
+    from wijkradar.ops.core import clock
 
     settings = _settings(ops_db)
     if today:
@@ -173,7 +174,7 @@ def ops_postcodes(
     ops_db: OpsDbOption = None,
 ) -> None:
     """Load a postcode-huisnummer -> buurt table (replaces the rows of the postcodes in it)."""
-    from wijkradar.ops.postcodes import load_table
+    from wijkradar.ops.core.postcodes import load_table
 
     try:
         text = file.read_text(encoding="utf-8-sig")
@@ -197,9 +198,9 @@ def signals_import(
     ] = None,
 ) -> None:
     """Import a partner's signals (one transaction; re-importing adds nothing)."""
-    from wijkradar.ops import intake
-    from wijkradar.ops import mapping as mapping_mod
-    from wijkradar.ops.rows import read_file
+    from wijkradar.ops.arrears import intake
+    from wijkradar.ops.arrears import mapping as mapping_mod
+    from wijkradar.ops.arrears.rows import read_file
     from wijkradar.store.ops_context import area_context, buurt_stacking
 
     settings = _settings(ops_db)

@@ -14,7 +14,7 @@ from wijkradar.cli.ops import OpsDbOption, PasswordStdin, _factory, _operator, _
 from wijkradar.domain import WijkradarError
 
 if TYPE_CHECKING:
-    from wijkradar.ops.place_points import BuurtShapes
+    from wijkradar.ops.partners.place_points import BuurtShapes
 
 partners_app = typer.Typer(
     help="Partner organisations and their area signals (no personal data).", no_args_is_help=True
@@ -31,7 +31,7 @@ def partners_add(
     ops_db: OpsDbOption = None,
 ) -> None:
     """Add a partner organisation with the wijken it works in."""
-    from wijkradar.ops import area_signals
+    from wijkradar.ops.partners import area_signals
 
     with _factory(ops_db)() as session, session.begin():
         org = area_signals.add_org(session, gemeente, name, kind, wijk or [])
@@ -47,7 +47,7 @@ def partners_user(
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Add a user with role partner for one organisation."""
-    from wijkradar.ops import area_signals
+    from wijkradar.ops.partners import area_signals
 
     factory = _factory(ops_db)
     password = _password(password_stdin)
@@ -71,7 +71,7 @@ def token_issue(
     ops_db: OpsDbOption = None,
 ) -> None:
     """Issue an API token for POST /werk/api/signalen (printed once; only its hash is kept)."""
-    from wijkradar.ops import area_signals
+    from wijkradar.ops.partners import area_signals
 
     with _factory(ops_db)() as session, session.begin():
         org = area_signals.find_org(session, gemeente, partner)
@@ -85,7 +85,7 @@ def token_list(
     ops_db: OpsDbOption = None,
 ) -> None:
     """List the organisation's tokens: id, label, created, last used, state (tab-separated)."""
-    from wijkradar.ops import area_signals
+    from wijkradar.ops.partners import area_signals
 
     with _factory(ops_db)() as session:
         org = area_signals.find_org(session, gemeente, partner)
@@ -103,7 +103,7 @@ def token_revoke(
     ops_db: OpsDbOption = None,
 ) -> None:
     """Revoke a token: refused (401) from the next request on; audited."""
-    from wijkradar.ops import area_signals
+    from wijkradar.ops.partners import area_signals
 
     with _factory(ops_db)() as session, session.begin():
         org = area_signals.find_org(session, gemeente, partner)
@@ -120,7 +120,7 @@ partners_app.add_typer(place_app, name="vindplaats")
 
 def _shapes(db: Path | None, gemeente: str) -> BuurtShapes | None:
     """Buurt boundaries of the monitor (placing points), or None without a monitor."""
-    from wijkradar.ops.place_points import BuurtShapes
+    from wijkradar.ops.partners.place_points import BuurtShapes
     from wijkradar.store.ops_context import buurt_boundaries
 
     shapes = BuurtShapes(buurt_boundaries(db_path(db), gemeente))
@@ -140,8 +140,8 @@ def place_add(
     ops_db: OpsDbOption = None,
 ) -> None:
     """Add a vindplaats by postcode and house number, by point (--lat/--lon), or both."""
-    from wijkradar.ops import vindplaatsen
-    from wijkradar.ops.auth import Principal
+    from wijkradar.ops.accounts.auth import Principal
+    from wijkradar.ops.partners import vindplaatsen
 
     inp = vindplaatsen.PlaceInput(name, kind, postcode, huisnummer, lat, lon)
     shapes = _shapes(db, gemeente) if lat or lon else None
@@ -160,8 +160,8 @@ def place_import(
     ops_db: OpsDbOption = None,
 ) -> None:
     """Import vindplaatsen from a CSV: every row or none (exit 2 with file, row, column)."""
-    from wijkradar.ops import vindplaatsen
-    from wijkradar.ops.auth import Principal
+    from wijkradar.ops.accounts.auth import Principal
+    from wijkradar.ops.partners import vindplaatsen
 
     if not file.is_file():
         raise WijkradarError(f"{file}: no such file")
@@ -186,7 +186,7 @@ def place_import(
 @place_app.command("list")
 def place_list(gemeente: GemeenteOption, ops_db: OpsDbOption = None) -> None:
     """List the gemeente's vindplaatsen: id, kind, name, postcode, point, buurt, wijk."""
-    from wijkradar.ops import vindplaatsen
+    from wijkradar.ops.partners import vindplaatsen
 
     with _factory(ops_db)() as session:
         for p in vindplaatsen.listing(session, gemeente):
@@ -204,8 +204,8 @@ def place_remove(
     ops_db: OpsDbOption = None,
 ) -> None:
     """Remove a vindplaats (audited)."""
-    from wijkradar.ops import vindplaatsen
-    from wijkradar.ops.auth import Principal
+    from wijkradar.ops.accounts.auth import Principal
+    from wijkradar.ops.partners import vindplaatsen
 
     with _factory(ops_db)() as session, session.begin():
         vindplaatsen.remove(session, Principal(_operator(), "admin", None), place_id)
@@ -220,7 +220,7 @@ def partners_import(
     ops_db: OpsDbOption = None,
 ) -> None:
     """Import a partner's monthly CSV: every row or none."""
-    from wijkradar.ops import area_signals
+    from wijkradar.ops.partners import area_signals
 
     if not file.is_file():
         raise WijkradarError(f"{file}: no such file")
@@ -239,7 +239,7 @@ def partners_import(
 @partners_app.command("purge")
 def partners_purge(ops_db: OpsDbOption = None) -> None:
     """Delete signals older than WIJKRADAR_OPS_SIGNAL_RETENTION_MONTHS (aggregates stay)."""
-    from wijkradar.ops import area_signals
+    from wijkradar.ops.partners import area_signals
 
     settings = _settings(ops_db)
     report = area_signals.purge(_factory(ops_db), settings.signal_retention_months)
@@ -255,7 +255,8 @@ def partners_radar(
 ) -> None:
     """Print the "under the radar" class per wijk (tab-separated) and a count per class."""
     from wijkradar.methodology.triangulation import load_cached
-    from wijkradar.ops import area_signals, clock, radar
+    from wijkradar.ops.core import clock
+    from wijkradar.ops.partners import area_signals, radar
     from wijkradar.store.ops_context import wijk_figures
 
     figures = wijk_figures(db_path(db), gemeente)

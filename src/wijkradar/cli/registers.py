@@ -28,8 +28,8 @@ def load(
     ] = False,
 ) -> None:
     """Load the twelve groups and the seeds' initiatives (idempotent)."""
-    from wijkradar.ops.auth import Principal
-    from wijkradar.ops.db import transaction
+    from wijkradar.ops.accounts.auth import Principal
+    from wijkradar.ops.core.db import transaction
     from wijkradar.registers import groups, initiatives
 
     editor = Principal(_operator(), "editor", None)
@@ -63,8 +63,8 @@ def import_(
     ops_db: OpsDbOption = None,
 ) -> None:
     """Add or update initiatives from an HSDS package (one transaction)."""
-    from wijkradar.ops.auth import Principal
-    from wijkradar.ops.db import transaction
+    from wijkradar.ops.accounts.auth import Principal
+    from wijkradar.ops.core.db import transaction
     from wijkradar.registers import hsds
 
     if not source.exists():

@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
             f"Wijkradar on http://{host}:{port}/ (database {settings.db}, pid {os.getpid()})"
         )
         # load deduce's word lists while the server starts, not on a partner's first submit
-        from wijkradar.ops import textcheck
+        from wijkradar.ops.core import textcheck
 
         threading.Thread(target=textcheck.warm, name="wijkradar-textcheck", daemon=True).start()
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from wijkradar.ops import codes
+from wijkradar.domain.words import Words
+from wijkradar.ops.arrears import codes
 
-WORDS: dict[str, dict[str, str]] = {
+_ENTRIES: dict[str, dict[str, str]] = {
     "title": {"nl": "Wijkradar werkomgeving", "en": "Wijkradar workspace"},
     "login": {"nl": "Inloggen", "en": "Log in"},
     "logout": {"nl": "Uitloggen", "en": "Log out"},
@@ -123,20 +124,14 @@ WORDS: dict[str, dict[str, str]] = {
     "next": {"nl": "Volgende", "en": "Next"},
     "all_wijken": {"nl": "zonder wijk", "en": "no wijk"},
     "error": {"nl": "Fout", "en": "Error"},
-    # navigation to the partner-signal pages (ops/partner_web.py)
+    # navigation to the partner-signal pages (ops/partners/web.py)
     "psignals": {"nl": "Signalen van partners", "en": "Partner signals"},
     "radar": {"nl": "Onder de radar", "en": "Under the radar"},
     "vindplaatsen": {"nl": "Vindplaatsen en dekking", "en": "Vindplaatsen and coverage"},
 }
+# the codes' Dutch names, read the same in English (they are the terms of the workflow)
 for _table in (codes.CONTACT_KINDS, codes.PARTS_OF_DAY, codes.CASE_STATES):
     for _key, _value in _table.items():
-        WORDS.setdefault(f"code:{_key}", {"nl": _value, "en": _value})
+        _ENTRIES.setdefault(f"code:{_key}", {"nl": _value, "en": _value})
 
-
-class Words:
-    def __init__(self, lang: str) -> None:
-        self.lang = "en" if lang == "en" else "nl"
-
-    def __call__(self, key: str, **values: object) -> str:
-        text = WORDS.get(key, {}).get(self.lang, key)
-        return text.format(**values) if values else text
+WORDS = Words("ops", _ENTRIES)

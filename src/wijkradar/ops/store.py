@@ -14,9 +14,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from wijkradar.domain import WijkradarError
-from wijkradar.ops import clock, migrate, retention
-from wijkradar.ops.db import make_engine, session_factory
-from wijkradar.ops.settings import OpsSettings
+from wijkradar.ops.arrears import retention
+from wijkradar.ops.core import clock, migrate
+from wijkradar.ops.core.db import make_engine, session_factory
+from wijkradar.ops.core.settings import OpsSettings
 
 log = logging.getLogger("wijkradar.ops")
 

@@ -24,11 +24,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wijkradar.domain import WijkradarError
-from wijkradar.ops import audit, auth, cases, clock, codes, intake, priority, reach
-from wijkradar.ops.auth import Principal
-from wijkradar.ops.i18n import Words
-from wijkradar.ops.mapping import parse as parse_mapping
-from wijkradar.ops.models import Case, Partner, Signal
+from wijkradar.domain.words import Lookup
+from wijkradar.ops.accounts import audit, auth
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.arrears import cases, codes, intake, priority, reach
+from wijkradar.ops.arrears.mapping import parse as parse_mapping
+from wijkradar.ops.core import clock
+from wijkradar.ops.core.models import Case, Partner, Signal
+from wijkradar.ops.i18n import WORDS
 from wijkradar.ops.store import OpsStore
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -132,7 +135,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
     def page(
         request: Request, name: str, seen: Seen | None, status: int = 200, **ctx: Any
     ) -> HTMLResponse:
-        defaults = {"w": Words(lang_of(request)), "codes": codes}
+        defaults = {"w": WORDS.lookup(lang_of(request)), "codes": codes}
         return render(templates, request, name, seen, status, **{**defaults, **ctx})
 
     def persons(seen: Seen) -> str:
@@ -415,7 +418,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
         except cases.NotAllowed:
             raise HTTPException(403, "no access to this gemeente") from None
         wijken = _need_vs_reach(reach.wijk_totals(session, me, target), context)
-        svg = _map(wijken, wijk_boundaries(monitor_db, target), Words(lang_of(request)))
+        svg = _map(wijken, wijk_boundaries(monitor_db, target), WORDS.lookup(lang_of(request)))
         return page(
             request,
             "ops_reach.html",
@@ -434,7 +437,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
             start = dt.date.fromisoformat(maand + "-01")
         except ValueError:
             return _refused(422, "maand must be YYYY-MM")
-        from wijkradar.ops.ddas import monthly
+        from wijkradar.ops.arrears.ddas import monthly
 
         with session.begin():
             text = monthly(session, gemeente, start)
@@ -538,7 +541,7 @@ def _need_vs_reach(totals: dict[str, int | None], context: dict[str, Any]) -> li
     return out
 
 
-def _map(wijken: list[dict[str, Any]], geometries: dict[str, str], words: Words) -> str:
+def _map(wijken: list[dict[str, Any]], geometries: dict[str, str], words: Lookup) -> str:
     if not geometries:
         return ""
     from wijkradar.reports import svg

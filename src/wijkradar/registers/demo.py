@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from wijkradar.ops import auth
-from wijkradar.ops.auth import Principal
-from wijkradar.ops.db import make_engine, session_factory, transaction
-from wijkradar.ops.models import User
-from wijkradar.ops.settings import OpsSettings
+from wijkradar.ops.accounts import auth
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.core.db import make_engine, session_factory, transaction
+from wijkradar.ops.core.models import User
+from wijkradar.ops.core.settings import OpsSettings
 from wijkradar.registers import groups, initiatives, professional
 from wijkradar.registers.models import MaatwerkContact
 

@@ -20,7 +20,7 @@ import duckdb
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wijkradar.ops import reach
+from wijkradar.ops.arrears import reach
 from wijkradar.registers import initiatives
 from wijkradar.registers.models import Group
 from wijkradar.store import queries

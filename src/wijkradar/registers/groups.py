@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from wijkradar.domain import WijkradarError
 from wijkradar.methodology.cache import load_cached
-from wijkradar.ops import clock
-from wijkradar.ops.auth import Principal
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.core import clock
 from wijkradar.registers import initiatives
 from wijkradar.registers.models import Change, Group, GroupScore
 

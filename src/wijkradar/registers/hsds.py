@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wijkradar.domain import WijkradarError
-from wijkradar.ops.auth import Principal
+from wijkradar.ops.accounts.auth import Principal
 from wijkradar.registers import initiatives
 from wijkradar.registers.models import (
     Attribute,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-WORDS: dict[str, dict[str, str]] = {
+from wijkradar.domain.words import Words
+
+_ENTRIES: dict[str, dict[str, str]] = {
     "registers": {"nl": "Registers", "en": "Registers"},
     "initiatives": {"nl": "Initiatieven", "en": "Initiatives"},
     "groups": {"nl": "Groepen", "en": "Groups"},
@@ -124,11 +126,4 @@ WORDS: dict[str, dict[str, str]] = {
     "disclosure_rules": {"nl": "Regels voor kleine aantallen", "en": "Small-number rules"},
 }
 
-
-class Words:
-    def __init__(self, lang: str) -> None:
-        self.lang = "en" if lang == "en" else "nl"
-
-    def __call__(self, key: str, **values: object) -> str:
-        text = WORDS.get(key, {}).get(self.lang, key)
-        return text.format(**values) if values else text
+WORDS = Words("registers", _ENTRIES)

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wijkradar.domain import WijkradarError
-from wijkradar.ops import clock
-from wijkradar.ops.auth import Principal
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.core import clock
 from wijkradar.registers.models import (
     Attribute,
     Change,

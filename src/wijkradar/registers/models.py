@@ -17,7 +17,7 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wijkradar.ops.models import Base
+from wijkradar.ops.core.models import Base
 
 
 class Organization(Base):

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from wijkradar.compute.disclosure import disclose_count
 from wijkradar.domain import WijkradarError
-from wijkradar.ops import audit, clock
-from wijkradar.ops.auth import Principal
+from wijkradar.ops.accounts import audit
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.core import clock
 from wijkradar.registers import textguard
 from wijkradar.registers.initiatives import may_edit
 from wijkradar.registers.models import Big5, Escalation, MaatwerkContact

@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 
 from wijkradar.compute.disclosure import disclose_count
 from wijkradar.domain import WijkradarError
-from wijkradar.ops import reach
-from wijkradar.ops.models import ReachAggregate, Signal
+from wijkradar.ops.arrears import reach
+from wijkradar.ops.core.models import ReachAggregate, Signal
 from wijkradar.registers import fitgap, groups
-from wijkradar.registers.i18n import Words
+from wijkradar.registers.i18n import WORDS
 from wijkradar.reports import svg
 from wijkradar.store import catalog, queries
 
@@ -34,7 +34,7 @@ HERE = Path(__file__).resolve().parent
 FORMATS = ("pdf", "html")
 STACKING_SCALE = svg.Scale((0, 1, 3, 5, 7, math.inf), ("0", "1–2", "3–4", "5–6", "7+"))
 
-REPORT_WORDS: dict[str, dict[str, str]] = {
+_ENTRIES: dict[str, dict[str, str]] = {
     "title": {"nl": "Wijkradar-rapport", "en": "Wijkradar report"},
     "national_title": {
         "nl": "Wijkradar: landelijk overzicht",
@@ -70,24 +70,16 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
         "en": "Counts below 10 not shown, others rounded to 5.",
     },
 }
+# the report's own, shorter wording of three register words
+REPORT_WORDS = WORDS.extend(
+    "report", _ENTRIES, replacing=frozenset({"disclosure", "no_white", "reach"})
+)
 
 
 @dataclass(frozen=True)
 class Rendered:
     html: str
     pdf: bytes | None
-
-
-def _w(lang: str) -> Any:
-    base = Words(lang)
-
-    def word(key: str, **values: object) -> str:
-        if key in REPORT_WORDS:
-            text = REPORT_WORDS[key]["en" if lang == "en" else "nl"]
-            return text.format(**values) if values else text
-        return base(key, **values)
-
-    return word
 
 
 def _stacking_map(
@@ -167,7 +159,7 @@ def gemeente_context(
     region = queries.region(con, code, year) if year else None
     if year is None or region is None or region["level"] != "gemeente":
         raise WijkradarError(f"report: {code} is not a gemeente of this build")
-    words = _w(lang)
+    words = REPORT_WORDS.lookup(lang)
     gaps = fitgap.area_gaps(con, session, code)
     top = Counter(c for g in gaps for c in g.flagged).most_common(6)
     white = Counter(c for g in gaps for c in g.white_spots).most_common()
@@ -204,7 +196,7 @@ def national_context(con: duckdb.DuckDBPyConnection, session: Session, lang: str
     year = queries.latest_year(con)
     if year is None:
         raise WijkradarError("report: the monitor has no scores yet (run wijkradar build)")
-    words = _w(lang)
+    words = REPORT_WORDS.lookup(lang)
     framework = fitgap._framework(con)
     scores = queries.characteristic_scores_at(con, "gemeente", year, "NL01")
     top = Counter(c for (_, c), r in scores.items() if r["flagged"]).most_common(6)
@@ -255,7 +247,7 @@ def render(
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     template = templates.env.get_template("reg_report.html")
     html = template.render(
-        r=_w(lang),
+        r=REPORT_WORDS.lookup(lang),
         lang=lang,
         terms=groups.terms(lang),
         today=dt.date.today().isoformat(),

@@ -24,7 +24,7 @@ from wijkradar.domain import WijkradarError
 from wijkradar.methodology.cache import load_cached
 from wijkradar.ops.web import DB, Me, Seen, back, check_csrf, lang_of, render
 from wijkradar.registers import fitgap, groups, hsds, initiatives, professional, sizes
-from wijkradar.registers.i18n import Words
+from wijkradar.registers.i18n import WORDS
 from wijkradar.registers.models import Group
 from wijkradar.reports import svg
 from wijkradar.reports.outgoing import release
@@ -116,7 +116,7 @@ def white_map(
 ) -> str:
     """White spots per area: each area says how many it has and links to its profile, where
     the white-spot panel lists them."""
-    words = Words(lang)
+    words = WORDS.lookup(lang)
     suffix = "?lang=en" if lang == "en" else ""
     return count_map(
         counts,
@@ -146,12 +146,12 @@ def router(monitor_db: Path) -> APIRouter:
         request: Request, name: str, seen: Seen | None, status: int = 200, **ctx: Any
     ) -> HTMLResponse:
         lang = lang_of(request)
-        from wijkradar.ops.i18n import Words as OpsWords
+        from wijkradar.ops.i18n import WORDS as OPS_WORDS
         from wijkradar.reports.outgoing import rules_summary
 
         defaults = {
-            "r": Words(lang),
-            "w": OpsWords(lang),
+            "r": WORDS.lookup(lang),
+            "w": OPS_WORDS.lookup(lang),
             "terms": groups.terms(lang),
             "today": dt.date.today(),
             "demo": is_demo(),
@@ -191,7 +191,7 @@ def router(monitor_db: Path) -> APIRouter:
                 group=groep or None,
                 kind=soort or None,
             )
-        words = Words(lang_of(request))
+        words = WORDS.lookup(lang_of(request))
         counts: dict[str, int] = {}
         for item in found:
             for code in item.gemeenten:
@@ -283,7 +283,7 @@ def router(monitor_db: Path) -> APIRouter:
             shapes = queries.boundaries(con, "gemeente", year) if year else {}
         finally:
             con.close()
-        words = Words(lang_of(request))
+        words = WORDS.lookup(lang_of(request))
         svg_map = white_map(
             {
                 g["code"]: (g["name"], spots.get(g["code"], 0))
@@ -313,7 +313,7 @@ def router(monitor_db: Path) -> APIRouter:
         con = monitor()
         if con is None:
             return page(request, "reg_gaps.html", None, missing=True, target=gemeente)
-        words = Words(lang_of(request))
+        words = WORDS.lookup(lang_of(request))
         try:
             year = queries.latest_year(con)
             region = queries.region(con, gemeente, year)
@@ -622,7 +622,7 @@ def router(monitor_db: Path) -> APIRouter:
         except (WijkradarError, ValueError) as error:
             message = str(error) if isinstance(error, WijkradarError) else "not a zip file"
             return page(request, "reg_edit.html", seen, 422, items=None, item=None, error=message)
-        words = Words(lang_of(request))
+        words = WORDS.lookup(lang_of(request))
         return page(
             request,
             "reg_edit.html",

@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from wijkradar.ops import area_signals, auth, clock, vindplaatsen
-from wijkradar.ops.auth import Principal
-from wijkradar.ops.models import PostcodeBuurt, User
-from wijkradar.ops.monitor_cache import buurt_shapes
-from wijkradar.ops.partner_models import BANDS, PLACE_KINDS, PartnerOrg
-from wijkradar.ops.place_points import BuurtShapes
+from wijkradar.ops.accounts import auth
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.core import clock
+from wijkradar.ops.core.models import PostcodeBuurt, User
+from wijkradar.ops.partners import area_signals, vindplaatsen
+from wijkradar.ops.partners.models import BANDS, PLACE_KINDS, PartnerOrg
+from wijkradar.ops.partners.monitor_cache import buurt_shapes
+from wijkradar.ops.partners.place_points import BuurtShapes
 
 if TYPE_CHECKING:
     from wijkradar.store.ops_context import WijkFigures

@@ -16,12 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from wijkradar.domain import WijkradarError
-from wijkradar.ops import audit, clock
-from wijkradar.ops.area_signals import org_wijken
-from wijkradar.ops.auth import Principal
-from wijkradar.ops.models import PostcodeBuurt
-from wijkradar.ops.partner_models import PLACE_KINDS, Vindplaats
-from wijkradar.ops.place_points import NL_LAT, NL_LON, BuurtShapes
+from wijkradar.ops.accounts import audit
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.core import clock
+from wijkradar.ops.core.models import PostcodeBuurt
+from wijkradar.ops.partners.area_signals import org_wijken
+from wijkradar.ops.partners.models import PLACE_KINDS, Vindplaats
+from wijkradar.ops.partners.place_points import NL_LAT, NL_LON, BuurtShapes
 
 POSTCODE = re.compile(r"^([1-9]\d{3})\s?([A-Za-z]{2})$")
 EDITORS = frozenset({"coordinator", "editor"})

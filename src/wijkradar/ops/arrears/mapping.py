@@ -10,7 +10,7 @@ import jsonschema
 import yaml
 
 from wijkradar.domain import WijkradarError
-from wijkradar.ops.codes import PARTNER_KINDS
+from wijkradar.ops.arrears.codes import PARTNER_KINDS
 
 REQUIRED = ("reference", "postcode", "huisnummer", "amount", "signal_date")
 OPTIONAL = ("name", "birth_date", "toevoeging", "arrears_start", "crisis", "warm_handover")

@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from wijkradar.compute.disclosure import disclose_count
 from wijkradar.domain import WijkradarError
-from wijkradar.ops import audit, auth, clock, textcheck
-from wijkradar.ops.auth import Principal
-from wijkradar.ops.models import PurgeGuard, User
-from wijkradar.ops.partner_models import (
+from wijkradar.ops.accounts import audit, auth
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.core import clock, textcheck
+from wijkradar.ops.core.models import PurgeGuard, User
+from wijkradar.ops.partners.models import (
     BANDS,
     DIRECTIONS,
     NEXT_STATUS,

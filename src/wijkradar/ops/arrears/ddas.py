@@ -16,8 +16,8 @@ from collections import Counter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wijkradar.ops import codes
-from wijkradar.ops.models import Case, ContactAttempt, Partner, Signal
+from wijkradar.ops.arrears import codes
+from wijkradar.ops.core.models import Case, ContactAttempt, Partner, Signal
 
 HEADER = ["gemeente", "maand", "object", "attribuut", "waarde", "aantal"]
 

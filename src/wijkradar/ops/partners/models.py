@@ -2,7 +2,7 @@
 area signals with their characteristics/groups and append-only status history, aggregates and
 deletion records that survive retention, and the vindplaatsen register.
 
-Same Base/metadata as the operational store (ops/models.py); migration 0101_partners. A partner
+Same Base/metadata as the operational store (ops/core/models.py); migration 0101_partners. A partner
 signal is about an area, never about a person: no names, addresses or person ids anywhere here.
 """
 
@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wijkradar.ops.models import Base
+from wijkradar.ops.core.models import Base
 
 #: kinds of partner organisation (the seeds' "vindplaatsen" and local partners)
 ORG_KINDS = (

@@ -257,8 +257,3 @@ class PurgeGuard(Base):
 
     __tablename__ = "purge_guard"
     id: Mapped[int] = mapped_column(primary_key=True)
-
-
-# The registers' tables share this metadata (one migration chain); imported last so that
-# Base exists when they load.
-from wijkradar.registers import models as _registers  # noqa: E402,F401

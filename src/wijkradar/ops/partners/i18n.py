@@ -1,16 +1,13 @@
-"""Interface words of the partner-signal pages (Dutch first, English with ?lang=en); falls back
-to the workspace's words (ops.i18n)."""
+"""Interface words of the partner-signal pages (Dutch first, English with ?lang=en), over the
+workspace's words (ops.i18n)."""
 
 from __future__ import annotations
 
 from wijkradar.ops.i18n import WORDS as OPS_WORDS
 
-WORDS: dict[str, dict[str, str]] = {
-    "psignals": {"nl": "Signalen van partners", "en": "Partner signals"},
+_ENTRIES: dict[str, dict[str, str]] = {
     "new_signal": {"nl": "Nieuw signaal", "en": "New signal"},
     "import_csv": {"nl": "Maandbestand inlezen (CSV)", "en": "Import a monthly file (CSV)"},
-    "radar": {"nl": "Onder de radar", "en": "Under the radar"},
-    "vindplaatsen": {"nl": "Vindplaatsen en dekking", "en": "Vindplaatsen and coverage"},
     "area": {"nl": "Gebied", "en": "Area"},
     "buurt_optional": {"nl": "Buurt (code, optioneel)", "en": "Buurt (code, optional)"},
     "wijk_code": {"nl": "Wijk", "en": "Wijk"},
@@ -143,11 +140,5 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
-class PWords:
-    def __init__(self, lang: str) -> None:
-        self.lang = "en" if lang == "en" else "nl"
-
-    def __call__(self, key: str, **values: object) -> str:
-        entry = WORDS.get(key) or OPS_WORDS.get(key) or {}
-        text = entry.get(self.lang, key)
-        return text.format(**values) if values else text
+# "state" of a signal reads "Status" here; the workspace's cases say "Stand"
+WORDS = OPS_WORDS.extend("partner", _ENTRIES, replacing=frozenset({"state"}))

@@ -18,8 +18,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from wijkradar.domain import WijkradarError
-from wijkradar.ops import clock
-from wijkradar.ops.models import PERSON_ROLES, ROLES, LoginThrottle, User, WebSession
+from wijkradar.ops.core import clock
+from wijkradar.ops.core.models import PERSON_ROLES, ROLES, LoginThrottle, User, WebSession
 
 _HASHER = PasswordHasher()
 #: a hash to verify against when the username does not exist, so both cases take as long

@@ -14,9 +14,11 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from wijkradar.domain import WijkradarError
-from wijkradar.ops import audit, clock, codes
-from wijkradar.ops.auth import Principal
-from wijkradar.ops.models import (
+from wijkradar.ops.accounts import audit
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.arrears import codes
+from wijkradar.ops.core import clock
+from wijkradar.ops.core.models import (
     Case,
     ContactAttempt,
     Household,
@@ -271,7 +273,7 @@ def resolve_review(
 ) -> None:
     """decision 'accept': into the household's open case (opened if none); 'decline': not
     picked up, other reason (DDAS: 'Niet opgepakt: andere reden')."""
-    from wijkradar.ops.intake import _open_case, refresh_cases
+    from wijkradar.ops.arrears.intake import _open_case, refresh_cases
 
     if principal.role != "coordinator":
         raise NotAllowed("only a coordinator resolves the review queue")

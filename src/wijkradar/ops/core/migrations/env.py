@@ -1,11 +1,15 @@
-"""Alembic environment: the URL and connection come from wijkradar.ops.migrate."""
+"""Alembic environment: the URL and connection come from wijkradar.ops.core.migrate.
+
+The migrations are written by hand and need no models. The partner and register tables share
+Base's metadata, but only once their modules are imported (the store knows nothing above it):
+to compare or autogenerate, import wijkradar.ops.partners.models and wijkradar.registers.models
+first, as tests/ops/test_migrations.py does."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from wijkradar.ops import partner_models  # noqa: F401  (its tables join the metadata)
-from wijkradar.ops.models import Base
+from wijkradar.ops.core.models import Base
 
 config = context.config
 connection = config.attributes.get("connection")

@@ -8,8 +8,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wijkradar.ops import clock
-from wijkradar.ops.models import AuditEntry
+from wijkradar.ops.core import clock
+from wijkradar.ops.core.models import AuditEntry
 
 ACTIONS = ("view", "change", "export", "delete", "import")
 

@@ -18,11 +18,14 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from wijkradar.domain import WijkradarError
-from wijkradar.ops import area_signals as sig
-from wijkradar.ops import clock, place_points, radar, reach, vindplaatsen
-from wijkradar.ops.monitor_cache import buurt_shapes, wijk_boundaries, wijk_figures
-from wijkradar.ops.partner_i18n import PWords
-from wijkradar.ops.partner_models import BANDS, DIRECTIONS, NEXT_STATUS, PLACE_KINDS
+from wijkradar.domain.words import Lookup
+from wijkradar.ops.arrears import reach
+from wijkradar.ops.core import clock
+from wijkradar.ops.partners import area_signals as sig
+from wijkradar.ops.partners import place_points, radar, vindplaatsen
+from wijkradar.ops.partners.i18n import WORDS
+from wijkradar.ops.partners.models import BANDS, DIRECTIONS, NEXT_STATUS, PLACE_KINDS
+from wijkradar.ops.partners.monitor_cache import buurt_shapes, wijk_boundaries, wijk_figures
 from wijkradar.ops.store import OpsStore
 from wijkradar.ops.web import DB, TEMPLATES, Me, Seen, back, check_csrf, lang_of, render
 
@@ -63,7 +66,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
         lang = lang_of(request)
         chars, groups = labels(lang)
         defaults = {
-            "w": PWords(lang),
+            "w": WORDS.lookup(lang),
             "chars": chars,
             "groups": groups,
             "directions": DIRECTIONS,
@@ -310,7 +313,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
             org = token_org(session, request)
             from sqlalchemy import select
 
-            from wijkradar.ops.partner_models import AreaSignal
+            from wijkradar.ops.partners.models import AreaSignal
 
             rows = list(
                 session.scalars(
@@ -352,7 +355,7 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
         lang = lang_of(request)
         chars, _groups = labels(lang)
         rows = radar.classify(figures, counts, month, config, list(chars), arrears)
-        w = PWords(lang)
+        w = WORDS.lookup(lang)
         svg = _map(
             rows,
             wijk_boundaries(monitor_db, target),
@@ -509,7 +512,7 @@ def _arrears(session: Session, gemeente: str, month: str, months: int) -> dict[s
 
 
 def _markers(
-    places: Sequence[Any], gemeente: str, monitor_db: Path, w: PWords
+    places: Sequence[Any], gemeente: str, monitor_db: Path, w: Lookup
 ) -> list[place_points.Marker]:
     """A marker per vindplaats with a point, or at its buurt's centre when only its postcode
     placed it; places placed nowhere have no marker (they stay in the table)."""
@@ -538,7 +541,7 @@ def _markers(
 def _map(
     rows: list[radar.WijkClass],
     geometries: dict[str, str],
-    w: PWords,
+    w: Lookup,
     lang: str,
     places: Sequence[Any] = (),
     cover: dict[str, vindplaatsen.Coverage] | None = None,
@@ -597,7 +600,7 @@ def _places_map(
         return ""
     from wijkradar.reports import svg
 
-    w = PWords(lang)
+    w = WORDS.lookup(lang)
     scale = svg.Scale((0, 1, 2, 3, 5, math.inf), ("0", "1", "2", "3–4", "5+"))
     areas = []
     for code, c in cover.items():

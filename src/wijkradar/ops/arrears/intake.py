@@ -19,11 +19,13 @@ from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from wijkradar.domain import WijkradarError
-from wijkradar.ops import addresses, audit, clock, priority
-from wijkradar.ops.mapping import Mapping
-from wijkradar.ops.models import Case, Household, ImportRun, Partner, Signal, StatusChange
-from wijkradar.ops.rows import Rejection, Row, parse_row, read_table
-from wijkradar.ops.sqlutil import chunks, insert_ignore, insert_many_ignore, retrying
+from wijkradar.ops.accounts import audit
+from wijkradar.ops.arrears import priority
+from wijkradar.ops.arrears.mapping import Mapping
+from wijkradar.ops.arrears.rows import Rejection, Row, parse_row, read_table
+from wijkradar.ops.core import addresses, clock
+from wijkradar.ops.core.models import Case, Household, ImportRun, Partner, Signal, StatusChange
+from wijkradar.ops.core.sqlutil import chunks, insert_ignore, insert_many_ignore, retrying
 
 SIX_MONTHS = dt.timedelta(days=183)
 REVIEW_REASONS = {

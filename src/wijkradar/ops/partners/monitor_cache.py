@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from wijkradar.ops.place_points import BuurtShapes
+from wijkradar.ops.partners.place_points import BuurtShapes
 from wijkradar.store import ops_context
 from wijkradar.store.ops_context import WijkFigures
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from wijkradar.domain import WijkradarError
-from wijkradar.ops import addresses
-from wijkradar.ops.mapping import Mapping
+from wijkradar.ops.arrears.mapping import Mapping
+from wijkradar.ops.core import addresses
 
 MAX_ROWS = 1_000_000
 _TRUE = frozenset({"1", "j", "ja", "y", "yes", "true", "waar", "x"})

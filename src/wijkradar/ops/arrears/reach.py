@@ -19,10 +19,17 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from wijkradar.compute.disclosure import SUPPRESS_BELOW, disclose_count, release_family
-from wijkradar.ops import codes
-from wijkradar.ops.auth import Principal
-from wijkradar.ops.cases import NotAllowed
-from wijkradar.ops.models import Case, ContactAttempt, Household, Partner, ReachAggregate, Signal
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.arrears import codes
+from wijkradar.ops.arrears.cases import NotAllowed
+from wijkradar.ops.core.models import (
+    Case,
+    ContactAttempt,
+    Household,
+    Partner,
+    ReachAggregate,
+    Signal,
+)
 
 ALL = "*"
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wijkradar.ops.models import PostcodeBuurt
+from wijkradar.ops.core.models import PostcodeBuurt
 
 #: 4 digits (first not 0) and 2 letters; PostNL does not use the letter pairs SA, SD and SS
 _POSTCODE = re.compile(r"^([1-9][0-9]{3})\s?([A-Z]{2})$")

@@ -15,12 +15,14 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
-from wijkradar.ops import auth, cases, clock, intake, migrate
-from wijkradar.ops.auth import Principal
-from wijkradar.ops.db import make_engine, session_factory
-from wijkradar.ops.mapping import load as load_mapping
-from wijkradar.ops.models import Case, PostcodeBuurt, User
-from wijkradar.ops.settings import OpsSettings
+from wijkradar.ops.accounts import auth
+from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.arrears import cases, intake
+from wijkradar.ops.arrears.mapping import load as load_mapping
+from wijkradar.ops.core import clock, migrate
+from wijkradar.ops.core.db import make_engine, session_factory
+from wijkradar.ops.core.models import Case, PostcodeBuurt, User
+from wijkradar.ops.core.settings import OpsSettings
 
 PASSWORD = "demo-wachtwoord"
 PARTNERS = (

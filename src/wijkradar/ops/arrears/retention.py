@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from wijkradar.ops import audit, clock, codes, reach
-from wijkradar.ops.models import Case, Household, PurgeGuard, ReachAggregate, Signal
-from wijkradar.ops.settings import OpsSettings
-from wijkradar.ops.sqlutil import chunks
+from wijkradar.ops.accounts import audit
+from wijkradar.ops.arrears import codes, reach
+from wijkradar.ops.core import clock
+from wijkradar.ops.core.models import Case, Household, PurgeGuard, ReachAggregate, Signal
+from wijkradar.ops.core.settings import OpsSettings
+from wijkradar.ops.core.sqlutil import chunks
 
 PURGE_USER = "system:purge"
 

@@ -9,9 +9,9 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
 from wijkradar.domain import WijkradarError
-from wijkradar.ops import addresses
-from wijkradar.ops.models import PostcodeBuurt
-from wijkradar.ops.sqlutil import chunks
+from wijkradar.ops.core import addresses
+from wijkradar.ops.core.models import PostcodeBuurt
+from wijkradar.ops.core.sqlutil import chunks
 
 _CODES = (
     ("buurt", re.compile(r"^BU\d{8}$")),

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from wijkradar.compute.disclosure import disclose_count, release_family
 from wijkradar.methodology.triangulation import Triangulation
-from wijkradar.ops.area_signals import ALL, months_back
+from wijkradar.ops.partners.area_signals import ALL, months_back
 from wijkradar.store.ops_context import WijkFigures
 
 CLASSES = ("known_signalled", "under_the_radar", "emerging", "quiet")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -178,8 +179,13 @@ def test_an_error_of_the_simulation_thread_fails_the_build(
 
     _, root, tmp = built
 
-    def broken(*args: object) -> object:
-        raise RuntimeError("simulation broke")
+    original = analysis_step.uncertainty_parts
+
+    def broken(*args: Any, with_draws: bool = True, **kwargs: Any) -> Any:
+        # Only the simulation thread draws; the scoring thread's intervals still work.
+        if with_draws:
+            raise RuntimeError("simulation broke")
+        return original(*args, with_draws=with_draws, **kwargs)
 
     monkeypatch.setattr(analysis_step, "uncertainty_parts", broken)
     files = generate(tmp / "demo-broken", scale="small")

@@ -105,14 +105,17 @@ def _repeat(label: str, size: int) -> pa.Array:
     return _take([label], np.zeros(size, dtype=np.int32))
 
 
-def score_parts(data: LevelYear, methodology: Methodology) -> Iterator[tuple[str, pa.Table]]:
+def score_parts(
+    data: LevelYear, methodology: Methodology, matrix: IndicatorMatrix | None = None
+) -> Iterator[tuple[str, pa.Table]]:
     """(score table name, rows) for one level and year: indicator_values, then per reference
     family its indicator_ranks, characteristic_scores, theme_scores and area_scores.
 
     A generator, so a caller can store each part before the next is computed and never hold a
     whole national buurt year of score rows at once.
     """
-    matrix = indicator_matrix(data, methodology)
+    if matrix is None:  # the caller may pass the one it also simulates with
+        matrix = indicator_matrix(data, methodology)
     codes = pa.array(data.codes, pa.string())
     yield "indicator_values", _indicator_values_table(data, codes, matrix, methodology)
     for reference in reference_families(data):

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from wijkradar.compute import hotspots as gi
-from wijkradar.compute.indicators import indicator_matrix
+from wijkradar.compute.indicators import IndicatorMatrix, indicator_matrix
 from wijkradar.compute.inputs import OK, LevelYear
 from wijkradar.compute.peers import peer_groups, standardise
 from wijkradar.compute.scoring import NATIONAL
@@ -47,11 +47,17 @@ def extra_variables(methodology: Methodology, settings: AnalysisSettings) -> set
 
 
 def uncertainty_parts(
-    data: LevelYear, methodology: Methodology, settings: AnalysisSettings, with_draws: bool = True
+    data: LevelYear,
+    methodology: Methodology,
+    settings: AnalysisSettings,
+    with_draws: bool = True,
+    matrix: IndicatorMatrix | None = None,
 ) -> Iterator[tuple[str, pa.Table]]:
     """indicator_intervals rows, then (when `with_draws`) flag_certainty and stacking_uncertainty
-    per family; the intervals are a formula, the simulation is what costs."""
-    matrix = indicator_matrix(data, methodology)
+    per family; the intervals are a formula, the simulation is what costs. `matrix`: the one
+    scoring computed from `data`, if at hand."""
+    if matrix is None:
+        matrix = indicator_matrix(data, methodology)
     spread = indicator_spread(data, matrix, methodology, settings)
     codes = np.asarray(data.codes, dtype=object)
     rows, cols = np.nonzero(~np.isnan(matrix.values))

@@ -20,6 +20,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from wijkradar.compute.changes import area_changes
+from wijkradar.compute.indicators import IndicatorMatrix, indicator_matrix
 from wijkradar.compute.inputs import LevelYear
 from wijkradar.compute.scoring import score_parts
 from wijkradar.domain.analysis import AnalysisSettings
@@ -146,16 +147,17 @@ def _score_all(
             )
             del observations
             # Process and Save, part by part
-            for name, rows in score_parts(data, methodology):
+            matrix = indicator_matrix(data, methodology)
+            for name, rows in score_parts(data, methodology, matrix):
                 saver.put(name, rows)
             if settings is not None:
                 if (level, period) in drawn:
-                    simulator.put(data)
+                    simulator.put(data, matrix)
                 else:
                     # Only the intervals (a formula): cheap enough here, and it keeps the
                     # simulator's queue free for the level-years it must draw.
                     for name, rows in analysis_step.uncertainty_parts(
-                        data, methodology, settings, with_draws=False
+                        data, methodology, settings, with_draws=False, matrix=matrix
                     ):
                         saver.put(name, rows)
                 if level == "gemeente":
@@ -206,7 +208,9 @@ class _Simulator:
         settings: AnalysisSettings | None,
     ) -> None:
         self._con, self._methodology, self._settings = con, methodology, settings
-        self._queue: queue.Queue[LevelYear | None] = queue.Queue(PENDING_SIMULATIONS)
+        self._queue: queue.Queue[tuple[LevelYear, IndicatorMatrix] | None] = queue.Queue(
+            PENDING_SIMULATIONS
+        )
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._work, name="wijkradar-uncertainty")
 
@@ -215,22 +219,23 @@ class _Simulator:
             self._thread.start()
         return self
 
-    def put(self, data: LevelYear) -> None:
+    def put(self, data: LevelYear, matrix: IndicatorMatrix) -> None:
         """Simulate `data` (intervals and draws) once the level-years before it are done."""
         if self._error is not None:
             raise self._error
-        self._queue.put(data)
+        self._queue.put((data, matrix))
 
     def _work(self) -> None:
         assert self._settings is not None
         cursor = self._con.cursor()
         try:
-            while (data := self._queue.get()) is not None:
+            while (item := self._queue.get()) is not None:
                 if self._error is not None:
                     continue  # drain, so put() never blocks on a dead thread
                 try:
+                    data, matrix = item
                     for name, rows in analysis_step.uncertainty_parts(
-                        data, self._methodology, self._settings
+                        data, self._methodology, self._settings, matrix=matrix
                     ):
                         analysis.write_table(cursor, name, rows)
                 except BaseException as error:  # handed to the main thread

@@ -38,17 +38,28 @@ CLUSTERS = ("none", "hot", "cold", "not_tested")
 
 def queen_pairs(geometries: Sequence[BaseGeometry], tolerance: float = 0.0) -> IntArray:
     """(m, 2) index pairs i < j of geometries that touch or overlap (or lie within `tolerance`,
-    in the geometries' units)."""
-    geoms = np.asarray(geometries, dtype=object)
-    if geoms.size == 0:
-        return np.zeros((0, 2), dtype=np.int64)
+    in the geometries' units), sorted."""
+    left, right = touching(geometries, geometries, tolerance)
+    keep = left < right
+    pairs = np.column_stack([left[keep], right[keep]]).astype(np.int64)
+    return pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))] if len(pairs) else pairs
+
+
+def touching(
+    queries: Sequence[BaseGeometry], among: Sequence[BaseGeometry], tolerance: float = 0.0
+) -> tuple[IntArray, IntArray]:
+    """(i, j) for every queries[i] that touches or overlaps among[j] (or lies within
+    `tolerance` of it); a geometry touches itself."""
+    geoms = np.asarray(among, dtype=object)
+    asked = np.asarray(queries, dtype=object)
+    if geoms.size == 0 or asked.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     tree = shapely.STRtree(geoms)
     if tolerance > 0:
-        left, right = tree.query(geoms, predicate="dwithin", distance=tolerance)
+        left, right = tree.query(asked, predicate="dwithin", distance=tolerance)
     else:
-        left, right = tree.query(geoms, predicate="intersects")
-    keep = left < right
-    return np.column_stack([left[keep], right[keep]]).astype(np.int64)
+        left, right = tree.query(asked, predicate="intersects")
+    return left.astype(np.int64), right.astype(np.int64)
 
 
 def gi_star(values: FloatArray, pairs: IntArray) -> FloatArray:

@@ -7,8 +7,8 @@ tables of store.analysis.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -181,19 +181,17 @@ def hotspot_rows(
     level: str,
     period: int,
     settings: AnalysisSettings,
-    neighbours: dict[bytes, npt.NDArray[np.int64]] | None = None,
+    neighbours: Neighbours | None = None,
 ) -> pa.Table | None:
     """Gi* of stacking and every characteristic score of a level and year; None without
-    boundaries.
-
-    `neighbours` keeps the queen pairs of each boundary layer by its content, so years whose
-    outlines did not change do not parse, project and intersect them again.
-    """
+    boundaries. Pass one `neighbours` for every year of a level, so unchanged outlines are not
+    parsed and intersected again."""
     shapes = analysis.boundaries(con, level, period)
     if len(shapes) < 3:
         return None
     codes = pa.array([code for code, _ in shapes], pa.string())
-    pairs = _queen_pairs(shapes, settings.neighbour_tolerance_m, neighbours)
+    neighbours = neighbours or Neighbours(settings.neighbour_tolerance_m)
+    pairs = neighbours.pairs(level, shapes)
     measures, values = _measure_matrix(analysis.hotspot_measures(con, level, period), codes)
     parts = []
     for m, measure in enumerate(measures):
@@ -224,24 +222,37 @@ def hotspot_rows(
     return pa.concat_tables(parts) if parts else None
 
 
-def _queen_pairs(
-    shapes: list[tuple[str, str]],
-    tolerance: float,
-    cache: dict[bytes, npt.NDArray[np.int64]] | None,
-) -> npt.NDArray[np.int64]:
-    digest = hashlib.blake2b(digest_size=16)
-    for code, geometry in shapes:
-        digest.update(code.encode())
-        digest.update(b"\0")
-        digest.update(geometry.encode())
-        digest.update(b"\0")
-    key = digest.digest()
-    if cache is not None and key in cache:
-        return cache[key]
-    pairs = gi.queen_pairs(rd_shapes_from_geojson([g for _, g in shapes]), tolerance)
-    if cache is not None:
-        cache[key] = pairs
-    return pairs
+class Neighbours:
+    """Queen pairs of a level's boundary layers, year after year. A layer parses and
+    intersects only the outlines that are new or changed since the level's previous layer
+    (CBS redraws a few areas a year): two unchanged outlines touch as they did."""
+
+    def __init__(self, tolerance: float) -> None:
+        self._tolerance = tolerance
+        # level -> (outline text per code, parsed outline per code, pairs of codes a < b)
+        self._last: dict[str, tuple[dict[str, str], dict[str, Any], set[tuple[str, str]]]] = {}
+
+    def pairs(self, level: str, shapes: list[tuple[str, str]]) -> npt.NDArray[np.int64]:
+        """(m, 2) sorted index pairs i < j into `shapes` (sorted by code) of touching areas."""
+        texts = dict(shapes)
+        codes = [code for code, _ in shapes]
+        last_texts, last_geoms, last_pairs = self._last.get(level, ({}, {}, set()))
+        same = {code for code in codes if last_texts.get(code) == texts[code]}
+        changed = [code for code in codes if code not in same]
+        geoms = {code: last_geoms[code] for code in same}
+        geoms.update(zip(changed, rd_shapes_from_geojson([texts[c] for c in changed]), strict=True))
+        found = {(a, b) for a, b in last_pairs if a in same and b in same}
+        left, right = gi.touching(
+            [geoms[c] for c in changed], [geoms[c] for c in codes], self._tolerance
+        )
+        for i, j in zip(left.tolist(), right.tolist(), strict=True):
+            a, b = changed[i], codes[j]
+            if a != b:
+                found.add((a, b) if a < b else (b, a))
+        self._last[level] = (texts, geoms, found)
+        position = {code: i for i, code in enumerate(codes)}
+        pairs = sorted((position[a], position[b]) for a, b in found)
+        return np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
 
 
 def _measure_matrix(rows: pa.Table, codes: pa.Array) -> tuple[list[str], npt.NDArray[np.float64]]:

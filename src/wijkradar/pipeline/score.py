@@ -15,8 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
-import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
 
 from wijkradar.compute.changes import area_changes
@@ -97,7 +95,7 @@ def _run(
             )
             scores.write_table(con, "area_changes", changes)
         if settings is not None:
-            neighbours: dict[bytes, npt.NDArray[np.int64]] = {}
+            neighbours = analysis_step.Neighbours(settings.neighbour_tolerance_m)
             for done, (level, period) in enumerate(work):
                 progress(f"hotspots {level} {period}", done, total)
                 rows = analysis_step.hotspot_rows(con, level, period, settings, neighbours)

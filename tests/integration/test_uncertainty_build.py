@@ -179,15 +179,10 @@ def test_an_error_of_the_simulation_thread_fails_the_build(
 
     _, root, tmp = built
 
-    original = analysis_step.uncertainty_parts
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("simulation broke")
 
-    def broken(*args: Any, with_draws: bool = True, **kwargs: Any) -> Any:
-        # Only the simulation thread draws; the scoring thread's intervals still work.
-        if with_draws:
-            raise RuntimeError("simulation broke")
-        return original(*args, with_draws=with_draws, **kwargs)
-
-    monkeypatch.setattr(analysis_step, "uncertainty_parts", broken)
+    monkeypatch.setattr(analysis_step, "simulation_parts", broken)
     files = generate(tmp / "demo-broken", scale="small")
     db = tmp / "broken.duckdb"
     with pytest.raises(RuntimeError, match="simulation broke"):

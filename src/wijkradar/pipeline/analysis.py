@@ -58,103 +58,123 @@ def uncertainty_parts(
     scoring computed from `data`, if at hand."""
     if matrix is None:
         matrix = indicator_matrix(data, methodology)
+    yield "indicator_intervals", interval_rows(data, methodology, settings, matrix)
+    if with_draws:
+        for family in simulated_families(data, settings):
+            yield from simulation_parts(data, methodology, settings, family, matrix)
+
+
+def simulated_families(data: LevelYear, settings: AnalysisSettings) -> list[str]:
+    """The reference families of `data` the settings simulate (none for the land level)."""
+    return [family for family, _ in _families(data, settings.references)]
+
+
+def interval_rows(
+    data: LevelYear, methodology: Methodology, settings: AnalysisSettings, matrix: IndicatorMatrix
+) -> pa.Table:
+    """indicator_intervals rows of a level-year: every indicator value with its interval."""
     spread = indicator_spread(data, matrix, methodology, settings)
     codes = np.asarray(data.codes, dtype=object)
     rows, cols = np.nonzero(~np.isnan(matrix.values))
+    return pa.table(
+        {
+            "region_code": pa.array(codes[rows], pa.string()),
+            "level": pa.array([data.level] * rows.size, pa.string()),
+            "period": pa.array(np.full(rows.size, data.period, dtype=np.int32)),
+            "indicator": pa.array(np.asarray(matrix.ids, dtype=object)[cols], pa.string()),
+            "lower": spread.lower[rows, cols],
+            "upper": spread.upper[rows, cols],
+            "model": pa.array(
+                np.asarray(MODEL_NAMES, dtype=object)[spread.model[rows, cols]], pa.string()
+            ),
+        }
+    )
+
+
+def simulation_parts(
+    data: LevelYear,
+    methodology: Methodology,
+    settings: AnalysisSettings,
+    family: str,
+    matrix: IndicatorMatrix,
+) -> Iterator[tuple[str, pa.Table]]:
+    """flag_certainty, then stacking_uncertainty rows of one reference family of a level-year
+    (its own seed, so families can be simulated apart and in any order)."""
+    reference = dict(_families(data, settings.references))[family]
+    spread = indicator_spread(data, matrix, methodology, settings)
+    codes = np.asarray(data.codes, dtype=object)
+    design = Design.from_methodology(methodology, matrix.ids)
+    chars = np.asarray([c.id for c in methodology.characteristics], dtype=object)
+    m = methodology.settings
+    groups, labels = _groups(reference)
+    sim = simulate(
+        matrix.values,
+        spread,
+        groups,
+        matrix.too_small,
+        design,
+        draws=settings.draws,
+        seed=seed_for(settings.seed, data.level, data.period, family),
+        confidence=settings.confidence,
+    )
+    in_ref = groups >= 0
+    n_scored = (~np.isnan(sim.observed_flag[:, design.risk])).sum(axis=1)
+    # The areas compute.scoring gives a score (status ok): known population, not too small,
+    # enough scored risk characteristics.
+    scored_area = (
+        in_ref & (n_scored >= m.min_characteristics) & ~matrix.too_small & matrix.population_known
+    )
+    refs = np.asarray(labels, dtype=object)[np.maximum(groups, 0)]
+    # flag_certainty: every scored characteristic of an area in a reference
+    r, c = np.nonzero(in_ref[:, None] & ~np.isnan(sim.observed_flag))
+    agree = agreement(sim.observed_flag[r, c], sim.p_flag[r, c])
+    klass = certainty_class(agree, settings.certain, settings.likely)
     yield (
-        "indicator_intervals",
+        "flag_certainty",
         pa.table(
             {
-                "region_code": pa.array(codes[rows], pa.string()),
-                "level": pa.array([data.level] * rows.size, pa.string()),
-                "period": pa.array(np.full(rows.size, data.period, dtype=np.int32)),
-                "indicator": pa.array(np.asarray(matrix.ids, dtype=object)[cols], pa.string()),
-                "lower": spread.lower[rows, cols],
-                "upper": spread.upper[rows, cols],
-                "model": pa.array(
-                    np.asarray(MODEL_NAMES, dtype=object)[spread.model[rows, cols]], pa.string()
+                "reference": pa.array(refs[r], pa.string()),
+                "region_code": pa.array(codes[r], pa.string()),
+                "level": pa.array([data.level] * r.size, pa.string()),
+                "period": pa.array(np.full(r.size, data.period, dtype=np.int32)),
+                "characteristic": pa.array(chars[c], pa.string()),
+                "flagged": sim.observed_flag[r, c] > 0.5,
+                "p_flag": sim.p_flag[r, c],
+                "certainty": pa.array(
+                    np.asarray(CERTAINTY_CLASSES, dtype=object)[klass], pa.string()
                 ),
             }
         ),
     )
-    if not with_draws:
-        return
-    design = Design.from_methodology(methodology, matrix.ids)
-    chars = np.asarray([c.id for c in methodology.characteristics], dtype=object)
-    m = methodology.settings
-    for family, reference in _families(data, settings.references):
-        groups, labels = _groups(reference)
-        sim = simulate(
-            matrix.values,
-            spread,
-            groups,
-            matrix.too_small,
-            design,
-            draws=settings.draws,
-            seed=seed_for(settings.seed, data.level, data.period, family),
-            confidence=settings.confidence,
-        )
-        in_ref = groups >= 0
-        n_scored = (~np.isnan(sim.observed_flag[:, design.risk])).sum(axis=1)
-        # The areas compute.scoring gives a score (status ok): known population, not too small,
-        # enough scored risk characteristics.
-        scored_area = (
-            in_ref
-            & (n_scored >= m.min_characteristics)
-            & ~matrix.too_small
-            & matrix.population_known
-        )
-        refs = np.asarray(labels, dtype=object)[np.maximum(groups, 0)]
-        # flag_certainty: every scored characteristic of an area in a reference
-        r, c = np.nonzero(in_ref[:, None] & ~np.isnan(sim.observed_flag))
-        agree = agreement(sim.observed_flag[r, c], sim.p_flag[r, c])
-        klass = certainty_class(agree, settings.certain, settings.likely)
-        yield (
-            "flag_certainty",
-            pa.table(
-                {
-                    "reference": pa.array(refs[r], pa.string()),
-                    "region_code": pa.array(codes[r], pa.string()),
-                    "level": pa.array([data.level] * r.size, pa.string()),
-                    "period": pa.array(np.full(r.size, data.period, dtype=np.int32)),
-                    "characteristic": pa.array(chars[c], pa.string()),
-                    "flagged": sim.observed_flag[r, c] > 0.5,
-                    "p_flag": sim.p_flag[r, c],
-                    "certainty": pa.array(
-                        np.asarray(CERTAINTY_CLASSES, dtype=object)[klass], pa.string()
-                    ),
-                }
-            ),
-        )
-        a = np.flatnonzero(scored_area)
-        toxic = min(m.toxic_mix_threshold, sim.p_stacking_ge.shape[1] - 1)
-        yield (
-            "stacking_uncertainty",
-            pa.table(
-                {
-                    "reference": pa.array(refs[a], pa.string()),
-                    "region_code": pa.array(codes[a], pa.string()),
-                    "level": pa.array([data.level] * a.size, pa.string()),
-                    "period": pa.array(np.full(a.size, data.period, dtype=np.int32)),
-                    "stacking": pa.array(sim.observed_stacking[a], pa.int32()),
-                    "stacking_lower": pa.array(sim.stacking_lower[a], pa.int32()),
-                    "stacking_upper": pa.array(sim.stacking_upper[a], pa.int32()),
-                    "p_toxic_mix": sim.p_stacking_ge[a, toxic],
-                    "p_stacking_ge": pa.array(
-                        [list(row) for row in sim.p_stacking_ge[a]], pa.list_(pa.float64())
-                    ),
-                    "index_lower": pa.array(sim.index_lower[a], from_pandas=True),
-                    "index_upper": pa.array(sim.index_upper[a], from_pandas=True),
-                    "rank_lower": pa.array(sim.rank_lower[a], pa.float64(), from_pandas=True).cast(
-                        pa.int32()
-                    ),
-                    "rank_upper": pa.array(sim.rank_upper[a], pa.float64(), from_pandas=True).cast(
-                        pa.int32()
-                    ),
-                    "draws": pa.array(np.full(a.size, sim.draws, dtype=np.int32)),
-                }
-            ),
-        )
+    a = np.flatnonzero(scored_area)
+    toxic = min(m.toxic_mix_threshold, sim.p_stacking_ge.shape[1] - 1)
+    yield (
+        "stacking_uncertainty",
+        pa.table(
+            {
+                "reference": pa.array(refs[a], pa.string()),
+                "region_code": pa.array(codes[a], pa.string()),
+                "level": pa.array([data.level] * a.size, pa.string()),
+                "period": pa.array(np.full(a.size, data.period, dtype=np.int32)),
+                "stacking": pa.array(sim.observed_stacking[a], pa.int32()),
+                "stacking_lower": pa.array(sim.stacking_lower[a], pa.int32()),
+                "stacking_upper": pa.array(sim.stacking_upper[a], pa.int32()),
+                "p_toxic_mix": sim.p_stacking_ge[a, toxic],
+                "p_stacking_ge": pa.array(
+                    [list(row) for row in sim.p_stacking_ge[a]], pa.list_(pa.float64())
+                ),
+                "index_lower": pa.array(sim.index_lower[a], from_pandas=True),
+                "index_upper": pa.array(sim.index_upper[a], from_pandas=True),
+                "rank_lower": pa.array(sim.rank_lower[a], pa.float64(), from_pandas=True).cast(
+                    pa.int32()
+                ),
+                "rank_upper": pa.array(sim.rank_upper[a], pa.float64(), from_pandas=True).cast(
+                    pa.int32()
+                ),
+                "draws": pa.array(np.full(a.size, sim.draws, dtype=np.int32)),
+            }
+        ),
+    )
 
 
 def peer_rows(data: LevelYear, settings: AnalysisSettings) -> pa.Table:

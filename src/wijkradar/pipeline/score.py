@@ -33,7 +33,7 @@ from wijkradar.store import analysis, scores
 from wijkradar.store.writer import BuildWriter
 
 PENDING_PARTS = 2  # score tables waiting to be stored; bounds memory
-PENDING_SIMULATIONS = 3  # level-years waiting for the uncertainty step; bounds memory
+PENDING_SIMULATIONS = 3  # level-years (a family at a time) waiting to be simulated; bounds memory
 # DuckDB's default limit is 80 % of RAM, so it keeps every block it read or wrote cached: at
 # national scale that made the build ~120 MB larger at no gain in speed. Operators that need
 # more spill to the database's temp directory.
@@ -149,15 +149,15 @@ def _score_all(
             for name, rows in score_parts(data, methodology, matrix):
                 saver.put(name, rows)
             if settings is not None:
+                # The intervals are a formula: here. The draws go to the simulator, a family
+                # at a time, so the scoring thread can take some over at the end.
+                saver.put(
+                    "indicator_intervals",
+                    analysis_step.interval_rows(data, methodology, settings, matrix),
+                )
                 if (level, period) in drawn:
-                    simulator.put(data, matrix)
-                else:
-                    # Only the intervals (a formula): cheap enough here, and it keeps the
-                    # simulator's queue free for the level-years it must draw.
-                    for name, rows in analysis_step.uncertainty_parts(
-                        data, methodology, settings, with_draws=False, matrix=matrix
-                    ):
-                        saver.put(name, rows)
+                    for family in analysis_step.simulated_families(data, settings):
+                        simulator.put(data, matrix, family)
                 if level == "gemeente":
                     saver.put("peer_groups", analysis_step.peer_rows(data, settings))
 
@@ -193,11 +193,12 @@ def _write_part(cursor: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) ->
 
 
 class _Simulator:
-    """Runs the uncertainty step of each level-year on a second thread with its own cursor,
-    while the main thread scores the next level-year and then computes changes and hotspots
-    (none of which read the uncertainty tables). numpy sorts and DuckDB inserts release the
-    GIL, so on two cores the simulation costs little wall time. Re-raises its error in the
-    caller; leaving the block waits for the last level-year."""
+    """Runs the simulation of each level-year and reference family on a second thread with
+    its own cursor, while the main thread scores the other level-years and then computes
+    changes and hotspots (none of which read the uncertainty tables). numpy sorts and DuckDB
+    inserts release the GIL, so on two cores the simulation costs little wall time. Leaving
+    the block, the main thread takes on what is still queued instead of waiting idle, then
+    waits for the thread. An error of either is raised in the caller."""
 
     def __init__(
         self,
@@ -206,9 +207,8 @@ class _Simulator:
         settings: AnalysisSettings | None,
     ) -> None:
         self._con, self._methodology, self._settings = con, methodology, settings
-        self._queue: queue.Queue[tuple[LevelYear, IndicatorMatrix] | None] = queue.Queue(
-            PENDING_SIMULATIONS
-        )
+        families = len(settings.references) if settings is not None else 1
+        self._queue: queue.Queue[_Work | None] = queue.Queue(PENDING_SIMULATIONS * families)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._work, name="wijkradar-uncertainty")
 
@@ -217,37 +217,58 @@ class _Simulator:
             self._thread.start()
         return self
 
-    def put(self, data: LevelYear, matrix: IndicatorMatrix) -> None:
-        """Simulate `data` (intervals and draws) once the level-years before it are done."""
+    def put(self, data: LevelYear, matrix: IndicatorMatrix, family: str) -> None:
+        """Simulate one family of `data` once the work before it is done."""
         if self._error is not None:
             raise self._error
-        self._queue.put((data, matrix))
+        self._queue.put((data, matrix, family))
 
     def _work(self) -> None:
-        assert self._settings is not None
         cursor = self._con.cursor()
         try:
             while (item := self._queue.get()) is not None:
-                if self._error is not None:
-                    continue  # drain, so put() never blocks on a dead thread
+                if self._error is None:  # after an error only drain, so put() never blocks
+                    self._simulate(cursor, item)
+        finally:
+            cursor.close()
+
+    def _simulate(self, cursor: duckdb.DuckDBPyConnection, item: _Work) -> None:
+        assert self._settings is not None
+        data, matrix, family = item
+        try:
+            for name, rows in analysis_step.simulation_parts(
+                data, self._methodology, self._settings, family, matrix
+            ):
+                analysis.write_table(cursor, name, rows)
+        except BaseException as error:  # handed to the caller
+            self._error = error
+
+    def _help(self) -> None:
+        cursor = self._con.cursor()
+        try:
+            while self._error is None:
                 try:
-                    data, matrix = item
-                    for name, rows in analysis_step.uncertainty_parts(
-                        data, self._methodology, self._settings, matrix=matrix
-                    ):
-                        analysis.write_table(cursor, name, rows)
-                except BaseException as error:  # handed to the main thread
-                    self._error = error
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    return
+                if item is not None:
+                    self._simulate(cursor, item)
         finally:
             cursor.close()
 
     def __exit__(self, *exc: object) -> None:
         if self._settings is None:
             return
+        if exc[0] is None:
+            self._help()
         self._queue.put(None)
         self._thread.join()
         if self._error is not None and exc[0] is None:
             raise self._error
+
+
+# (level-year, its indicator matrix, reference family)
+_Work = tuple[LevelYear, IndicatorMatrix, str]
 
 
 def _gemeente_of(code: str) -> str | None:

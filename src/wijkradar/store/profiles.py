@@ -323,32 +323,25 @@ def _predecessor_points(
 
 
 def _area_rows(
-    con: duckdb.DuckDBPyConnection, code: str, level: str, reference: str, framework: str
+    con: duckdb.DuckDBPyConnection,
+    k: constants.BuildConstants,
+    code: str,
+    level: str,
+    reference: str,
+    framework: str,
 ) -> list[_AreaYear]:
-    """Every year of the area, oldest first."""
-    params = {"code": code, "level": level, "reference": reference, "framework": framework}
-    where = (
-        "WHERE a.region_code = $code AND a.level = $level AND a.reference = $reference "
-        "AND a.framework = $framework ORDER BY a.period"
-    )
-    columns = (
-        "a.period, a.stacking, a.toxic_mix, a.overall_index, a.protective, a.status, "
-        "a.status_reason"
-    )
-    try:
-        rows = con.execute(
-            f"SELECT {columns}, s.reason_code, s.reason_params FROM area_scores a "
-            "LEFT JOIN (SELECT period, reason_code, reason_params FROM area_status_reasons "
-            "WHERE region_code = $code AND level = $level AND reference = $reference) s "
-            "ON s.period = a.period " + where,
-            params,
-        ).fetchall()
-    except duckdb.CatalogException:
-        # A build from before reason codes: its English status_reason is all there is.
-        rows = con.execute(
-            f"SELECT {columns}, NULL, NULL FROM area_scores a " + where, params
-        ).fetchall()
-    return _named(rows, _AreaYear)
+    """Every year of the area, oldest first, with its status reason code from the build
+    constants (only areas without a score have one)."""
+    rows = con.execute(
+        "SELECT period, stacking, toxic_mix, overall_index, protective, status, status_reason "
+        "FROM area_scores WHERE region_code = $code AND level = $level "
+        "AND reference = $reference AND framework = $framework ORDER BY period",
+        {"code": code, "level": level, "reference": reference, "framework": framework},
+    ).fetchall()
+    return [
+        _AreaYear._make((*row, *k.reasons.get((code, level, reference, int(row[0])), (None, None))))
+        for row in rows
+    ]
 
 
 def area_profile(
@@ -373,7 +366,7 @@ def area_profile(
     regions = _region_rows(k, code)
     level = regions[0].level if regions else _level_of(code)
     # All years of the area at once: the trend, the latest year and the year asked for.
-    area_rows = _area_rows(con, code, level, reference, framework)
+    area_rows = _area_rows(con, k, code, level, reference, framework)
     year = year or (area_rows[-1].period if area_rows else _latest_year(con, code, None))
     area = next((r for r in area_rows if r.period == year), None)
     if area is None:

@@ -372,7 +372,8 @@ def main() -> None:
             if server_cpu is not None
             else "no (server and load generator share the CPUs)"
         ),
-        "computed answers a run": per_run,
+        # wrk asks for as many as it gets through in --duration (beyond: "repeated requests")
+        "computed profile paths a run": per_run if use_wrk else min(per_run, args.requests),
         "cpus": os.cpu_count(),
     }
     if args.json:

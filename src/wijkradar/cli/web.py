@@ -56,4 +56,6 @@ def register(app: typer.Typer) -> None:
         from wijkradar.ops.core import textcheck
 
         threading.Thread(target=textcheck.warm, name="wijkradar-textcheck", daemon=True).start()
+        # loop and http "auto": uvloop and httptools (uvicorn[standard], a dependency) where they
+        # install, else asyncio and the pure-Python h11
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

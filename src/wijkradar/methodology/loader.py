@@ -11,6 +11,7 @@ Layout:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -44,6 +45,12 @@ def default_root() -> Path:
     env = os.environ.get("WIJKRADAR_METHODOLOGY")
     if env:
         return Path(env)
+    return _packaged()
+
+
+@functools.cache
+def _packaged() -> Path:
+    """The repository's methodology/ folder (resolved once: a profile request asks each time)."""
     return Path(__file__).resolve().parents[3] / "methodology"
 
 

@@ -96,6 +96,9 @@ class BuildConstants:
     #: (region code, indicator, period) of local counts withheld to protect a sibling
     #: (store.withheld: the families of the build)
     withheld: frozenset[tuple[str, str, int]] = frozenset()
+    #: (region code, level, reference, period) -> (reason code, its parameters as stored) of
+    #: the areas without a score (area_status_reasons; empty for a build from before the codes)
+    reasons: dict[tuple[str, str, str, int], tuple[str, str | None]] = field(default_factory=dict)
 
     def region(self, code: str, year: int | None = None) -> RegionYear | None:
         """The region in `year`, or in its latest year when year is None."""
@@ -159,10 +162,11 @@ _PINNED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, BuildConstants | N
 )
 
 
-def pin(cursor: duckdb.DuckDBPyConnection) -> None:
-    """Mark `cursor` as reading one read-only build for its whole life (see _PINNED)."""
+def pin(cursor: duckdb.DuckDBPyConnection, found: BuildConstants | None = None) -> None:
+    """Mark `cursor` as reading one read-only build for its whole life (see _PINNED); `found`:
+    that build's constants when the caller already has them (then `of` asks nothing)."""
     with _LOCK:
-        _PINNED[cursor] = None
+        _PINNED[cursor] = found
 
 
 def of(con: duckdb.DuckDBPyConnection) -> BuildConstants:
@@ -286,6 +290,7 @@ def load(con: duckdb.DuckDBPyConnection) -> BuildConstants:
                 "AND base_code IS NOT NULL AND base_code <> region_code",
             )
         ),
+        reasons=_reasons(con),
     )
     return dataclasses.replace(
         found, withheld=withheld(con, found.source_kinds, found.declared_units)
@@ -370,6 +375,24 @@ def _spreads(con: duckdb.DuckDBPyConnection, national: str) -> dict[tuple[str, i
             float(r[3]), float(r[4]), float(r[5]), float(r[6]), float(r[7]), int(r[8])
         )
         for r in rows
+    }
+
+
+def _reasons(
+    con: duckdb.DuckDBPyConnection,
+) -> dict[tuple[str, str, str, int], tuple[str, str | None]]:
+    """Status reason codes of the areas without a score (a national build: ~60 000 rows, one
+    per too-small area, level, reference and year), so a profile needs no join for them."""
+    try:
+        rows = con.execute(
+            "SELECT region_code, level, reference, period, reason_code, reason_params "
+            "FROM area_status_reasons"
+        ).fetchall()
+    except duckdb.CatalogException:
+        return {}  # a build from before reason codes: its English status_reason is all there is
+    return {
+        (str(code), str(level), str(ref), int(period)): (str(reason), params)
+        for code, level, ref, period, reason, params in rows
     }
 
 

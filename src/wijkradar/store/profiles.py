@@ -323,32 +323,142 @@ def _predecessor_points(
 
 
 def _area_rows(
-    con: duckdb.DuckDBPyConnection, code: str, level: str, reference: str, framework: str
+    con: duckdb.DuckDBPyConnection,
+    k: constants.BuildConstants,
+    code: str,
+    level: str,
+    reference: str,
+    framework: str,
 ) -> list[_AreaYear]:
-    """Every year of the area, oldest first."""
-    params = {"code": code, "level": level, "reference": reference, "framework": framework}
-    where = (
-        "WHERE a.region_code = $code AND a.level = $level AND a.reference = $reference "
-        "AND a.framework = $framework ORDER BY a.period"
+    """Every year of the area, oldest first, with its status reason code from the build
+    constants (only areas without a score have one)."""
+    rows = con.execute(
+        "SELECT period, stacking, toxic_mix, overall_index, protective, status, status_reason "
+        "FROM area_scores WHERE region_code = $code AND level = $level "
+        "AND reference = $reference AND framework = $framework ORDER BY period",
+        {"code": code, "level": level, "reference": reference, "framework": framework},
+    ).fetchall()
+    return [
+        _AreaYear._make((*row, *k.reasons.get((code, level, reference, int(row[0])), (None, None))))
+        for row in rows
+    ]
+
+
+class _Part(NamedTuple):
+    """One row of one of the five score tables for an area (_area_parts): each table fills its
+    own columns, the others are NULL."""
+
+    part: str  # area | characteristic | rank | value | theme
+    id: str | None  # characteristic, indicator or theme
+    period: int
+    stacking: int | None
+    toxic_mix: bool | None
+    overall_index: float | None
+    protective: float | None
+    status: str
+    status_reason: str | None
+    number: float | None  # score, percentile or value
+    flagged: bool | None
+    n_indicators: int | None
+    unit: str | None
+    source_ids: list[str] | None
+
+
+_PART_COLUMNS = (
+    ("id", "VARCHAR"),
+    ("period", "INTEGER"),
+    ("stacking", "INTEGER"),
+    ("toxic_mix", "BOOLEAN"),
+    ("overall_index", "DOUBLE"),
+    ("protective", "DOUBLE"),
+    ("status", "VARCHAR"),
+    ("status_reason", "VARCHAR"),
+    ("number", "DOUBLE"),
+    ("flagged", "BOOLEAN"),
+    ("n_indicators", "INTEGER"),
+    ("unit", "VARCHAR"),
+    ("source_ids", "VARCHAR[]"),
+)
+
+
+def _part(part: str, table: str, where: str, **own: str) -> str:
+    """One branch of _area_parts' query; `own` names this table's column for each _Part field
+    it fills (each cast to the type the field has in every branch)."""
+    columns = ", ".join(f"{own.get(n, 'NULL')}::{t} AS {n}" for n, t in _PART_COLUMNS)
+    return (
+        f"SELECT '{part}' AS part, {columns} FROM {table} "
+        f"WHERE region_code = $code AND level = $level AND {where}"
     )
-    columns = (
-        "a.period, a.stacking, a.toxic_mix, a.overall_index, a.protective, a.status, "
-        "a.status_reason"
-    )
-    try:
-        rows = con.execute(
-            f"SELECT {columns}, s.reason_code, s.reason_params FROM area_scores a "
-            "LEFT JOIN (SELECT period, reason_code, reason_params FROM area_status_reasons "
-            "WHERE region_code = $code AND level = $level AND reference = $reference) s "
-            "ON s.period = a.period " + where,
-            params,
-        ).fetchall()
-    except duckdb.CatalogException:
-        # A build from before reason codes: its English status_reason is all there is.
-        rows = con.execute(
-            f"SELECT {columns}, NULL, NULL FROM area_scores a " + where, params
-        ).fetchall()
-    return _named(rows, _AreaYear)
+
+
+_SCORED = {"period": "period", "status": "status"}
+_PART_SQL = {
+    "area": _part(
+        "area",
+        "area_scores",
+        "reference = $reference AND framework = $framework",
+        **_SCORED,
+        stacking="stacking",
+        toxic_mix="toxic_mix",
+        overall_index="overall_index",
+        protective="protective",
+        status_reason="status_reason",
+    ),
+    "characteristic": _part(
+        "characteristic",
+        "characteristic_scores",
+        "period IN ($year, $previous) AND reference = $reference",
+        **_SCORED,
+        id="characteristic",
+        number="score",
+        flagged="flagged",
+        n_indicators="n_indicators",
+    ),
+    "rank": _part(
+        "rank",
+        "indicator_ranks",
+        "period = $year AND reference = $reference",
+        **_SCORED,
+        id="indicator",
+        number="percentile",
+    ),
+    "value": _part(
+        "value",
+        "indicator_values",
+        "period = $year",
+        **_SCORED,
+        id="indicator",
+        number="value",
+        unit="unit",
+        source_ids="source_ids",
+    ),
+    "theme": _part(
+        "theme",
+        "theme_scores",
+        "period = $year AND reference = $reference AND framework = $framework",
+        **_SCORED,
+        id="theme",
+        number="score",
+    ),
+}
+
+
+def _area_parts(
+    con: duckdb.DuckDBPyConnection, *, with_area: bool, **params: Any
+) -> dict[str, list[_Part]]:
+    """An area's rows of the score tables in one query: its area_scores rows of every year
+    (with_area), its characteristic scores of `year` and `previous`, and its indicator ranks,
+    indicator values and theme scores of `year`. Each branch filters on level and period as
+    well as the area, so DuckDB skips the row groups of other levels and years (the tables are
+    written level by level, year by year); one query instead of five saves ~0.3 ms of planning
+    each."""
+    names = [n for n in _PART_SQL if with_area or n != "area"]
+    sql = " UNION ALL ".join(_PART_SQL[n] for n in names)
+    out: dict[str, list[_Part]] = {n: [] for n in _PART_SQL}
+    for row in con.execute(sql, params).fetchall():
+        part = _Part._make(row)
+        out[part.part].append(part)
+    return out
 
 
 def area_profile(
@@ -361,10 +471,9 @@ def area_profile(
 ) -> AreaProfile:
     """Everything known about one area in one year against one reference population.
 
-    One query per score table, each filtered on level and period as well as the area, so DuckDB
-    can skip the row groups of other levels and years (the tables are written level by level,
-    year by year). Raises WijkradarError when the area has no stored scores for that reference
-    and year.
+    The area's rows of the five score tables in one query (_area_parts), the rest from the
+    build constants. Raises WijkradarError when the area has no stored scores for that
+    reference and year.
     """
     k = constants.of(con)
     reference = k.reference(reference)
@@ -372,9 +481,46 @@ def area_profile(
     m = load_cached(k.methodology_version)
     regions = _region_rows(k, code)
     level = regions[0].level if regions else _level_of(code)
-    # All years of the area at once: the trend, the latest year and the year asked for.
-    area_rows = _area_rows(con, code, level, reference, framework)
-    year = year or (area_rows[-1].period if area_rows else _latest_year(con, code, None))
+    area_rows: list[_AreaYear] | None = None
+    if year is None:  # the area's latest year: its rows first, to know which that is
+        area_rows = _area_rows(con, k, code, level, reference, framework)
+        year = area_rows[-1].period if area_rows else _latest_year(con, code, None)
+    breaks = k.breaks.get(code, ())
+    earlier = [y for y in k.score_years if y < year]
+    previous = earlier[0] if earlier else None
+    # The year asked for and the one before it (for the direction of each characteristic),
+    # unless the area's series breaks in between.
+    if previous is not None and any(previous < b.year_to <= year for b in breaks):
+        previous = None
+    parts = _area_parts(
+        con,
+        with_area=area_rows is None,
+        code=code,
+        level=level,
+        reference=reference,
+        framework=framework,
+        year=year,
+        previous=previous if previous is not None else year,
+    )
+    if area_rows is None:
+        area_rows = sorted(
+            (
+                _AreaYear._make(
+                    (
+                        int(r.period),
+                        r.stacking,
+                        r.toxic_mix,
+                        r.overall_index,
+                        r.protective,
+                        r.status,
+                        r.status_reason,
+                        *k.reasons.get((code, level, reference, int(r.period)), (None, None)),
+                    )
+                )
+                for r in parts["area"]
+            ),
+            key=lambda r: r.period,
+        )
     area = next((r for r in area_rows if r.period == year), None)
     if area is None:
         raise WijkradarError(
@@ -384,53 +530,29 @@ def area_profile(
     nearest = min(regions, key=lambda r: abs(r.year - year), default=None)
     name = code if nearest is None else nearest.name
     gemeente = None if nearest is None else nearest.parent
-    breaks = k.breaks.get(code, ())
-    earlier = [y for y in k.score_years if y < year]
-    previous = earlier[0] if earlier else None
-    # The year asked for and the one before it (for the direction of each characteristic),
-    # unless the area's series breaks in between.
-    if previous is not None and any(previous < b.year_to <= year for b in breaks):
-        previous = None
-    where = {"code": code, "level": level, "year": year, "reference": reference}
     chars: dict[str, tuple[Any, ...]] = {}
     before: dict[str, float | None] = {}
-    for row in con.execute(
-        "SELECT characteristic, score, flagged, status, n_indicators, period FROM "
-        "characteristic_scores WHERE region_code = $code AND level = $level "
-        "AND period IN ($year, $previous) AND reference = $reference",
-        {**where, "previous": previous if previous is not None else year},
-    ).fetchall():
-        if row[5] == year:
-            chars[row[0]] = row[1:5]
+    for row in parts["characteristic"]:
+        if row.period == year:
+            chars[str(row.id)] = (row.number, row.flagged, row.status, row.n_indicators)
         else:
-            before[row[0]] = row[1]
-    # Values and ranks in two queries on one area each, the source from the build constants:
-    # a join of the two largest tables cost two to four times as much as both lookups.
-    ranks = {
-        str(r[0]): (r[1], r[2])
-        for r in con.execute(
-            "SELECT indicator, status, percentile FROM indicator_ranks WHERE region_code = $code "
-            "AND level = $level AND period = $year AND reference = $reference",
-            where,
-        ).fetchall()
-    }
+            before[str(row.id)] = row.number
+    # Values and ranks apart, the source from the build constants: a join of the two largest
+    # tables cost two to four times as much as both lookups.
+    ranks = {str(r.id): (r.status, r.number) for r in parts["rank"]}
     source_of = {str(s["source_id"]): s for s in k.sources}
     indicator_rows = []
-    for ind_id, value, unit, status, source_ids in con.execute(
-        "SELECT indicator, value, unit, status, source_ids FROM indicator_values "
-        "WHERE region_code = $code AND level = $level AND period = $year",
-        {"code": code, "level": level, "year": year},
-    ).fetchall():
-        rank_status, percentile = ranks.get(str(ind_id), (None, None))
-        source = source_of.get(str(source_ids[0])) if source_ids else None
+    for v in parts["value"]:
+        rank_status, percentile = ranks.get(str(v.id), (None, None))
+        source = source_of.get(str(v.source_ids[0])) if v.source_ids else None
         indicator_rows.append(
             _IndicatorRow(
-                str(ind_id),
-                value,
-                unit,
-                status if rank_status is None else rank_status,
+                str(v.id),
+                v.number,
+                cast(str, v.unit),  # as stored (str() is applied where it is shown)
+                v.status if rank_status is None else rank_status,
                 percentile,
-                source_ids,
+                v.source_ids,
                 None if source is None else source["publisher"],
                 None if source is None else source["table_id"],
                 None if source is None else source["year"],
@@ -486,15 +608,7 @@ def area_profile(
             )
         )
     fw = m.framework(framework)
-    theme_rows = {
-        r[0]: r[1:]
-        for r in con.execute(
-            "SELECT theme, score, status FROM theme_scores WHERE region_code = $code "
-            "AND level = $level AND period = $year AND reference = $reference "
-            "AND framework = $framework",
-            {**where, "framework": framework},
-        ).fetchall()
-    }
+    theme_rows = {r.id: (r.number, r.status) for r in parts["theme"]}
     themes = tuple(
         ThemeScore(t.id, t.labels.get(lang), *theme_rows.get(t.id, (None, "missing")))
         for t in fw.themes

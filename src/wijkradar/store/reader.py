@@ -86,6 +86,8 @@ class LiveDatabase:
         self._build_id = ""
         self._lock = threading.Lock()
         self._warming: threading.Thread | None = None
+        #: the connection whose build constants are known, and those constants
+        self._known: tuple[duckdb.DuckDBPyConnection, constants.BuildConstants] | None = None
 
     def _stat(self) -> tuple[int, int, int]:
         try:
@@ -125,10 +127,24 @@ class LiveDatabase:
         return self._build_id
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A cursor for one request, on the current build."""
-        cursor = self().cursor()
+        """A cursor for one request, on the current build, its constants pinned: the build of
+        a connection never changes (a new file gets a new connection), so they are looked up
+        once per connection, not once per request (that lookup is a query, ~1 ms)."""
+        con = self()
+        cursor = con.cursor()
         cursor.execute("USE monitor")
-        constants.pin(cursor)  # its build never changes: constants once per request
+        known = self._known
+        if known is not None and known[0] is con:
+            constants.pin(cursor, known[1])
+            return cursor
+        constants.pin(cursor)
+        try:
+            found = constants.of(cursor)
+        except WijkradarError:
+            return cursor  # no build record: each caller says so in its own way, as before
+        with self._lock:
+            if self._con is con:
+                self._known = (con, found)
         return cursor
 
     def close(self) -> None:

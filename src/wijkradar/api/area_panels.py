@@ -129,12 +129,13 @@ def _count(months: int, shown: int | None) -> WindowCount:
 def family_windows(
     counts: Counts, gemeente: str, key: str, back: list[str], config: Triangulation
 ) -> dict[str, list[WindowCount]]:
-    """The windows of `key` for the gemeente and each of its wijken, each window released as
-    one family (radar.released_window, the same figures as the radar pages): a wijk hidden
-    below the threshold cannot be found by subtracting the others from the gemeente."""
+    """The windows of `key` for the gemeente and each of its wijken, released together
+    (radar.released_windows, the same figures as the radar pages): a hidden count cannot be
+    found by subtracting the other wijken from the gemeente, nor one window from another."""
     out: dict[str, list[WindowCount]] = defaultdict(list)
+    released = radar.released_windows(counts, key, back, radar.shown_windows(config))
     for months in config.windows:
-        parent, wijken = radar.released_window(counts, key, back, months)
+        parent, wijken = released[months]
         out[gemeente].append(_count(months, parent))
         for w, shown in wijken.items():
             out[w].append(_count(months, shown))

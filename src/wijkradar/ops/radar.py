@@ -12,11 +12,12 @@ partner reports was crossed, never how many persons.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from wijkradar.compute.disclosure import disclose_count, release_family
+from wijkradar.compute.disclosure import disclose_count, release_linked
 from wijkradar.methodology.triangulation import Triangulation
 from wijkradar.ops.area_signals import ALL, months_back
 from wijkradar.store.ops_context import WijkFigures
@@ -130,24 +131,72 @@ def classify_one(
     )
 
 
-def released_window(
+def released_windows(
     counts: Mapping[tuple[str, str, str], tuple[int, int]],
     key: str,
     back: list[str],
-    window: int,
-) -> tuple[int | None, dict[str, int | None]]:
-    """The gemeente's count of `key` in the last `window` months of `back` and each wijk's,
-    released as one family (compute.disclosure.release_family): the gemeente's figure is the sum
-    of its wijken's, and both leave (the gemeente's profile, each wijk's profile, the radar
-    pages), so a hidden wijk must not follow from subtraction. `counts` holds the whole
-    gemeente, so every page that shows one wijk computes the same family. A wijk without
-    signals in the window is left out: the pages say so, a known zero that hides nothing."""
+    windows: Iterable[int],
+) -> dict[int, tuple[int | None, dict[str, int | None]]]:
+    """Per window (months), the gemeente's count of `key` in the last months of `back` and each
+    wijk's, released together (compute.disclosure.release_linked).
+
+    Two kinds of sum link them. The gemeente's count is the sum of its wijken's, and both leave
+    (the gemeente's profile, each wijk's profile, the radar pages), so a hidden wijk must not
+    follow from subtraction. And the windows of one area are nested: its 6 months are its 3
+    months plus months 4-6, so a reader subtracts windows too. Each slice between two windows
+    (months 4-6, 7-12) is a figure never shown but protected like a hidden one, and a hidden
+    window may not be bracketed by the shown windows around it so tightly that it pins a
+    sibling in its gemeente's family. `counts` holds the whole gemeente, so every page that
+    shows one wijk computes the same figures. A wijk without signals in a window is a known
+    zero (the pages say so) that hides nothing."""
+    spans = sorted(set(windows))
     wijken = sorted({w for (w, _month, k) in counts if k == key})
-    raw = {w: sum(counts.get((w, m, key), (0, 0))[0] for m in back[:window]) for w in wijken}
-    present = [w for w in wijken if raw[w]]
-    parent, children = release_family(sum(raw[w] for w in present), [raw[w] for w in present])
-    shown = dict(zip(present, children, strict=True))
-    return parent, {w: shown.get(w) for w in wijken}
+    per_month = {w: [counts.get((w, m, key), (0, 0))[0] for m in back] for w in wijken}
+    gemeente = "*"
+    cells: dict[tuple[str, str, int], int] = {}
+    for area in (gemeente, *wijken):
+        own = (
+            [sum(n) for n in zip(*per_month.values(), strict=True)]
+            if area == gemeente
+            else per_month[area]
+        )
+        own = own or [0] * len(back)
+        for shorter, span in itertools.pairwise((0, *spans)):
+            cells[(area, "window", span)] = sum(own[:span])
+            if shorter:  # the first slice is the first window itself
+                cells[(area, "slice", span)] = sum(own[shorter:span])
+    # longest windows first: release_linked frees a pinned figure in that order, and a hidden
+    # long window leaves the shorter ones hidden under it unbracketed from above
+    raw = dict(sorted(cells.items(), key=lambda item: -item[0][2]))
+    sums: list[tuple[tuple[str, str, int], list[tuple[str, str, int]]]] = []
+    for span in spans:
+        sums.append(((gemeente, "window", span), [(w, "window", span) for w in wijken]))
+    for span in spans[1:]:
+        sums.append(((gemeente, "slice", span), [(w, "slice", span) for w in wijken]))
+    for area in (gemeente, *wijken):
+        for shorter, span in itertools.pairwise(spans):
+            chain = [(area, "window", shorter), (area, "slice", span)]
+            sums.append(((area, "window", span), chain))
+    # a slice inside an empty window is empty, and known
+    known = {c for c, v in raw.items() if c[1] == "window" and v == 0}
+    known |= {(a, "slice", s) for (a, _w, s) in known if (a, "slice", s) in raw}
+    unreleased = {c for c in raw if c[1] == "slice"} - known
+    sums = [(p, ch) for p, ch in sums if p not in known]
+    gemeente_cells = {c for c in raw if c[0] == gemeente}
+    released = release_linked(
+        raw, sums, unreleased=unreleased, known=known, hide_last=gemeente_cells
+    ).values
+    out: dict[int, tuple[int | None, dict[str, int | None]]] = {}
+    for span in spans:
+        parent = released[(gemeente, "window", span)]
+        out[span] = (parent, {w: released[(w, "window", span)] for w in wijken})
+    return out
+
+
+def shown_windows(config: Triangulation) -> tuple[int, ...]:
+    """Every window a count of one area is shown for (profile panel, radar pages): released
+    together by released_windows, so every page computes the same figures."""
+    return tuple(sorted({*config.windows, config.signalled_months}))
 
 
 def classify(
@@ -162,12 +211,16 @@ def classify(
     arrears window) adds the second fast signal per 1,000 households where present."""
     keys = tuple(characteristics)
     back = months(month, config)
-    overall = {w: released_window(counts, ALL, back, w)[1] for w in config.windows}
-    per_key = {k: released_window(counts, k, back, config.signalled_months)[1] for k in keys}
+    spans = shown_windows(config)
+    windows = released_windows(counts, ALL, back, spans)
+    overall = {w: windows[w][1] for w in config.windows}
+    per_key = {
+        k: released_windows(counts, k, back, spans)[config.signalled_months][1] for k in keys
+    }
     out = []
     for code in sorted(wijken):
         row = classify_one(wijken[code], counts, back, config, keys)
-        # the counts shown: the wijk's share of each family (released_window)
+        # the counts shown: the wijk's share of each family (released_windows)
         row.windows = {w: overall[w].get(code) for w in row.windows}
         row.characteristics = {
             k: (flagged, per_key[k].get(code), rising)

@@ -331,7 +331,11 @@ def release_linked(
             continue
         # the first candidate that frees the pinned figure on its own, else the one that
         # leaves fewest figures pinned: a figure hidden to no effect is a figure lost
-        pool = [c for c in candidates if c not in last] or candidates
+        pool = (
+            [c for c in candidates if c in first]
+            or [c for c in candidates if c not in last]
+            or candidates
+        )
 
         def cost(c: K, target: K) -> tuple[bool, int]:
             after = ranges_with(hidden | {c})

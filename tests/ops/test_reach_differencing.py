@@ -1,0 +1,165 @@
+"""Differencing the early-signal figures (issue 7), over a real store (SQLite and PostgreSQL):
+the reach page's households beside their reached share, the registers report's gemeente totals,
+and the national overview's totals against the gemeenten's. A brute-force reader
+(tests/property/reader.py) tries every set of true counts that agrees with what was shown."""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from pathlib import Path
+
+from ops_helpers import COORD_A, GM_A
+from sqlalchemy.orm import Session, sessionmaker
+
+from wijkradar.compute import disclosure
+from wijkradar.ops import reach
+from wijkradar.ops.models import ReachAggregate
+from wijkradar.registers import report
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "property"))
+from reader import consistent, possible_values
+
+# wijk, month, households, reached, accepted
+CELLS = (("WK980101", "2026-02", 14, 12, 0), ("WK980102", "2026-02", 17, 17, 0))
+
+
+def _aggregate(gemeente: str, wijk: str, month: str, n: int, reached: int, accepted: int) -> list:
+    return [
+        ReachAggregate(
+            gemeente_code=gemeente,
+            wijk_code=wijk,
+            month=month,
+            partner_kind=kind,
+            signals=n,
+            households=n,
+            reached=reached,
+            accepted=accepted,
+        )
+        for kind in ("huur", "*")
+    ]
+
+
+def _seed(factory: sessionmaker[Session], rows: list) -> None:
+    with factory() as session, session.begin():
+        session.add_all(rows)
+
+
+def _page_reader(
+    households: dict[str, int | None], pcts: dict[str, int | None]
+) -> dict[str, set[tuple[int, int]]]:
+    """(households, reached) per wijk that agree with a page showing the rounded households
+    and the reached share computed from the exact counts (the rule before)."""
+    out = {}
+    for wijk, shown in households.items():
+        out[wijk] = {
+            (h, r)
+            for h in range(40)
+            for r in range(h + 1)
+            if disclosure.disclose_count(h) == shown and round(100 * r / h) == pcts[wijk]
+        }
+    return out
+
+
+def test_a_reached_share_beside_households_gave_the_unreached_away(
+    ops_factory: sessionmaker[Session],
+) -> None:
+    """Before: 14 households shown as 15 beside 86 % reached, a share of the exact 12 of 14.
+    No other pair near 15 gives 86 %, so the reader had 2 households not reached, exactly."""
+    before = _page_reader({"WK980101": 15}, {"WK980101": round(100 * 12 / 14)})
+    assert {h - r for h, r in before["WK980101"]} == {2}
+    _seed(ops_factory, [a for c in CELLS for a in _aggregate(GM_A, *c)])
+    with ops_factory() as session:
+        rows = {r.wijk: r for r in reach.report(session, COORD_A, GM_A, {})}
+        released = reach.released_households(reach.counts(session, GM_A))
+        gemeente = report._reach(session, GM_A)
+    figures = released.values
+    # now the share is of the released counts: it says no more than they do
+    for wijk, month, *_ in CELLS:
+        h, r = figures[("households", wijk, month)], figures[("reached", wijk, month)]
+        assert rows[wijk].households == h
+        assert rows[wijk].reached_pct == (None if h is None or r is None else round(100 * r / h))
+    assert gemeente is not None
+    assert gemeente["households"] == figures[("households", "*", "*")]
+    assert gemeente["reached"] == figures[("reached", "*", "*")]
+    _assert_reader_pins_nothing(figures)
+
+
+def _assert_reader_pins_nothing(figures: dict[tuple[str, ...], int | None]) -> None:
+    """A reader of the reach page (households, reached and accepted per wijk and month) and the
+    gemeente report (households, reached) keeps at least two values for every hidden figure,
+    the unreached and not accepted included."""
+    raw: dict[tuple[str, ...], int] = {}
+    totals = [0] * 3
+    for wijk, month, h, r, a in CELLS:
+        raw.update(_cell(wijk, month, (r, h - r, a)))
+        totals = [x + y for x, y in zip(totals, (r, h - r, a), strict=True)]
+    raw.update(_cell("*", "*", tuple(totals)))
+    check = consistent(figures, raw, ())
+    ceiling = 25
+    seen = possible_values(
+        [
+            [t for t in itertools.product(range(ceiling), repeat=3) if t[2] <= t[0] + t[1]]
+            for _ in CELLS
+        ],
+        lambda i, leaves: _cell(CELLS[i][0], CELLS[i][1], leaves),
+        lambda summed: _cell("*", "*", summed),
+        check,
+    )
+    for key, values in seen.items():
+        assert raw[key] in values
+        if figures.get(key) is None:
+            assert len(values) >= 2, (key, values)
+
+
+def _cell(wijk: str, month: str, leaves: tuple[int, ...]) -> dict[tuple[str, ...], int]:
+    reached, unreached, accepted = leaves
+    households = reached + unreached
+    return {
+        ("households", wijk, month): households,
+        ("reached", wijk, month): reached,
+        ("unreached", wijk, month): unreached,
+        ("accepted", wijk, month): accepted,
+        ("not_accepted", wijk, month): households - accepted,
+    }
+
+
+GEMEENTEN = {"GM9801": 12, "GM9802": 17, "GM9803": 9}
+
+
+def test_the_national_total_no_longer_pins_a_gemeente(
+    ops_factory: sessionmaker[Session],
+) -> None:
+    """Signals 12, 17 and 9 in three gemeenten: their reports show 10, 15 and "< 10"; the
+    national overview's 40 (38, released alone before) pinned the third to 9. Released
+    together, the national figure is hidden (a gemeente's would hide its whole reach page),
+    the gemeenten's stay as their own pages show them."""
+    rows = [
+        a
+        for code, n in GEMEENTEN.items()
+        for a in _aggregate(code, f"WK{code[2:]}01", "2026-03", n, 0, 0)
+    ]
+    _seed(ops_factory, rows)
+    shown = {code: disclosure.disclose_count(n) for code, n in GEMEENTEN.items()}
+    before = disclosure.disclose_count(sum(GEMEENTEN.values()))
+    raw = {("signals", code): n for code, n in GEMEENTEN.items()}
+    raw[("signals", "NL")] = sum(GEMEENTEN.values())
+
+    def pinned(national: int | None) -> dict[object, set[int]]:
+        released = {("signals", c): v for c, v in shown.items()} | {("signals", "NL"): national}
+        return possible_values(
+            [[(v,) for v in range(40)] for _ in GEMEENTEN],
+            lambda i, leaves: {("signals", list(GEMEENTEN)[i]): leaves[0]},
+            lambda summed: {("signals", "NL"): summed[0]},
+            consistent(released, raw, ()),
+        )
+
+    assert pinned(before)[("signals", "GM9803")] == {9}
+    with ops_factory() as session:
+        national = report._reach(session, None)
+        per = {code: report._reach(session, code) for code in GEMEENTEN}
+    assert national is not None and national["signals"] is None
+    assert {code: (r or {}).get("signals") for code, r in per.items()} == shown
+    assert len(pinned(national["signals"])[("signals", "GM9803")]) >= 2
+    # households and reached: the same (households = signals here, none reached)
+    assert national["households"] is None

@@ -163,3 +163,69 @@ def test_the_national_total_no_longer_pins_a_gemeente(
     assert len(pinned(national["signals"])[("signals", "GM9803")]) >= 2
     # households and reached: the same (households = signals here, none reached)
     assert national["households"] is None
+
+
+MONTHS = {"2026-01": 12, "2026-02": 17, "2026-03": 9}
+# the radar's arrears windows (12 months) over these months: up to Jan, up to Feb, up to Mar
+# (to Dec), then without Jan, then Mar alone
+WINDOWS = {
+    "2026-01": ("2026-01",),
+    "2026-02": ("2026-01", "2026-02"),
+    "2026-03": tuple(MONTHS),
+    "2027-01": ("2026-02", "2026-03"),
+    "2027-02": ("2026-03",),
+}
+
+
+def _window_reader(
+    months: dict[str, int | None], windows: dict[str, int | None]
+) -> dict[object, set[int]]:
+    """Households per month (reach page) and per 12-month window (radar), all months of one
+    wijk: what a reader can infer of each month."""
+    raw: dict[object, int] = {("m", m): n for m, n in MONTHS.items()}
+    raw |= {("w", end): sum(MONTHS[m] for m in inside) for end, inside in WINDOWS.items()}
+    released = {("m", m): v for m, v in months.items()} | {("w", e): v for e, v in windows.items()}
+    ends = list(WINDOWS)
+
+    def local(i: int, leaves: tuple[int, ...]) -> dict[object, int]:
+        month = list(MONTHS)[i]
+        return {("m", month): max(leaves)}
+
+    def spread(month: str) -> list[tuple[int, ...]]:
+        return [tuple(h if month in WINDOWS[e] else 0 for e in ends) for h in range(1, 30)]
+
+    return possible_values(
+        [spread(m) for m in MONTHS],
+        local,
+        lambda summed: {("w", e): v for e, v in zip(ends, summed, strict=True)},
+        consistent(released, raw, ()),
+    )
+
+
+def test_the_radar_arrears_window_no_longer_pins_a_month(
+    ops_factory: sessionmaker[Session],
+) -> None:
+    """Households 12, 17 and 9 in three months of one wijk: the reach page shows 10, 15 and
+    "< 10", and the radar's arrears per 1,000 households for March came from the 12-month
+    count 38, released alone as 40 - which pinned March to 9."""
+    from wijkradar.ops import partner_web
+
+    before_months = {m: disclosure.disclose_count(n) for m, n in MONTHS.items()}
+    before_windows = {
+        e: disclosure.disclose_count(sum(MONTHS[m] for m in inside))
+        for e, inside in WINDOWS.items()
+    }
+    assert _window_reader(before_months, before_windows)[("m", "2026-03")] == {9}
+    _seed(
+        ops_factory,
+        [a for m, n in MONTHS.items() for a in _aggregate(GM_A, "WK980101", m, n, 0, 0)],
+    )
+    with ops_factory() as session:
+        rows = {r.month: r for r in reach.report(session, COORD_A, GM_A, {})}
+        windows = {e: partner_web._arrears(session, GM_A, e, 12).get("WK980101") for e in WINDOWS}
+    months = {m: rows[m].households for m in MONTHS}
+    assert months["2026-03"] is None
+    seen = _window_reader(months, windows)
+    for month in MONTHS:
+        if months[month] is None:
+            assert len(seen[("m", month)]) >= 2, (month, seen[("m", month)], months, windows)

@@ -205,10 +205,11 @@ def classify(
     month: str,
     config: Triangulation,
     characteristics: Iterable[str] = (),
-    arrears: Mapping[str, int] | None = None,
+    arrears: Mapping[str, int | None] | None = None,
 ) -> list[WijkClass]:
     """One class per wijk of the monitor; `arrears` (wijk -> arrears households in the
-    arrears window) adds the second fast signal per 1,000 households where present."""
+    arrears window, as released: reach.released_households) adds the second fast signal per
+    1,000 households where shown."""
     keys = tuple(characteristics)
     back = months(month, config)
     spans = shown_windows(config)
@@ -228,8 +229,7 @@ def classify(
         }
         figures = wijken[code]
         if arrears is not None and figures.households:
-            n = arrears.get(code, 0)
-            shown = disclose_count(n)
+            shown = arrears.get(code)
             if shown is not None:
                 # from the rounded count: the exact one over published households gives it back
                 row.arrears_per_1000 = round(1000 * shown / figures.households, 1)

@@ -19,6 +19,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from wijkradar.compute.disclosure import Linked, release_family, release_linked
+from wijkradar.methodology.triangulation import load_cached as load_triangulation
 from wijkradar.ops import codes
 from wijkradar.ops.auth import Principal
 from wijkradar.ops.cases import NotAllowed
@@ -153,7 +154,7 @@ def report(
         raise NotAllowed("no access to the reach figures of this gemeente")
     data = counts(session, gemeente)
     shown = released_signals(data)
-    homes = released_households(data).values
+    homes = released_households(data, arrears_window()).values
     rows = []
     for (wijk, month, kind), _c in sorted(data.items()):
         if kind != ALL:
@@ -257,14 +258,34 @@ PARTS = (("reached", "unreached"), ("accepted", "not_accepted"))
 GEMEENTE = "*"
 
 
-def released_households(data: Mapping[tuple[str, str, str], Counts]) -> Linked[tuple[str, ...]]:
+def _month_index(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def _month(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def arrears_window() -> int:
+    """Months of the radar's arrears window (triangulation.yml `arrears.window_months`): the
+    radar shows each wijk's households over it, so the reach page releases them too."""
+    return load_triangulation().arrears_months
+
+
+def released_households(
+    data: Mapping[tuple[str, str, str], Counts], window: int = 0
+) -> Linked[tuple[str, ...]]:
     """Households, reached and accepted households per (wijk, month) (the reach page: reached
     and accepted as shares of the households) and summed over the gemeente (the registers'
     report), released together (compute.disclosure.release_linked). Reached and not reached add
     up to the households, so households beside reached give the unreached; and the gemeente's
     figures are the sums of its cells'. The unreached, the not accepted and the gemeente's
     accepted are never shown but follow from what is, so they are protected like hidden counts.
-    Keys: (figure, wijk, month), and (figure, "*", "*") for the gemeente."""
+    With `window`, also each wijk's households over the `window` months up to every month
+    (the radar's arrears per 1,000 households, which any month may be asked for): a window
+    is the sum of its months, and two windows a month apart differ by one month at each end.
+    Keys: (figure, wijk, month), ("households_window", wijk, last month), and
+    (figure, "*", "*") for the gemeente."""
     cells = sorted((w, m) for (w, m, k) in data if k == ALL)
     raw: dict[tuple[str, ...], int] = {}
     for wijk, month in cells:
@@ -283,6 +304,14 @@ def released_households(data: Mapping[tuple[str, str, str], Counts]) -> Linked[t
             sums.append((("households", wijk, month), [(f, wijk, month) for f in pair]))
     for figure in figures:
         sums.append(((figure, GEMEENTE, GEMEENTE), [(figure, w, m) for w, m in cells]))
+    if window:
+        for wijk in sorted({w for w, _m in cells if w}):
+            own = [_month_index(m) for w, m in cells if w == wijk]
+            for end in range(min(own), max(own) + window):
+                months = [_month(i) for i in own if end - window < i <= end]
+                key = ("households_window", wijk, _month(end))
+                raw[key] = sum(raw[("households", wijk, m)] for m in months)
+                sums.append((key, [("households", wijk, m) for m in months]))
     never = {key for key in raw if key[0] in ("unreached", "not_accepted")}
     never.add(("accepted", GEMEENTE, GEMEENTE))
     gemeente = {key for key in raw if key[1] == GEMEENTE}

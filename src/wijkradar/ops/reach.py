@@ -344,7 +344,7 @@ def released_gemeenten(
     own: dict[str, GemeenteReach] = {}
     for code, data in sorted(per_gemeente.items()):
         signals = released_signals(data)
-        homes = released_households(data)
+        homes = released_households(data, arrears_window())
         total = (GEMEENTE, GEMEENTE)
         own[code] = GemeenteReach(
             signals.gemeente,

@@ -136,6 +136,7 @@ def released_windows(
     key: str,
     back: list[str],
     windows: Iterable[int],
+    ranges: dict[tuple[str, str, int], tuple[int, int]] | None = None,
 ) -> dict[int, tuple[int | None, dict[str, int | None]]]:
     """Per window (months), the gemeente's count of `key` in the last months of `back` and each
     wijk's, released together (compute.disclosure.release_linked).
@@ -148,7 +149,8 @@ def released_windows(
     window may not be bracketed by the shown windows around it so tightly that it pins a
     sibling in its gemeente's family. `counts` holds the whole gemeente, so every page that
     shows one wijk computes the same figures. A wijk without signals in a window is a known
-    zero (the pages say so) that hides nothing."""
+    zero (the pages say so) that hides nothing. `ranges`, when given, receives what a reader
+    can infer of each window (keys (area, "window", months), area "*" for the gemeente)."""
     spans = sorted(set(windows))
     wijken = sorted({w for (w, _month, k) in counts if k == key})
     per_month = {w: [counts.get((w, m, key), (0, 0))[0] for m in back] for w in wijken}
@@ -183,14 +185,79 @@ def released_windows(
     unreleased = {c for c in raw if c[1] == "slice"} - known
     sums = [(p, ch) for p, ch in sums if p not in known]
     gemeente_cells = {c for c in raw if c[0] == gemeente}
-    released = release_linked(
-        raw, sums, unreleased=unreleased, known=known, hide_last=gemeente_cells
-    ).values
+    linked = release_linked(raw, sums, unreleased=unreleased, known=known, hide_last=gemeente_cells)
+    released = linked.values
+    if ranges is not None:
+        ranges.update({c: r for c, r in linked.ranges.items() if c[1] == "window"})
+        ranges.update({c: (0, 0) for c in known if c[1] == "window"})
     out: dict[int, tuple[int | None, dict[str, int | None]]] = {}
     for span in spans:
         parent = released[(gemeente, "window", span)]
         out[span] = (parent, {w: released[(w, "window", span)] for w in wijken})
     return out
+
+
+def released_gaps(
+    counts: Mapping[tuple[str, str, str], tuple[int, int]],
+    back: list[str],
+    windows: Iterable[int],
+    span: int,
+    unserved: Iterable[str],
+) -> dict[tuple[str, str], int | None]:
+    """The white-spot panel's signals on a characteristic in the last `span` months (one of
+    `windows`, the longest shown; a signal counts
+    once per characteristic it names) and of those the ones on a characteristic no initiative
+    serves (`unserved`), per wijk and for the gemeente ("*"): keys ("signals" | "unmet", area).
+
+    Each is the sum of the characteristic rows the signal panel shows for the same window
+    (released_windows per characteristic), so subtracting the shown rows must not pin a hidden
+    one; the served part (signals minus unmet) is never shown but follows. Released with the
+    rows as they are (their released values and what a reader can infer of them), hiding a
+    signals or unmet figure first: with those hidden the rows are as safe as alone, so a row
+    never changes for this panel."""
+    spans = sorted({*windows, span})
+    missing = set(unserved)
+    keys = sorted({k for (_w, _m, k) in counts if k != ALL})
+    wijken = sorted({w for (w, _m, k) in counts if k != ALL})
+    raw: dict[tuple[str, ...], int] = {}
+    withheld: set[tuple[str, ...]] = set()
+    bounds: dict[tuple[str, ...], tuple[int, int]] = {}
+    for key in keys:
+        ranges: dict[tuple[str, str, int], tuple[int, int]] = {}
+        parent, shown = released_windows(counts, key, back, spans, ranges)[span]
+        for area, value in (("*", parent), *((w, shown.get(w)) for w in wijken)):
+            cell = ("row", key, area)
+            low, high = ranges.get((area, "window", span), (0, 0))
+            raw[cell] = sum(
+                n
+                for (w, m, k), (n, _more) in counts.items()
+                if k == key and m in back[:span] and (area == "*" or w == area)
+            )
+            bounds[cell] = (low, high)
+            if value is None:
+                withheld.add(cell)
+    sums: list[tuple[tuple[str, ...], list[tuple[str, ...]]]] = []
+    first: set[tuple[str, ...]] = set()
+    for area in ("*", *wijken):
+        total: list[tuple[str, ...]] = [("row", k, area) for k in keys]
+        part: list[tuple[str, ...]] = [("row", k, area) for k in keys if k in missing]
+        raw[("signals", area)] = sum(raw[c] for c in total)
+        raw[("unmet", area)] = sum(raw[c] for c in part)
+        raw[("served", area)] = raw[("signals", area)] - raw[("unmet", area)]
+        sums += [(("signals", area), total), (("unmet", area), part)]
+        sums.append((("signals", area), [("unmet", area), ("served", area)]))
+        first |= {("signals", area), ("unmet", area)}
+    for figure in ("signals", "unmet", "served"):
+        sums.append(((figure, "*"), [(figure, w) for w in wijken]))
+    released = release_linked(
+        raw,
+        [(p, ch) for p, ch in sums if ch],
+        unreleased={("served", a) for a in ("*", *wijken)},
+        withheld=withheld,
+        bounds=bounds,
+        hide_first=first,
+    ).values
+    return {(f, a): released[(f, a)] for f in ("signals", "unmet") for a in ("*", *wijken)}
 
 
 def shown_windows(config: Triangulation) -> tuple[int, ...]:

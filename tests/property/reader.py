@@ -17,13 +17,17 @@ Cells = dict[Hashable, int]
 
 
 def consistent(
-    released: Mapping[Hashable, int | None], raw: Mapping[Hashable, int], known: Iterable[Hashable]
+    released: Mapping[Hashable, int | None],
+    raw: Mapping[Hashable, int],
+    known: Iterable[Hashable],
+    positive: Iterable[Hashable] = (),
 ) -> Callable[[Hashable, int], bool]:
-    """Whether a true value `v` of figure `name` agrees with what the reader saw."""
-    exact = set(known)
+    """Whether a true value `v` of figure `name` agrees with what the reader saw; `known`: the
+    reader knows the figure exactly, `positive`: knows it is not zero."""
+    exact, some = set(known), set(positive)
 
     def check(name: Hashable, v: int) -> bool:
-        if v < 0:
+        if v < 0 or (v == 0 and name in some):
             return False
         shown = released.get(name)
         if shown is not None:

@@ -52,7 +52,9 @@ def _reader(
     raw = _raw(plan)
     known = [c for c, v in raw.items() if c[1] == "window" and v == 0]
     known += [(a, "slice", s) for (a, _k, s) in known if (a, "slice", s) in raw]
-    check = consistent(released, raw, known)
+    # zeros are known, so a window that is not one holds at least one signal
+    positive = [c for c, v in raw.items() if c[1] == "window" and v]
+    check = consistent(released, raw, known, positive)
     wijken = sorted(plan)
 
     def cells(area: str, slices: tuple[int, ...]) -> dict[object, int]:
@@ -156,3 +158,76 @@ def test_random_windows_pin_nothing(plan: list[tuple[int, int, int]]) -> None:
     its wijken."""
     if any(map(any, plan)):
         _assert_nothing_pinned({f"W{i}": p for i, p in enumerate(plan)}, 18)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    rows=st.lists(st.tuples(SLICE, SLICE, SLICE), min_size=1, max_size=3),
+    served=st.lists(st.booleans(), min_size=3, max_size=3),
+)
+def test_the_white_spot_total_pins_no_row(
+    rows: list[tuple[int, int, int]], served: list[bool]
+) -> None:
+    """One wijk, up to three characteristics with random slices: the signal panel's windows per
+    characteristic (released_windows) and the white-spot panel's 12-month total and unmet part
+    (released_gaps) together leave every hidden figure at least two values."""
+    from wijkradar.ops.radar import released_gaps
+
+    keys = [f"k{i}" for i in range(len(rows))]
+    counts: dict[tuple[str, str, str], tuple[int, int]] = {}
+    for key, slices in zip(keys, rows, strict=True):
+        for start, n in zip((0, 3, 6), slices, strict=True):
+            if n:
+                counts[("W", BACK[start], key)] = (n, 0)
+    if not counts:
+        return
+    unserved = {k for k, s in zip(keys, served, strict=False) if not s}
+    gaps = released_gaps(counts, BACK, SPANS, 12, unserved)
+    released: dict[object, int | None] = {}
+    raw: dict[object, int] = {}
+    known: list[object] = []
+
+    def cells(key: str, leaves: tuple[int, ...]) -> dict[object, int]:
+        out: dict[object, int] = {}
+        for area in ("*", "W"):
+            for i, span in enumerate(SPANS):
+                out[(key, area, span)] = sum(leaves[: i + 1])
+        return out
+
+    for key, slices in zip(keys, rows, strict=True):
+        if not any(slices):
+            continue
+        for span, (parent, shown) in released_windows(counts, key, BACK, SPANS).items():
+            released[(key, "*", span)] = parent
+            released[(key, "W", span)] = shown.get("W")
+        raw |= cells(key, slices)
+        known += [c for c, v in cells(key, slices).items() if v == 0]
+    present = [(k, s) for k, s in zip(keys, rows, strict=True) if any(s)]
+    for area in ("*", "W"):
+        released[("signals", area)] = gaps[("signals", area)]
+        released[("unmet", area)] = gaps[("unmet", area)]
+        raw[("signals", area)] = sum(sum(s) for _k, s in present)
+        raw[("unmet", area)] = sum(sum(s) for k, s in present if k in unserved)
+        if not any(k in unserved for k, _s in present):
+            known.append(("unmet", area))  # no row without an initiative: none unmet, known
+
+    def local(i: int, leaves: tuple[int, ...]) -> dict[object, int]:
+        return cells(present[i][0], leaves[:3])
+
+    def total(summed: tuple[int, ...]) -> dict[object, int]:
+        return {(f, a): summed[3 + j] for j, f in enumerate(("signals", "unmet")) for a in "*W"}
+
+    grid = list(itertools.product(range(18), repeat=3))
+    seen = possible_values(
+        [
+            [(*g, sum(g), sum(g) if k in unserved else 0) for g in grid if any(g)]
+            for k, _s in present
+        ],
+        local,
+        total,
+        consistent(released, raw, known, [c for c, v in raw.items() if v]),
+    )
+    for cell, values in seen.items():
+        assert raw[cell] in values
+        if released.get(cell) is None and cell not in known:
+            assert len(values) >= 2, (rows, served, cell, values, released)

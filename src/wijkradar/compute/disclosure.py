@@ -263,6 +263,7 @@ def release_linked(
     bounds: Mapping[K, tuple[int, int]] | None = None,
     hide_first: Iterable[K] = (),
     hide_last: Iterable[K] = (),
+    positive: Iterable[K] = (),
 ) -> Linked[K]:
     """Counts linked by sums (parent = sum of children, a figure may sit in several), released
     together.
@@ -271,6 +272,8 @@ def release_linked(
     months, households not reached), protected like hidden ones. `known`: figures the reader
     knows exactly and that need no protection (a window without any signal, said as such).
     `withheld`: hidden elsewhere. `bounds`: what a reader learnt of a figure elsewhere.
+    `positive`: figures the reader knows are not zero (a row that exists only with signals, a
+    window beside windows shown as empty): hidden below the threshold they are 1-9, not 0-9.
     Secondary suppression hides, of the figures around a pinned one (_candidates), the first
     that frees it on its own: a figure of `hide_first` (a national total, cheaper to lose than
     a gemeente's page) before the smallest shown child before a parent, `hide_last` last. The
@@ -279,6 +282,7 @@ def release_linked(
     `raw`, and that order breaks ties between candidates."""
     order = {cell: i for i, cell in enumerate(raw)}
     first, last, fixed = set(hide_first), set(hide_last), set(known)
+    some = set(positive)
     never = set(unreleased)
     hidden = never | set(withheld)
     hidden |= {c for c, v in raw.items() if disclose_count(v) is None and c not in fixed}
@@ -297,7 +301,7 @@ def release_linked(
             elif cell not in hidden:
                 start[cell] = _released_range(disclose_count(value) or 0)
             elif value < SUPPRESS_BELOW:
-                start[cell] = (0, SUPPRESS_BELOW - 1)
+                start[cell] = (1 if cell in some else 0, SUPPRESS_BELOW - 1)
             else:
                 start[cell] = (SUPPRESS_BELOW, top)
             if cell in given:

@@ -185,7 +185,16 @@ def released_windows(
     unreleased = {c for c in raw if c[1] == "slice"} - known
     sums = [(p, ch) for p, ch in sums if p not in known]
     gemeente_cells = {c for c in raw if c[0] == gemeente}
-    linked = release_linked(raw, sums, unreleased=unreleased, known=known, hide_last=gemeente_cells)
+    # zeros are known, so every other window is known to hold at least one signal
+    positive = {c for c, v in raw.items() if c[1] == "window" and v}
+    linked = release_linked(
+        raw,
+        sums,
+        unreleased=unreleased,
+        known=known,
+        hide_last=gemeente_cells,
+        positive=positive,
+    )
     released = linked.values
     if ranges is not None:
         ranges.update({c: r for c, r in linked.ranges.items() if c[1] == "window"})
@@ -234,7 +243,7 @@ def released_gaps(
                 if k == key and m in back[:span] and (area == "*" or w == area)
             )
             bounds[cell] = (low, high)
-            if value is None:
+            if value is None and raw[cell]:  # no signals at all: a known zero
                 withheld.add(cell)
     sums: list[tuple[tuple[str, ...], list[tuple[str, ...]]]] = []
     first: set[tuple[str, ...]] = set()
@@ -253,6 +262,8 @@ def released_gaps(
         raw,
         [(p, ch) for p, ch in sums if ch],
         unreleased={("served", a) for a in ("*", *wijken)},
+        known={c for c in raw if c[0] == "row" and not raw[c]},
+        positive={c for c, v in raw.items() if v and c[0] != "served"},
         withheld=withheld,
         bounds=bounds,
         hide_first=first,

@@ -315,7 +315,11 @@ def released_households(
     never = {key for key in raw if key[0] in ("unreached", "not_accepted")}
     never.add(("accepted", GEMEENTE, GEMEENTE))
     gemeente = {key for key in raw if key[1] == GEMEENTE}
-    return release_linked(raw, sums, unreleased=never, hide_last=gemeente)
+    # a row exists only with a signal, so with at least one household
+    positive = {
+        key for key, v in raw.items() if key[0] in ("households", "households_window") and v
+    }
+    return release_linked(raw, sums, unreleased=never, hide_last=gemeente, positive=positive)
 
 
 @dataclass(frozen=True)
@@ -382,6 +386,8 @@ def released_gemeenten(
         withheld=withheld,
         bounds=bounds,
         hide_first=national,
+        # a gemeente in the overview has signals, so households (its report says so)
+        positive={key for key, v in raw.items() if key[0] in ("signals", "households") and v},
     ).values
     return GemeenteReach(
         out[("signals", "NL")], out[("households", "NL")], out[("reached", "NL")]

@@ -229,3 +229,33 @@ def test_the_radar_arrears_window_no_longer_pins_a_month(
     for month in MONTHS:
         if months[month] is None:
             assert len(seen[("m", month)]) >= 2, (month, seen[("m", month)], months, windows)
+
+
+def test_months_known_to_have_signals_are_not_pinned(ops_factory: sessionmaker[Session]) -> None:
+    """A month has a row on the reach page only with signals, so a reader knows each hidden
+    month holds 1-9, not 0-9. Months 1, 1 and 10 of a wijk released as a family that assumed
+    0-9: the total's 10 beside the third month's 10 left the other two at 0-2 together, both
+    1. Now the family knows the rows exist and hides the rest."""
+    before_parent, before = disclosure.release_family(12, [1, 1, 10])
+    assert (before_parent, before) == (10, [None, None, 10])
+    pairs = {
+        (a, b)
+        for a in range(1, 10)
+        for b in range(1, 10)
+        for c in range(10, 13)
+        if disclosure.disclose_count(a + b + c) == 10 and disclosure.disclose_count(c) == 10
+    }
+    assert pairs == {(1, 1)}
+    _seed(
+        ops_factory,
+        [
+            a
+            for m, n in (("2026-01", 1), ("2026-02", 1), ("2026-03", 10))
+            for a in _aggregate(GM_A, "WK980101", m, n, 0, 0)
+        ],
+    )
+    with ops_factory() as session:
+        rows = {r.month: r for r in reach.report(session, COORD_A, GM_A, {})}
+        totals = reach.wijk_totals(session, COORD_A, GM_A)
+    assert [rows[m].signals for m in ("2026-01", "2026-02", "2026-03")] == [None] * 3
+    assert totals == {"WK980101": None}

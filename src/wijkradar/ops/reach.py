@@ -214,17 +214,23 @@ def released_signals(data: Mapping[tuple[str, str, str], Counts]) -> SignalFigur
     hidden_totals: set[str] = set()
     while True:
         before = (len(hidden), len(hidden_totals))
+        # a wijk or month has a row only with signals: the reader knows it is not zero
         gemeente, shown_totals = release_family(
             sum(raw_totals.values()),
             [raw_totals[w] for w in wijken],
             [w in hidden_totals for w in wijken],
+            positive=True,
         )
         hidden_totals |= {w for w, t in zip(wijken, shown_totals, strict=True) if t is None}
         for wijk, own in months.items():
             raw = [data[(wijk, m, ALL)].signals for m in own]
             withheld = [(wijk, m) in hidden for m in own]
             totals[wijk], shown = release_family(
-                raw_totals[wijk], raw, withheld, parent_withheld=wijk in hidden_totals
+                raw_totals[wijk],
+                raw,
+                withheld,
+                parent_withheld=wijk in hidden_totals,
+                positive=True,
             )
             if totals[wijk] is None:
                 hidden_totals.add(wijk)

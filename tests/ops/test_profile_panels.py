@@ -277,3 +277,29 @@ def test_a_gemeente_and_its_wijken_leave_as_one_family(
     gap = c.get(f"/api/v1/fit-gap/{WIJK}").json()
     assert gap["signals"]["signals"] is None and gap["signals"]["status"] == "suppressed"
     assert c.get(f"/api/v1/fit-gap/{GM}").json()["signals"]["signals"] == 40
+
+
+def test_the_white_spot_total_no_longer_pins_a_characteristic_row(
+    ops_factory: sessionmaker[Session], ops_url: str, monitor: Path, frozen: None
+) -> None:
+    """The white-spot panel's signals on a characteristic (12 months) are the sum of the signal
+    panel's rows for the same months: 12 on age, 17 on financial buffer, 9 on low education
+    show as 10, 15 and "< 10", and a total released as 40 (38) pinned low education to 9.
+    The total is hidden now; the rows stay as they were."""
+    with transaction(ops_factory) as session:
+        org = sig.add_org(session, GM, ORG, "huisarts", [WIJK])
+        for characteristic, n in (("age", 12), ("financial_buffer", 17), ("low_education", 9)):
+            for _ in range(n):
+                inp = sig.SignalInput(WIJK, "2026-11", [characteristic], [], "meer", "10-24", "x")
+                sig._store(session, org, inp, "p-1", "web")
+    c = _client(monitor, ops_url)
+    panel = c.get(f"/api/v1/partner-signals/{WIJK}").json()
+    rows = [_windows(panel, k)[-1] for k in ("age", "financial_buffer", "low_education")]
+    assert rows == [10, 15, None]
+    # before: the total released on its own (one wijk: its gemeente's family is itself)
+    before = disclose_count(38)
+    ranges = disclosure.feasible_ranges(before, rows, [False, False, True])
+    assert ranges[2] == (9, 9)
+    gap = c.get(f"/api/v1/fit-gap/{WIJK}").json()
+    assert gap["signals"]["signals"] is None and gap["signals"]["status"] == "suppressed"
+    assert c.get(f"/api/v1/fit-gap/{GM}").json()["signals"]["signals"] is None

@@ -136,7 +136,10 @@ def test_reach_discloses_and_survives_the_purge(ops_factory: sessionmaker[Sessio
             reach.report(session, ANALYST_A, "GM9802", {})
     rows = {r.wijk: r for r in before}
     assert (rows["WK980101"].signals, rows["WK980101"].households) == (15, 15)  # 14 -> rounded
-    assert rows["WK980101"].reached_pct == round(100 * 12 / 14)
+    # shares from the released counts: 12 of 14 (86 %) would give both back; 6 accepted of 14
+    # are below the threshold, so no share
+    assert rows["WK980101"].reached_pct == round(100 * 10 / 15)
+    assert rows["WK980101"].accepted_pct is None
     assert rows["WK980101"].per_1000 == 7.5  # from the released 15: 14 would show through
     assert rows["WK980102"].signals is None and rows["WK980102"].reached_pct is None
     # seven months later the closed cases without help and their signals are gone

@@ -17,7 +17,6 @@ import duckdb
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session, sessionmaker
 
-from wijkradar.compute import disclosure
 from wijkradar.methodology.cache import load_cached
 from wijkradar.methodology.triangulation import Triangulation
 from wijkradar.methodology.triangulation import load_cached as load_triangulation
@@ -130,12 +129,13 @@ def _count(months: int, shown: int | None) -> WindowCount:
 def family_windows(
     counts: Counts, gemeente: str, key: str, back: list[str], config: Triangulation
 ) -> dict[str, list[WindowCount]]:
-    """The windows of `key` for the gemeente and each of its wijken, each window released as
-    one family (radar.released_window, the same figures as the radar pages): a wijk hidden
-    below the threshold cannot be found by subtracting the others from the gemeente."""
+    """The windows of `key` for the gemeente and each of its wijken, released together
+    (radar.released_windows, the same figures as the radar pages): a hidden count cannot be
+    found by subtracting the other wijken from the gemeente, nor one window from another."""
     out: dict[str, list[WindowCount]] = defaultdict(list)
+    released = radar.released_windows(counts, key, back, radar.shown_windows(config))
     for months in config.windows:
-        parent, wijken = radar.released_window(counts, key, back, months)
+        parent, wijken = released[months]
         out[gemeente].append(_count(months, parent))
         for w, shown in wijken.items():
             out[w].append(_count(months, shown))
@@ -256,19 +256,18 @@ def unmet(counts: Counts, code: str, serving: Mapping[str, object], months: int)
 def _gap_family(
     counts: Counts, gemeente: str, code: str, serving: Mapping[str, object], months: int
 ) -> tuple[WindowCount, WindowCount]:
-    """(signals, of which unmet) of `code`, each released as one family of the gemeente and its
-    wijken (see family_windows: the gemeente's figure is the sum of its wijken's)."""
-    wijken = sorted({w for (w, _month, _key) in counts})
-    per = {w: unmet(counts, w, serving, months) for w in wijken}
-    out = []
-    for part in (0, 1):
-        present = [w for w in wijken if per[w][part]]
-        parent, children = disclosure.release_family(
-            sum(per[w][part] for w in present), [per[w][part] for w in present]
-        )
-        shown = dict(zip(present, children, strict=True))
-        out.append(_count(months, parent if code == gemeente else shown.get(code)))
-    return out[0], out[1]
+    """(signals, of which unmet) of `code`, released with the gemeente and its wijken and with
+    the characteristic rows of the signal panel they add up (radar.released_gaps)."""
+    config = load_triangulation()
+    back = radar.months(f"{clock.today():%Y-%m}", config)
+    keys = {k for (_w, _m, k) in counts if k != area_signals.ALL}
+    figures = radar.released_gaps(
+        counts, back, radar.shown_windows(config), months, keys - set(serving)
+    )
+    area = "*" if code == gemeente else code
+    return _count(months, figures.get(("signals", area))), _count(
+        months, figures.get(("unmet", area))
+    )
 
 
 def gap_panel(

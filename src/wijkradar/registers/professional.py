@@ -8,12 +8,13 @@ import datetime as dt
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from wijkradar.compute.disclosure import disclose_count
+from wijkradar.compute.disclosure import Linked, disclose_count, release_linked
 from wijkradar.domain import WijkradarError
 from wijkradar.ops.accounts import audit
 from wijkradar.ops.accounts.auth import Principal
@@ -198,37 +199,101 @@ class Big5Row:
     shares: dict[str, float | None]  # % with the domain in order; None when not disclosable
 
 
-def _disclose(code: str, quarter: str, total: int, counts: dict[str, int]) -> Big5Row:
-    shown = disclose_count(total)
+def _quarter_raw(turning_18: int, counts: dict[str, int]) -> dict[tuple[str, str], int]:
+    raw = {("turning_18", ""): turning_18}
+    for key in BIG5:
+        raw[(key, "in_order")] = counts[key]
+        raw[(key, "not")] = turning_18 - counts[key]
+    return raw
+
+
+def _released_gemeente(turning_18: int, counts: dict[str, int]) -> Linked[tuple[str, str]]:
+    """One gemeente's quarter: per domain, those with it in order and those without add up to
+    the youths turning 18, so a domain's count beside the total gives the rest. The rest is never
+    shown but protected (compute.disclosure.release_linked); a domain whose rest is below the
+    threshold is withheld outright (a share of 39 of 40 says "one without")."""
+    raw = _quarter_raw(turning_18, counts)
+    sums = [(("turning_18", ""), [(k, "in_order"), (k, "not")]) for k in BIG5]
+    never = {(k, "not") for k in BIG5}
+    small_rest = {(k, "in_order") for k in BIG5 if disclose_count(raw[(k, "not")]) is None}
+    return release_linked(
+        raw, sums, unreleased=never, withheld=small_rest, hide_last=[("turning_18", "")]
+    )
+
+
+def _row(code: str, quarter: str, values: Mapping[tuple[str, str], int | None]) -> Big5Row:
+    """Shares from the released counts only: from the exact ones a share with one decimal gives
+    both back (30 of 40 is 75.0 %, which no other pair near 40 gives)."""
+    total = values[("turning_18", "")]
     shares: dict[str, float | None] = {}
     for key in BIG5:
-        # a share reveals the count behind it: both the count and the rest must be disclosable
-        ok = shown is not None and disclose_count(counts[key]) is not None
-        ok = ok and disclose_count(total - counts[key]) is not None
-        shares[key] = round(100 * counts[key] / total, 1) if ok else None
-    return Big5Row(code, quarter, shown, shares)
+        count = values[(key, "in_order")]
+        shares[key] = None if total is None or count is None else round(100 * count / total, 1)
+    return Big5Row(code, quarter, total, shares)
+
+
+def _released_quarter(rows: Sequence[Big5]) -> dict[tuple[str, str], int | None]:
+    """The gemeenten of one quarter, each released on its own (its page), and the national sum
+    released with them: the national figures minus the gemeenten's must not pin a hidden one.
+    Where they would, a national figure is hidden first (a gemeente's stands on its own page);
+    with the national figures hidden each gemeente is as safe as alone, so none changes."""
+    raw: dict[tuple[str, str, str], int] = {}
+    withheld: set[tuple[str, str, str]] = set()
+    bounds: dict[tuple[str, str, str], tuple[int, int]] = {}
+    for r in rows:
+        counts = _counts(r)
+        alone = _released_gemeente(r.turning_18, counts)
+        for cell, value in _quarter_raw(r.turning_18, counts).items():
+            key = (r.gemeente_code, *cell)
+            raw[key] = value
+            bounds[key] = alone.ranges[cell]
+            if alone.values[cell] is None:
+                withheld.add(key)
+    codes = sorted(r.gemeente_code for r in rows)
+    national: dict[tuple[str, str, str], int] = {}
+    for cell in _quarter_raw(0, {k: 0 for k in BIG5}):
+        national[("NL", *cell)] = sum(raw[(c, *cell)] for c in codes)
+    sums = [(cell, [(c, *cell[1:]) for c in codes]) for cell in national]
+    for area in ("NL", *codes):
+        sums += [
+            ((area, "turning_18", ""), [(area, k, "in_order"), (area, k, "not")]) for k in BIG5
+        ]
+    released = release_linked(
+        {**raw, **national},
+        sums,
+        unreleased={("NL", k, "not") for k in BIG5},
+        withheld=withheld,
+        bounds=bounds,
+        hide_first=national,
+    ).values
+    return {cell[1:]: released[cell] for cell in national}
+
+
+def _by_quarter(rows: Iterable[Big5]) -> dict[str, list[Big5]]:
+    out: dict[str, list[Big5]] = {}
+    for r in rows:
+        out.setdefault(r.quarter, []).append(r)
+    return out
 
 
 def big5_trend(session: Session, gemeente_code: str) -> list[Big5Row]:
-    """Per quarter: the gemeente's disclosed figures."""
+    """Per quarter: the gemeente's released figures (the same whoever else entered that
+    quarter: see _released_quarter)."""
     rows = session.scalars(
         select(Big5).where(Big5.gemeente_code == gemeente_code).order_by(Big5.quarter)
     )
     return [
-        _disclose(r.gemeente_code, r.quarter, r.turning_18, {k: getattr(r, k) for k in BIG5})
+        _row(r.gemeente_code, r.quarter, _released_gemeente(r.turning_18, _counts(r)).values)
         for r in rows
     ]
 
 
+def _counts(r: Big5) -> dict[str, int]:
+    return {k: getattr(r, k) for k in BIG5}
+
+
 def big5_national(session: Session) -> list[Big5Row]:
-    """Per quarter: all gemeenten that entered figures, summed (the national comparison)."""
-    totals: dict[str, dict[str, int]] = {}
-    for r in session.scalars(select(Big5)):
-        bucket = totals.setdefault(r.quarter, {k: 0 for k in ("turning_18", *BIG5)})
-        bucket["turning_18"] += r.turning_18
-        for key in BIG5:
-            bucket[key] += getattr(r, key)
-    return [
-        _disclose("NL", q, b["turning_18"], {k: b[k] for k in BIG5})
-        for q, b in sorted(totals.items())
-    ]
+    """Per quarter: all gemeenten that entered figures, summed (the national comparison) and
+    released together with each gemeente's figures."""
+    quarters = _by_quarter(session.scalars(select(Big5)))
+    return [_row("NL", q, _released_quarter(rows)) for q, rows in sorted(quarters.items())]

@@ -21,7 +21,6 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wijkradar.compute.disclosure import disclose_count
 from wijkradar.domain import WijkradarError
 from wijkradar.ops.arrears import reach
 from wijkradar.ops.core.models import ReachAggregate, Signal
@@ -116,33 +115,21 @@ def _stacking_map(
 
 
 def _reach(session: Session, gemeente: str | None) -> dict[str, int | None] | None:
-    """Early signals (live plus purged aggregates), summed over wijken and months, disclosed;
-    None when the store has none. National: every gemeente with signals."""
+    """Early signals (live plus purged aggregates), summed over wijken and months, released
+    with the reach page's families and, nationally, with every gemeente's totals
+    (reach.released_gemeenten); None when the store has none. National: every gemeente with
+    signals."""
     if gemeente is None:
         codes = set(session.scalars(select(Signal.gemeente_code).distinct()))
         codes |= set(session.scalars(select(ReachAggregate.gemeente_code).distinct()))
     else:
         codes = {gemeente}
-    signals = households = reached = 0
-    for code in codes:
-        data = reach.counts(session, code)
-        for (_wijk, _month, kind), c in data.items():
-            if kind == reach.ALL:
-                signals += c.signals
-                households += c.households
-                reached += c.reached
-    if signals == 0:
+    data = {code: reach.counts(session, code) for code in sorted(codes)}
+    national, own = reach.released_gemeenten(data)
+    if national is None:
         return None
-    # a gemeente's total is released with its wijken and months (reach.released_signals: the
-    # white-spot page and the reach page show those); the national one alone
-    total = (
-        reach.released_signals(data).gemeente if gemeente is not None else disclose_count(signals)
-    )
-    return {
-        "signals": total,
-        "households": disclose_count(households),
-        "reached": disclose_count(reached),
-    }
+    shown = national if gemeente is None else own[gemeente]
+    return {"signals": shown.signals, "households": shown.households, "reached": shown.reached}
 
 
 def _sources(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

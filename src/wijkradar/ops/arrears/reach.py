@@ -18,7 +18,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from wijkradar.compute.disclosure import SUPPRESS_BELOW, disclose_count, release_family
+from wijkradar.compute.disclosure import (
+    Linked,
+    release_family,
+    release_linked,
+)
+from wijkradar.methodology.triangulation import load_cached as load_triangulation
 from wijkradar.ops.accounts.auth import Principal
 from wijkradar.ops.arrears import codes
 from wijkradar.ops.arrears.cases import NotAllowed
@@ -139,9 +144,10 @@ class ReachRow:
     by_kind: dict[str, int | None]
 
 
-def _pct(part: int, whole: int) -> int | None:
-    """A share shown only when its denominator is not itself a small count."""
-    if whole < SUPPRESS_BELOW:
+def _pct(part: int | None, whole: int | None) -> int | None:
+    """A share from released counts only: from the exact ones it would give them back (12 of
+    14 households is 86 %, which no other pair of counts near 15 gives)."""
+    if part is None or not whole:
         return None
     return round(100 * part / whole)
 
@@ -159,25 +165,27 @@ def report(
         raise NotAllowed("no access to the reach figures of this gemeente")
     data = counts(session, gemeente)
     shown = released_signals(data)
+    homes = released_households(data, arrears_window()).values
     rows = []
-    for (wijk, month, kind), c in sorted(data.items()):
+    for (wijk, month, kind), _c in sorted(data.items()):
         if kind != ALL:
             continue
         people = inhabitants.get(wijk)
         signals = shown.cells[(wijk, month)]
+        households = homes[("households", wijk, month)]
         rows.append(
             ReachRow(
                 wijk=wijk,
                 month=month,
                 signals=signals,
-                households=disclose_count(c.households),
+                households=households,
                 # from the released count: the raw one over a published population gives the
                 # raw count back
                 per_1000=(
                     round(1000 * signals / people, 1) if people and signals is not None else None
                 ),
-                reached_pct=_pct(c.reached, c.households),
-                accepted_pct=_pct(c.accepted, c.households),
+                reached_pct=_pct(homes[("reached", wijk, month)], households),
+                accepted_pct=_pct(homes[("accepted", wijk, month)], households),
                 by_kind=shown.by_kind[(wijk, month)],
             )
         )
@@ -217,17 +225,23 @@ def released_signals(data: Mapping[tuple[str, str, str], Counts]) -> SignalFigur
     hidden_totals: set[str] = set()
     while True:
         before = (len(hidden), len(hidden_totals))
+        # a wijk or month has a row only with signals: the reader knows it is not zero
         gemeente, shown_totals = release_family(
             sum(raw_totals.values()),
             [raw_totals[w] for w in wijken],
             [w in hidden_totals for w in wijken],
+            positive=True,
         )
         hidden_totals |= {w for w, t in zip(wijken, shown_totals, strict=True) if t is None}
         for wijk, own in months.items():
             raw = [data[(wijk, m, ALL)].signals for m in own]
             withheld = [(wijk, m) in hidden for m in own]
             totals[wijk], shown = release_family(
-                raw_totals[wijk], raw, withheld, parent_withheld=wijk in hidden_totals
+                raw_totals[wijk],
+                raw,
+                withheld,
+                parent_withheld=wijk in hidden_totals,
+                positive=True,
             )
             if totals[wijk] is None:
                 hidden_totals.add(wijk)
@@ -254,3 +268,144 @@ def wijk_totals(session: Session, principal: Principal, gemeente: str) -> dict[s
     if not principal.may_see_aggregates_of(gemeente) or principal.role == "outreach":
         raise NotAllowed("no access to the reach figures of this gemeente")
     return released_signals(counts(session, gemeente)).totals
+
+
+#: per (wijk, month) and for the gemeente: the parts of its households, each pair adding up
+PARTS = (("reached", "unreached"), ("accepted", "not_accepted"))
+GEMEENTE = "*"
+
+
+def _month_index(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def _month(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def arrears_window() -> int:
+    """Months of the radar's arrears window (triangulation.yml `arrears.window_months`): the
+    radar shows each wijk's households over it, so the reach page releases them too."""
+    return load_triangulation().arrears_months
+
+
+def released_households(
+    data: Mapping[tuple[str, str, str], Counts], window: int = 0
+) -> Linked[tuple[str, ...]]:
+    """Households, reached and accepted households per (wijk, month) (the reach page: reached
+    and accepted as shares of the households) and summed over the gemeente (the registers'
+    report), released together (compute.disclosure.release_linked). Reached and not reached add
+    up to the households, so households beside reached give the unreached; and the gemeente's
+    figures are the sums of its cells'. The unreached, the not accepted and the gemeente's
+    accepted are never shown but follow from what is, so they are protected like hidden counts.
+    With `window`, also each wijk's households over the `window` months up to every month
+    (the radar's arrears per 1,000 households, which any month may be asked for): a window
+    is the sum of its months, and two windows a month apart differ by one month at each end.
+    Keys: (figure, wijk, month), ("households_window", wijk, last month), and
+    (figure, "*", "*") for the gemeente."""
+    cells = sorted((w, m) for (w, m, k) in data if k == ALL)
+    raw: dict[tuple[str, ...], int] = {}
+    for wijk, month in cells:
+        c = data[(wijk, month, ALL)]
+        raw[("households", wijk, month)] = c.households
+        raw[("reached", wijk, month)] = c.reached
+        raw[("unreached", wijk, month)] = c.households - c.reached
+        raw[("accepted", wijk, month)] = c.accepted
+        raw[("not_accepted", wijk, month)] = c.households - c.accepted
+    figures = ("households", *(f for pair in PARTS for f in pair))
+    for figure in figures:
+        raw[(figure, GEMEENTE, GEMEENTE)] = sum(raw[(figure, w, m)] for w, m in cells)
+    sums: list[tuple[tuple[str, ...], list[tuple[str, ...]]]] = []
+    for wijk, month in [*cells, (GEMEENTE, GEMEENTE)]:
+        for pair in PARTS:
+            sums.append((("households", wijk, month), [(f, wijk, month) for f in pair]))
+    for figure in figures:
+        sums.append(((figure, GEMEENTE, GEMEENTE), [(figure, w, m) for w, m in cells]))
+    if window:
+        for wijk in sorted({w for w, _m in cells if w}):
+            own = [_month_index(m) for w, m in cells if w == wijk]
+            for end in range(min(own), max(own) + window):
+                months = [_month(i) for i in own if end - window < i <= end]
+                key = ("households_window", wijk, _month(end))
+                raw[key] = sum(raw[("households", wijk, m)] for m in months)
+                sums.append((key, [("households", wijk, m) for m in months]))
+    never = {key for key in raw if key[0] in ("unreached", "not_accepted")}
+    never.add(("accepted", GEMEENTE, GEMEENTE))
+    gemeente = {key for key in raw if key[1] == GEMEENTE}
+    # a row exists only with a signal, so with at least one household
+    positive = {
+        key for key, v in raw.items() if key[0] in ("households", "households_window") and v
+    }
+    return release_linked(raw, sums, unreleased=never, hide_last=gemeente, positive=positive)
+
+
+@dataclass(frozen=True)
+class GemeenteReach:
+    """A gemeente's early signals summed over wijken and months, released."""
+
+    signals: int | None
+    households: int | None
+    reached: int | None
+
+
+def released_gemeenten(
+    per_gemeente: Mapping[str, Mapping[tuple[str, str, str], Counts]],
+) -> tuple[GemeenteReach | None, dict[str, GemeenteReach]]:
+    """Each gemeente's totals (its own families: released_signals, released_households) and
+    the national totals over them, released together: the national overview's total minus the
+    gemeente reports' totals must not pin a gemeente hidden there. The national figures sum the
+    gemeenten's, and households the reached and unreached; where a reader could pin a figure,
+    a national figure is hidden first - a gemeente's figures stand on its reach page and report
+    with their own families, and hiding one there would hide its wijken and months too. With
+    the national figures hidden the gemeenten are as safe as alone, so no gemeente figure is
+    ever hidden here. National: None when no gemeente has signals."""
+    raw: dict[tuple[str, str], int] = {}
+    withheld: set[tuple[str, str]] = set()
+    bounds: dict[tuple[str, str], tuple[int, int]] = {}
+    own: dict[str, GemeenteReach] = {}
+    for code, data in sorted(per_gemeente.items()):
+        signals = released_signals(data)
+        homes = released_households(data, arrears_window())
+        total = (GEMEENTE, GEMEENTE)
+        own[code] = GemeenteReach(
+            signals.gemeente,
+            homes.values[("households", *total)],
+            homes.values[("reached", *total)],
+        )
+        raw[("signals", code)] = sum(c.signals for (_w, _m, k), c in data.items() if k == ALL)
+        if signals.gemeente is None:
+            withheld.add(("signals", code))
+        for figure in ("households", "reached", "unreached"):
+            raw[(figure, code)] = sum(
+                c.households
+                if figure == "households"
+                else c.reached
+                if figure == "reached"
+                else c.households - c.reached
+                for (_w, _m, k), c in data.items()
+                if k == ALL
+            )
+            bounds[(figure, code)] = homes.ranges[(figure, *total)]
+            if homes.values[(figure, *total)] is None:
+                withheld.add((figure, code))
+    if not own or not any(raw[("signals", code)] for code in own):
+        return None, own
+    figures = ("signals", "households", "reached", "unreached")
+    for figure in figures:
+        raw[(figure, "NL")] = sum(raw[(figure, code)] for code in own)
+    sums = [((f, "NL"), [(f, code) for code in own]) for f in figures]
+    sums += [(("households", key), [("reached", key), ("unreached", key)]) for key in ("NL", *own)]
+    national = {(f, "NL") for f in figures}
+    out = release_linked(
+        raw,
+        sums,
+        unreleased={("unreached", "NL")},
+        withheld=withheld,
+        bounds=bounds,
+        hide_first=national,
+        # a gemeente in the overview has signals, so households (its report says so)
+        positive={key for key, v in raw.items() if key[0] in ("signals", "households") and v},
+    ).values
+    return GemeenteReach(
+        out[("signals", "NL")], out[("households", "NL")], out[("reached", "NL")]
+    ), own

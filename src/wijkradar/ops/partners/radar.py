@@ -12,11 +12,12 @@ partner reports was crossed, never how many persons.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from wijkradar.compute.disclosure import disclose_count, release_family
+from wijkradar.compute.disclosure import disclose_count, release_linked
 from wijkradar.methodology.triangulation import Triangulation
 from wijkradar.ops.partners.area_signals import ALL, months_back
 from wijkradar.store.ops_context import WijkFigures
@@ -130,24 +131,150 @@ def classify_one(
     )
 
 
-def released_window(
+def released_windows(
     counts: Mapping[tuple[str, str, str], tuple[int, int]],
     key: str,
     back: list[str],
-    window: int,
-) -> tuple[int | None, dict[str, int | None]]:
-    """The gemeente's count of `key` in the last `window` months of `back` and each wijk's,
-    released as one family (compute.disclosure.release_family): the gemeente's figure is the sum
-    of its wijken's, and both leave (the gemeente's profile, each wijk's profile, the radar
-    pages), so a hidden wijk must not follow from subtraction. `counts` holds the whole
-    gemeente, so every page that shows one wijk computes the same family. A wijk without
-    signals in the window is left out: the pages say so, a known zero that hides nothing."""
+    windows: Iterable[int],
+    ranges: dict[tuple[str, str, int], tuple[int, int]] | None = None,
+) -> dict[int, tuple[int | None, dict[str, int | None]]]:
+    """Per window (months), the gemeente's count of `key` in the last months of `back` and each
+    wijk's, released together (compute.disclosure.release_linked).
+
+    Two kinds of sum link them. The gemeente's count is the sum of its wijken's, and both leave
+    (the gemeente's profile, each wijk's profile, the radar pages), so a hidden wijk must not
+    follow from subtraction. And the windows of one area are nested: its 6 months are its 3
+    months plus months 4-6, so a reader subtracts windows too. Each slice between two windows
+    (months 4-6, 7-12) is a figure never shown but protected like a hidden one, and a hidden
+    window may not be bracketed by the shown windows around it so tightly that it pins a
+    sibling in its gemeente's family. `counts` holds the whole gemeente, so every page that
+    shows one wijk computes the same figures. A wijk without signals in a window is a known
+    zero (the pages say so) that hides nothing. `ranges`, when given, receives what a reader
+    can infer of each window (keys (area, "window", months), area "*" for the gemeente)."""
+    spans = sorted(set(windows))
     wijken = sorted({w for (w, _month, k) in counts if k == key})
-    raw = {w: sum(counts.get((w, m, key), (0, 0))[0] for m in back[:window]) for w in wijken}
-    present = [w for w in wijken if raw[w]]
-    parent, children = release_family(sum(raw[w] for w in present), [raw[w] for w in present])
-    shown = dict(zip(present, children, strict=True))
-    return parent, {w: shown.get(w) for w in wijken}
+    per_month = {w: [counts.get((w, m, key), (0, 0))[0] for m in back] for w in wijken}
+    gemeente = "*"
+    cells: dict[tuple[str, str, int], int] = {}
+    for area in (gemeente, *wijken):
+        own = (
+            [sum(n) for n in zip(*per_month.values(), strict=True)]
+            if area == gemeente
+            else per_month[area]
+        )
+        own = own or [0] * len(back)
+        for shorter, span in itertools.pairwise((0, *spans)):
+            cells[(area, "window", span)] = sum(own[:span])
+            if shorter:  # the first slice is the first window itself
+                cells[(area, "slice", span)] = sum(own[shorter:span])
+    # longest windows first: release_linked frees a pinned figure in that order, and a hidden
+    # long window leaves the shorter ones hidden under it unbracketed from above
+    raw = dict(sorted(cells.items(), key=lambda item: -item[0][2]))
+    sums: list[tuple[tuple[str, str, int], list[tuple[str, str, int]]]] = []
+    for span in spans:
+        sums.append(((gemeente, "window", span), [(w, "window", span) for w in wijken]))
+    for span in spans[1:]:
+        sums.append(((gemeente, "slice", span), [(w, "slice", span) for w in wijken]))
+    for area in (gemeente, *wijken):
+        for shorter, span in itertools.pairwise(spans):
+            chain = [(area, "window", shorter), (area, "slice", span)]
+            sums.append(((area, "window", span), chain))
+    # a slice inside an empty window is empty, and known
+    known = {c for c, v in raw.items() if c[1] == "window" and v == 0}
+    known |= {(a, "slice", s) for (a, _w, s) in known if (a, "slice", s) in raw}
+    unreleased = {c for c in raw if c[1] == "slice"} - known
+    sums = [(p, ch) for p, ch in sums if p not in known]
+    gemeente_cells = {c for c in raw if c[0] == gemeente}
+    # zeros are known, so every other window is known to hold at least one signal
+    positive = {c for c, v in raw.items() if c[1] == "window" and v}
+    linked = release_linked(
+        raw,
+        sums,
+        unreleased=unreleased,
+        known=known,
+        hide_last=gemeente_cells,
+        positive=positive,
+    )
+    released = linked.values
+    if ranges is not None:
+        ranges.update({c: r for c, r in linked.ranges.items() if c[1] == "window"})
+        ranges.update({c: (0, 0) for c in known if c[1] == "window"})
+    out: dict[int, tuple[int | None, dict[str, int | None]]] = {}
+    for span in spans:
+        parent = released[(gemeente, "window", span)]
+        out[span] = (parent, {w: released[(w, "window", span)] for w in wijken})
+    return out
+
+
+def released_gaps(
+    counts: Mapping[tuple[str, str, str], tuple[int, int]],
+    back: list[str],
+    windows: Iterable[int],
+    span: int,
+    unserved: Iterable[str],
+) -> dict[tuple[str, str], int | None]:
+    """The white-spot panel's signals on a characteristic in the last `span` months (one of
+    `windows`, the longest shown; a signal counts
+    once per characteristic it names) and of those the ones on a characteristic no initiative
+    serves (`unserved`), per wijk and for the gemeente ("*"): keys ("signals" | "unmet", area).
+
+    Each is the sum of the characteristic rows the signal panel shows for the same window
+    (released_windows per characteristic), so subtracting the shown rows must not pin a hidden
+    one; the served part (signals minus unmet) is never shown but follows. Released with the
+    rows as they are (their released values and what a reader can infer of them), hiding a
+    signals or unmet figure first: with those hidden the rows are as safe as alone, so a row
+    never changes for this panel."""
+    spans = sorted({*windows, span})
+    missing = set(unserved)
+    keys = sorted({k for (_w, _m, k) in counts if k != ALL})
+    wijken = sorted({w for (w, _m, k) in counts if k != ALL})
+    raw: dict[tuple[str, ...], int] = {}
+    withheld: set[tuple[str, ...]] = set()
+    bounds: dict[tuple[str, ...], tuple[int, int]] = {}
+    for key in keys:
+        ranges: dict[tuple[str, str, int], tuple[int, int]] = {}
+        parent, shown = released_windows(counts, key, back, spans, ranges)[span]
+        for area, value in (("*", parent), *((w, shown.get(w)) for w in wijken)):
+            cell = ("row", key, area)
+            low, high = ranges.get((area, "window", span), (0, 0))
+            raw[cell] = sum(
+                n
+                for (w, m, k), (n, _more) in counts.items()
+                if k == key and m in back[:span] and (area == "*" or w == area)
+            )
+            bounds[cell] = (low, high)
+            if value is None and raw[cell]:  # no signals at all: a known zero
+                withheld.add(cell)
+    sums: list[tuple[tuple[str, ...], list[tuple[str, ...]]]] = []
+    first: set[tuple[str, ...]] = set()
+    for area in ("*", *wijken):
+        total: list[tuple[str, ...]] = [("row", k, area) for k in keys]
+        part: list[tuple[str, ...]] = [("row", k, area) for k in keys if k in missing]
+        raw[("signals", area)] = sum(raw[c] for c in total)
+        raw[("unmet", area)] = sum(raw[c] for c in part)
+        raw[("served", area)] = raw[("signals", area)] - raw[("unmet", area)]
+        sums += [(("signals", area), total), (("unmet", area), part)]
+        sums.append((("signals", area), [("unmet", area), ("served", area)]))
+        first |= {("signals", area), ("unmet", area)}
+    for figure in ("signals", "unmet", "served"):
+        sums.append(((figure, "*"), [(figure, w) for w in wijken]))
+    released = release_linked(
+        raw,
+        [(p, ch) for p, ch in sums if ch],
+        unreleased={("served", a) for a in ("*", *wijken)},
+        known={c for c in raw if c[0] == "row" and not raw[c]},
+        positive={c for c, v in raw.items() if v and c[0] != "served"},
+        withheld=withheld,
+        bounds=bounds,
+        hide_first=first,
+    ).values
+    return {(f, a): released[(f, a)] for f in ("signals", "unmet") for a in ("*", *wijken)}
+
+
+def shown_windows(config: Triangulation) -> tuple[int, ...]:
+    """Every window a count of one area is shown for (profile panel, radar pages): released
+    together by released_windows, so every page computes the same figures."""
+    return tuple(sorted({*config.windows, config.signalled_months}))
 
 
 def classify(
@@ -156,18 +283,23 @@ def classify(
     month: str,
     config: Triangulation,
     characteristics: Iterable[str] = (),
-    arrears: Mapping[str, int] | None = None,
+    arrears: Mapping[str, int | None] | None = None,
 ) -> list[WijkClass]:
     """One class per wijk of the monitor; `arrears` (wijk -> arrears households in the
-    arrears window) adds the second fast signal per 1,000 households where present."""
+    arrears window, as released: reach.released_households) adds the second fast signal per
+    1,000 households where shown."""
     keys = tuple(characteristics)
     back = months(month, config)
-    overall = {w: released_window(counts, ALL, back, w)[1] for w in config.windows}
-    per_key = {k: released_window(counts, k, back, config.signalled_months)[1] for k in keys}
+    spans = shown_windows(config)
+    windows = released_windows(counts, ALL, back, spans)
+    overall = {w: windows[w][1] for w in config.windows}
+    per_key = {
+        k: released_windows(counts, k, back, spans)[config.signalled_months][1] for k in keys
+    }
     out = []
     for code in sorted(wijken):
         row = classify_one(wijken[code], counts, back, config, keys)
-        # the counts shown: the wijk's share of each family (released_window)
+        # the counts shown: the wijk's share of each family (released_windows)
         row.windows = {w: overall[w].get(code) for w in row.windows}
         row.characteristics = {
             k: (flagged, per_key[k].get(code), rising)
@@ -175,8 +307,7 @@ def classify(
         }
         figures = wijken[code]
         if arrears is not None and figures.households:
-            n = arrears.get(code, 0)
-            shown = disclose_count(n)
+            shown = arrears.get(code)
             if shown is not None:
                 # from the rounded count: the exact one over published households gives it back
                 row.arrears_per_1000 = round(1000 * shown / figures.households, 1)

@@ -500,15 +500,14 @@ def router(store: OpsStore, monitor_db: Path) -> APIRouter:
     return api
 
 
-def _arrears(session: Session, gemeente: str, month: str, months: int) -> dict[str, int]:
+def _arrears(session: Session, gemeente: str, month: str, months: int) -> dict[str, int | None]:
     """Households with an arrears signal per wijk in the `months` up to `month` (the
-    vroegsignalering workflow), or {} where the gemeente does not run it."""
-    start = sig.months_back(month, months - 1)
-    out: dict[str, int] = {}
-    for (wijk, m, kind), c in reach.counts(session, gemeente).items():
-        if kind == reach.ALL and wijk and start <= m <= month:
-            out[wijk] = out.get(wijk, 0) + c.households
-    return out
+    vroegsignalering workflow), released with the reach page's households per month
+    (reach.released_households), or {} where the gemeente does not run it."""
+    data = reach.counts(session, gemeente)
+    homes = reach.released_households(data, months).values
+    wijken = {w for (w, _m, k) in data if k == reach.ALL and w}
+    return {w: homes.get(("households_window", w, month)) for w in sorted(wijken)}
 
 
 def _markers(

@@ -13,7 +13,7 @@ from ops_helpers import COORD_A, GM_A
 from sqlalchemy.orm import Session, sessionmaker
 
 from wijkradar.compute import disclosure
-from wijkradar.ops import reach
+from wijkradar.ops.arrears import reach
 from wijkradar.ops.core.models import ReachAggregate
 from wijkradar.registers import report
 
@@ -208,7 +208,7 @@ def test_the_radar_arrears_window_no_longer_pins_a_month(
     """Households 12, 17 and 9 in three months of one wijk: the reach page shows 10, 15 and
     "< 10", and the radar's arrears per 1,000 households for March came from the 12-month
     count 38, released alone as 40 - which pinned March to 9."""
-    from wijkradar.ops import partner_web
+    from wijkradar.ops.partners import web as partner_web
 
     before_months = {m: disclosure.disclose_count(n) for m, n in MONTHS.items()}
     before_windows = {

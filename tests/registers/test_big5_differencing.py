@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
-from wijkradar.ops.db import transaction
 
 from wijkradar.compute import disclosure
 from wijkradar.ops.accounts.auth import Principal
+from wijkradar.ops.core.db import transaction
 from wijkradar.registers import professional
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "property"))

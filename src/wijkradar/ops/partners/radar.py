@@ -307,7 +307,9 @@ def classify(
         }
         figures = wijken[code]
         if arrears is not None and figures.households:
-            shown = arrears.get(code)
+            # released already; disclosing again changes no released count (10, 15, ...) and
+            # keeps a raw count handed in by mistake from showing
+            shown = disclose_count(arrears.get(code))
             if shown is not None:
                 # from the rounded count: the exact one over published households gives it back
                 row.arrears_per_1000 = round(1000 * shown / figures.households, 1)

@@ -86,21 +86,24 @@ def _run(
     total = len(work)
     with _Simulator(con, methodology, settings) as simulator:
         _score_all(con, work, methodology, variables, progress, settings, simulator)
-        for level in _levels(work):
-            progress(f"changes {level}", total, total)
-            changes: pa.Table = area_changes(
-                scores.read_area_scores(con, level),
-                scores.read_breaks(con, level),
-                scores.read_links(con, level),
-            )
-            scores.write_table(con, "area_changes", changes)
-        if settings is not None:
-            neighbours = analysis_step.Neighbours(settings.neighbour_tolerance_m)
-            for done, (level, period) in enumerate(work):
-                progress(f"hotspots {level} {period}", done, total)
-                rows = analysis_step.hotspot_rows(con, level, period, settings, neighbours)
-                if rows is not None:
-                    analysis.write_table(con, "hotspots", rows)
+        # Changes and hotspots read what scoring stored; their own rows are stored on a
+        # second thread while the next level (or year) is computed.
+        with BackgroundWriter(con, _write_part, PENDING_PARTS, "wijkradar-after-save") as saver:
+            for level in _levels(work):
+                progress(f"changes {level}", total, total)
+                changes: pa.Table = area_changes(
+                    scores.read_area_scores(con, level),
+                    scores.read_breaks(con, level),
+                    scores.read_links(con, level),
+                )
+                saver.put("area_changes", changes)
+            if settings is not None:
+                neighbours = analysis_step.Neighbours(settings.neighbour_tolerance_m)
+                for done, (level, period) in enumerate(work):
+                    progress(f"hotspots {level} {period}", done, total)
+                    rows = analysis_step.hotspot_rows(con, level, period, settings, neighbours)
+                    if rows is not None:
+                        saver.put("hotspots", rows)
         if settings is not None:
             progress("uncertainty", total, total)  # waits here for the last simulation
     progress("scores", total, total)

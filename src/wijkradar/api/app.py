@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -69,17 +68,6 @@ def warm(app: FastAPI) -> None:
         asyncio.run(ask())
     except Exception as error:  # a cold cache is slower, not wrong: log and carry on
         log.warning("warming the caches of the new build failed: %s", error)
-    settle_heap()
-
-
-def settle_heap() -> None:
-    """Take what a build keeps for its whole life (constants, outlines, maps: millions of small
-    objects) out of the garbage collector's full passes, which otherwise walk all of it now and
-    then and hold every request meanwhile. The previous build's objects are handed back first,
-    so what it leaves behind can still be collected."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
 
 
 def create_app(settings: Settings | None = None, ops: OpsSettings | None = None) -> FastAPI:

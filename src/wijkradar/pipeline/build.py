@@ -7,9 +7,11 @@ at a time; checks that span sources (duplicates, counts) run as SQL on what was 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,7 +107,7 @@ def build(
     if not options.force and catalog.stored_input_hash(target) == digest:
         return BuildReport(target, digest, up_to_date=True, seconds=time.perf_counter() - started)
 
-    with open_build(target) as writer:
+    with _collector_paused(), open_build(target) as writer:
         writer.con.execute(f"SET threads = {duckdb_threads()}")
         book = _load(writer, sources, options, progress)
         _check_years(options, book.periods_held)
@@ -123,6 +125,26 @@ def build(
         )
         report = _report(writer, target, digest, version, started)
     return report
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while building, one full pass after.
+
+    A build keeps ~200,000 region and boundary records alive and makes millions of short-lived
+    containers while it parses; every full pass of the collector walks all of them: about 3 s of
+    a national demo build's load phase. A build makes next to no reference cycles (reference
+    counting frees what it drops), so its memory does not grow for it (peak measured the same).
+    Left alone when the caller had turned the collector off."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 def duckdb_threads() -> int:

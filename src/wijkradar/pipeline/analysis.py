@@ -47,21 +47,15 @@ def extra_variables(methodology: Methodology, settings: AnalysisSettings) -> set
 
 
 def uncertainty_parts(
-    data: LevelYear,
-    methodology: Methodology,
-    settings: AnalysisSettings,
-    with_draws: bool = True,
-    matrix: IndicatorMatrix | None = None,
+    data: LevelYear, methodology: Methodology, settings: AnalysisSettings
 ) -> Iterator[tuple[str, pa.Table]]:
-    """indicator_intervals rows, then (when `with_draws`) flag_certainty and stacking_uncertainty
-    per family; the intervals are a formula, the simulation is what costs. `matrix`: the one
-    scoring computed from `data`, if at hand."""
-    if matrix is None:
-        matrix = indicator_matrix(data, methodology)
+    """indicator_intervals rows, then flag_certainty and stacking_uncertainty per family: all of
+    a level-year's uncertainty at once (the build splits it: interval_rows where a year is
+    scored, simulation_parts per family on the simulation thread)."""
+    matrix = indicator_matrix(data, methodology)
     yield "indicator_intervals", interval_rows(data, methodology, settings, matrix)
-    if with_draws:
-        for family in simulated_families(data, settings):
-            yield from simulation_parts(data, methodology, settings, family, matrix)
+    for family in simulated_families(data, settings):
+        yield from simulation_parts(data, methodology, settings, family, matrix)
 
 
 def simulated_families(data: LevelYear, settings: AnalysisSettings) -> list[str]:

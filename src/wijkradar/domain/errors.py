@@ -30,6 +30,12 @@ class InputError(WijkradarError):
         self.found = found
         super().__init__(str(self))
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # The keyword-only fields would be lost by Exception's pickling, which replays args;
+        # a build's parse worker (pipeline.ahead) sends its errors to the build this way.
+        fields = (self.path, self.problem, self.row, self.column, self.expected, self.found)
+        return (_input_error, (type(self), *fields))
+
     def __str__(self) -> str:
         where = [self.path]
         if self.row is not None:
@@ -42,3 +48,15 @@ class InputError(WijkradarError):
         if self.found is not None:
             text += f", found {self.found!r}"
         return text
+
+
+def _input_error(
+    cls: type[InputError],
+    path: str,
+    problem: str,
+    row: int | None,
+    column: str | None,
+    expected: str | None,
+    found: str | None,
+) -> InputError:
+    return cls(path, problem, row=row, column=column, expected=expected, found=found)

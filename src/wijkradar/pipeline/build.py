@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from wijkradar.domain import InputError, Level, Region, RegionChange
 from wijkradar.pipeline import hashing, score
+from wijkradar.pipeline.ahead import ParsedAhead, worth_a_worker
 from wijkradar.pipeline.background import BackgroundWriter
 from wijkradar.pipeline.merge import RegionBook
 from wijkradar.regions import complete_year, detect_changes, harmonise_gemeenten
@@ -107,7 +108,7 @@ def build(
     if not options.force and catalog.stored_input_hash(target) == digest:
         return BuildReport(target, digest, up_to_date=True, seconds=time.perf_counter() - started)
 
-    with _collector_paused(), open_build(target) as writer:
+    with collector_paused(), open_build(target) as writer:
         writer.con.execute(f"SET threads = {duckdb_threads()}")
         book = _load(writer, sources, options, progress)
         _check_years(options, book.periods_held)
@@ -128,7 +129,7 @@ def build(
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off while building, one full pass after.
 
     A build keeps ~200,000 region and boundary records alive and makes millions of short-lived
@@ -165,25 +166,28 @@ def _load(
     book = RegionBook()
     # Observations are inserted on a second thread while the next table is parsed; leaving the
     # block waits for the last insert, before any check reads them.
-    with BackgroundWriter(
-        writer.con, load.insert_arrow, PENDING_OBSERVATION_TABLES, "wijkradar-load"
-    ) as inserts:
+    # A second process parses sources from the back meanwhile (pipeline.ahead).
+    with (
+        ParsedAhead(sources, worker=worth_a_worker(sources)) as parsed,
+        BackgroundWriter(
+            writer.con, load.insert_arrow, PENDING_OBSERVATION_TABLES, "wijkradar-load"
+        ) as inserts,
+    ):
         for index, source in enumerate(sources):
             progress(f"reading {source.name}", index, len(sources))
-            _read_source(source, book, writer, inserts, options, progress)
+            _read_source(parsed.results(index, progress), book, writer, inserts, options)
     progress("reading sources", len(sources), len(sources))
     return book
 
 
 def _read_source(
-    source: Source,
+    results: Iterable[SourceResult],
     book: RegionBook,
     writer: BuildWriter,
     inserts: BackgroundWriter,
     options: BuildOptions,
-    progress: Progress,
 ) -> None:
-    for result in source.read(progress):
+    for result in results:
         book.add_source(result.provenance)
         guard.check_observations(
             book.path_of(result.provenance.source_id),

@@ -121,10 +121,21 @@ def test_stored_scores(db: Path) -> None:
     ).fetchone()
     assert small == ("too_small", None, None)
     suppressed = con.execute(
-        "SELECT status, percentile FROM indicator_ranks WHERE region_code='BU00010005' "
-        "AND indicator='inkomen_per_inwoner' AND period=2022 AND reference='NL01'"
+        "SELECT status, value FROM indicator_values WHERE region_code='BU00010005' "
+        "AND indicator='inkomen_per_inwoner' AND period=2022"
     ).fetchone()
     assert suppressed == ("suppressed", None)
+    # No rank row for a value that is not there: its status is the value's (schema.sql).
+    ranked = con.execute(
+        "SELECT count(*) FROM indicator_ranks WHERE region_code='BU00010005' "
+        "AND indicator='inkomen_per_inwoner' AND period=2022"
+    ).fetchone()
+    assert ranked == (0,)
+    not_ok = con.execute(
+        "SELECT count(*) FROM indicator_ranks r JOIN indicator_values v USING "
+        "(region_code, period, indicator) WHERE v.status <> 'ok'"
+    ).fetchone()
+    assert not_ok == (0,)
     # Gemeente references rank within their own twelve buurten.
     n_gm = con.execute(
         "SELECT count(DISTINCT region_code) FROM area_scores WHERE reference='GM0001'"

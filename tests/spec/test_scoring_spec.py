@@ -75,10 +75,15 @@ def result() -> dict[str, dict[tuple[str, str], object]]:
     m = load("2026.1")
     m = dataclasses.replace(m, settings=dataclasses.replace(m.settings, min_theme_weight_share=0.4))
     tables = score_level_year(_inputs(), m)
+    # A value without a rank row (not ok) has its own status as rank status, as readers take it.
     ranks = {
-        (r["region_code"], r["indicator"]): (r["percentile"], r["status"])
-        for r in tables.indicator_ranks.to_pylist()
+        (r["region_code"], r["indicator"]): (None, r["status"])
+        for r in tables.indicator_values.to_pylist()
+        if r["status"] != "ok"
     }
+    for r in tables.indicator_ranks.to_pylist():
+        assert (r["region_code"], r["indicator"]) not in ranks, "a rank row for a value not ok"
+        ranks[(r["region_code"], r["indicator"])] = (r["percentile"], r["status"])
     chars = {
         (r["region_code"], r["characteristic"]): (r["score"], r["flagged"], r["n_indicators"])
         for r in tables.characteristic_scores.to_pylist()

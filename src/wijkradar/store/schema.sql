@@ -105,6 +105,8 @@ CREATE TABLE indicator_values (              -- methodology indicators derived f
     source_ids  VARCHAR[] NOT NULL
 );
 
+-- Only for values with status ok: a value that is missing, suppressed or too small has no rank
+-- row, and its rank status is the value's status (store.profiles, store.queries read it so).
 CREATE TABLE indicator_ranks (
     reference   VARCHAR NOT NULL,
     region_code VARCHAR NOT NULL,
@@ -112,7 +114,7 @@ CREATE TABLE indicator_ranks (
     period      INTEGER NOT NULL,
     indicator   VARCHAR NOT NULL,
     percentile  DOUBLE,                        -- 0..100, oriented: higher = more vulnerable
-    status      VARCHAR NOT NULL
+    status      VARCHAR NOT NULL               -- ok | unranked (fewer than two values to rank)
 );
 
 CREATE TABLE characteristic_scores (

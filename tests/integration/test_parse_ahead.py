@@ -18,7 +18,7 @@ from wijkradar.pipeline import BuildOptions, build
 from wijkradar.pipeline.ahead import ParsedAhead, worth_a_worker
 from wijkradar.sources.demo import demo_sources, generate
 
-TWO_CORES = len(os.sched_getaffinity(0)) >= 2
+TWO_CORES = (os.cpu_count() or 1) >= 2
 
 
 def _all(parsed: ParsedAhead, n: int) -> list[tuple[str, str]]:

@@ -32,7 +32,7 @@ _RESULT = "result"
 
 def worth_a_worker(sources: Sequence[Source]) -> bool:
     """A worker pays off with two cores and sources it can take (picklable, more than one)."""
-    if len(sources) < 2 or len(os.sched_getaffinity(0)) < 2:
+    if len(sources) < 2 or (os.cpu_count() or 1) < 2:
         return False
     if multiprocessing.current_process().daemon:
         return False  # a daemonic process may not start one of its own

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 import pytest
+from read_ranks import ranks_as_read
 
 from wijkradar.compute.inputs import LevelYear
 from wijkradar.compute.scoring import score_level_year
@@ -62,15 +63,7 @@ def _scores(year: int) -> tuple[Ranks, Buffer]:
     )
     data = LevelYear.from_long("buurt", year, CODES, [None] * 4, [None] * 4, obs)
     tables = score_level_year(data, load("2026.2"))
-    # A value without a rank row (not ok) has its own status as rank status, as readers take it.
-    ranks = {
-        (r["region_code"], r["indicator"]): (None, r["status"])
-        for r in tables.indicator_values.to_pylist()
-        if r["status"] != "ok"
-    }
-    for r in tables.indicator_ranks.to_pylist():
-        assert (r["region_code"], r["indicator"]) not in ranks, "a rank row for a value not ok"
-        ranks[(r["region_code"], r["indicator"])] = (r["percentile"], r["status"])
+    ranks = ranks_as_read(tables)
     buffer = {
         r["region_code"]: (r["score"], r["n_indicators"])
         for r in tables.characteristic_scores.to_pylist()

@@ -29,6 +29,7 @@ import json
 
 import pyarrow as pa
 import pytest
+from read_ranks import ranks_as_read
 
 from wijkradar.compute.inputs import LevelYear
 from wijkradar.compute.scoring import score_level_year
@@ -75,15 +76,7 @@ def result() -> dict[str, dict[tuple[str, str], object]]:
     m = load("2026.1")
     m = dataclasses.replace(m, settings=dataclasses.replace(m.settings, min_theme_weight_share=0.4))
     tables = score_level_year(_inputs(), m)
-    # A value without a rank row (not ok) has its own status as rank status, as readers take it.
-    ranks = {
-        (r["region_code"], r["indicator"]): (None, r["status"])
-        for r in tables.indicator_values.to_pylist()
-        if r["status"] != "ok"
-    }
-    for r in tables.indicator_ranks.to_pylist():
-        assert (r["region_code"], r["indicator"]) not in ranks, "a rank row for a value not ok"
-        ranks[(r["region_code"], r["indicator"])] = (r["percentile"], r["status"])
+    ranks = ranks_as_read(tables)
     chars = {
         (r["region_code"], r["characteristic"]): (r["score"], r["flagged"], r["n_indicators"])
         for r in tables.characteristic_scores.to_pylist()

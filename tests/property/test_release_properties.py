@@ -398,3 +398,26 @@ def test_the_reach_figures_pin_nothing_down_jointly(
         assert raw[key] in values
         if released[key] is None and len(blind[key]) >= 2:
             assert len(values) >= 2, (key, values, cells, released)
+
+
+@example(per_kind={"huur": 10, "energie": 1, "zorg": 1})
+@given(
+    per_kind=st.dictionaries(
+        st.sampled_from(["huur", "energie", "zorg", "water", "zvw"]),
+        st.one_of(st.integers(1, 9), st.integers(10, 30)),
+        min_size=1,
+    )
+)
+def test_partner_kinds_of_a_single_month_pin_nothing_down(per_kind: dict[str, int]) -> None:
+    """A gemeente with signals in one month of one wijk: the page has a column for each partner
+    kind it has, so the reader knows every kind's count there is not zero (the kinds' totals
+    over the gemeente are that month's counts, and the tree reader is exact with them)."""
+    cells = {("WK1", "2026-01"): per_kind}
+    out = released_signals(_signal_data(cells))
+    children, raw, released = _signal_figures(cells, out)
+    seen = _joint_reader(children, raw, released, columns=True)
+    blind = _joint_reader(children, raw, dict.fromkeys(released), columns=True)
+    for key, values in seen.items():
+        assert raw[key] in values
+        if released[key] is None and len(blind[key]) >= 2:
+            assert len(values) >= 2, (key, values, per_kind, released)

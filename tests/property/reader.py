@@ -84,3 +84,65 @@ def possible_values(
                 for name, v in local(index, leaves).items():
                     out[name].add(v)
     return out
+
+
+def _mask_sum(a: int, b: int) -> int:
+    """Every sum of a value in `a` and one in `b` (bit n set: n is possible)."""
+    out, v = 0, 0
+    while a:
+        if a & 1:
+            out |= b << v
+        a >>= 1
+        v += 1
+    return out
+
+
+def _bits(mask: int) -> set[int]:
+    return {i for i in range(mask.bit_length()) if mask >> i & 1}
+
+
+def tree_values(
+    children: Mapping[Hashable, Sequence[Hashable]],
+    root: Hashable,
+    check: Callable[[Hashable, int], bool],
+    ceiling: int,
+) -> dict[Hashable, set[int]]:
+    """Every value each figure of a tree of sums (each figure the sum of its `children`, a
+    figure the child of at most one) can take in some assignment of leaves up to `ceiling`
+    that agrees with everything released, all sums at once. Exact, not a bound: in a tree the
+    figures below a node depend on the rest only through the node's value, so what a subtree
+    allows (upwards) and what the rest allows a node (downwards) combine without loss."""
+    inside: dict[Hashable, int] = {}
+
+    def up(node: Hashable) -> int:
+        below = children.get(node, ())
+        if below:
+            reach = 1
+            for child in below:
+                reach = _mask_sum(reach, up(child))
+        else:
+            reach = (1 << (ceiling + 1)) - 1
+        inside[node] = sum(1 << v for v in _bits(reach) if check(node, v))
+        return inside[node]
+
+    up(root)
+    out: dict[Hashable, set[int]] = {}
+
+    def down(node: Hashable, allowed: int) -> None:
+        out[node] = _bits(allowed)
+        below = list(children.get(node, ()))
+        # prefix and suffix sums: what the siblings of each child can add up to
+        before = [1]
+        for child in below:
+            before.append(_mask_sum(before[-1], inside[child]))
+        after = [1]
+        for child in reversed(below):
+            after.append(_mask_sum(after[-1], inside[child]))
+        after.reverse()
+        for i, child in enumerate(below):
+            others = _mask_sum(before[i], after[i + 1])
+            own = sum(1 << v for v in _bits(inside[child]) if (others << v) & allowed)
+            down(child, own)
+
+    down(root, inside[root])
+    return out

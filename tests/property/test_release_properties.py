@@ -9,17 +9,25 @@ from __future__ import annotations
 import functools
 import math
 import operator
+import sys
+from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from wijkradar.api import views
 from wijkradar.cli.scores import _indicator_value
 from wijkradar.compute import disclosure
+from wijkradar.ops.arrears.reach import ALL, Counts, SignalFigures, released_signals
 from wijkradar.reports.numbers import number
 from wijkradar.reports.outgoing import release
 from wijkradar.store.profiles import IndicatorDetail
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reader import consistent, tree_values
+
+GEMEENTE_KEY = ("gemeente",)
 
 KINDS = st.sampled_from(["observations", "local", "ops", "signals", "changes", ""])
 UNITS = st.sampled_from(["%", "aantal", "per 1 000 inwoners", "km", "personen", "x 1 000 euro"])
@@ -261,49 +269,155 @@ CELLS = st.dictionaries(
 )
 
 
-@given(cells=CELLS)
-def test_the_reach_families_pin_nothing_down(
-    cells: dict[tuple[str, str], dict[str, int]],
-) -> None:
-    """Random signals per wijk, month and partner kind (arrears/reach.released_signals): in each of
-    the linked families (gemeente over wijken, wijk over months, month over kinds) every hidden
-    figure keeps at least two values open to a reader who sees all of them."""
-    from wijkradar.ops.arrears.reach import ALL, Counts, released_signals
+Released = dict[tuple[str, ...], int | None]
 
+
+def _signal_data(
+    cells: dict[tuple[str, str], dict[str, int]],
+) -> dict[tuple[str, str, str], Counts]:
     data: dict[tuple[str, str, str], Counts] = {}
     for (wijk, month), per_kind in cells.items():
         data[(wijk, month, ALL)] = Counts(signals=sum(per_kind.values()))
         for kind, n in per_kind.items():
             data[(wijk, month, kind)] = Counts(signals=n)
-    out = released_signals(data)
-    wijken = sorted(out.totals)
-    raw_total = {w: sum(sum(k.values()) for (x, _m), k in cells.items() if x == w) for w in wijken}
-    families = [(out.gemeente, [out.totals[w] for w in wijken], [raw_total[w] for w in wijken])]
-    for w in wijken:
-        own = sorted(m for (x, m) in cells if x == w)
-        families.append(
-            (
-                out.totals[w],
-                [out.cells[(w, m)] for m in own],
-                [sum(cells[(w, m)].values()) for m in own],
-            )
-        )
-        for m in own:
-            kinds = sorted(out.by_kind[(w, m)])
-            families.append(
-                (
-                    out.cells[(w, m)],
-                    [out.by_kind[(w, m)][k] for k in kinds],
-                    [cells[(w, m)].get(k, 0) for k in kinds],
-                )
-            )
-    for parent, shown, raw in families:
-        assert _is_safe_count(parent) and all(_is_safe_count(s) for s in shown)
-        # a hidden figure is never given back by its shown children adding up to it
-        assert parent is not None or all(s is None for s in shown)
-        small = [r < disclosure.SUPPRESS_BELOW for r in raw]
-        for true, released, values in zip(
-            raw, shown, _reader_sets(parent, shown, small, sum(raw) + 10), strict=True
-        ):
-            assert true in values
-            assert released is not None or len(values) >= 2, (parent, shown, raw)
+    return data
+
+
+def _signal_figures(
+    cells: dict[tuple[str, str], dict[str, int]], out: SignalFigures
+) -> tuple[dict[tuple[str, ...], list[tuple[str, ...]]], dict[tuple[str, ...], int], Released]:
+    """The sums of the reach figures as a tree (gemeente over wijken over months over every
+    kind of the gemeente), the true counts and what released_signals showed of them."""
+    kinds = sorted({k for per in cells.values() for k in per})
+    children: dict[tuple[str, ...], list[tuple[str, ...]]] = {GEMEENTE_KEY: []}
+    raw: dict[tuple[str, ...], int] = {GEMEENTE_KEY: 0}
+    released: Released = {GEMEENTE_KEY: out.gemeente}
+    for (wijk, month), per_kind in sorted(cells.items()):
+        w, m = ("wijk", wijk), ("month", wijk, month)
+        if w not in children:
+            children[GEMEENTE_KEY].append(w)
+            children[w], raw[w], released[w] = [], 0, out.totals[wijk]
+        children[w].append(m)
+        children[m] = [("kind", wijk, month, k) for k in kinds]
+        raw[m], released[m] = sum(per_kind.values()), out.cells[(wijk, month)]
+        raw[w] += raw[m]
+        raw[GEMEENTE_KEY] += raw[m]
+        for k in kinds:
+            raw[("kind", wijk, month, k)] = per_kind.get(k, 0)
+            released[("kind", wijk, month, k)] = out.by_kind[(wijk, month)][k]
+    return children, raw, released
+
+
+def _joint_reader(
+    children: dict[tuple[str, ...], list[tuple[str, ...]]],
+    raw: dict[tuple[str, ...], int],
+    released: Released,
+    columns: bool = False,
+) -> dict[tuple[str, ...], set[int]]:
+    """What a reader of every released signal count infers of each, through all the sums at
+    once (reader.tree_values); a wijk or month row is known to hold at least one signal.
+    `columns`: a kind is known to have signals in the month (true where a gemeente has one
+    month: the page has a column per kind of the gemeente)."""
+    rows = ("wijk", "month", "kind") if columns else ("wijk", "month")
+    positive = [key for key, v in raw.items() if key[0] in rows and v]
+    check = consistent(released, raw, (), positive)
+    return tree_values(children, GEMEENTE_KEY, check, raw[GEMEENTE_KEY] + 10)
+
+
+def test_a_gemeente_total_beside_its_hidden_months_no_longer_pins_them() -> None:
+    """One wijk with 1, 1 and 10 signals in three months. Released family by family, the months'
+    family hid all three and then the wijk's total, but the gemeente's family showed its total
+    of 12 as 10: a reader who knows the wijk's rows exist puts the two small months at 1 each
+    and the third at 10. Released as one set of sums, the gemeente's total goes too."""
+    cells = {("WK1", "2026-01"): {"huur": 1}, ("WK1", "2026-02"): {"huur": 1}}
+    cells[("WK1", "2026-03")] = {"huur": 10}
+    families = SignalFigures(
+        cells={cell: None for cell in cells},
+        by_kind={cell: {"huur": None} for cell in cells},
+        totals={"WK1": None},
+        gemeente=10,
+    )
+    seen = _joint_reader(*_signal_figures(cells, families))
+    assert seen[("month", "WK1", "2026-01")] == {1}
+    assert seen[("month", "WK1", "2026-03")] == {10}
+    out = released_signals(_signal_data(cells))
+    assert out.gemeente is None and out.totals == {"WK1": None}
+    children, raw, released = _signal_figures(cells, out)
+    seen = _joint_reader(children, raw, released)
+    assert all(len(seen[key]) >= 2 for key, v in released.items() if v is None)
+
+
+def test_a_partner_kind_known_to_exist_is_not_pinned() -> None:
+    """One month: 10 signals of a landlord, 1 of an energy supplier and 1 of a care
+    provider, and no other month. Family by family, the month's 12 and the landlord's 10 both
+    showed as 10, the other two as hidden 0-9. But the page has a column per partner kind of
+    the gemeente, so each of the two has at least one signal: 12 at least, so exactly 10, 1
+    and 1. The kinds' totals over the gemeente are now figures of their own, never shown."""
+    cells = {("WK1", "2026-01"): {"huur": 10, "energie": 1, "zorg": 1}}
+    kinds = {"energie": None, "huur": 10, "zorg": None}
+    families = SignalFigures({("WK1", "2026-01"): 10}, {("WK1", "2026-01"): kinds}, {"WK1": 10}, 10)
+    seen = _joint_reader(*_signal_figures(cells, families), columns=True)
+    assert seen[("kind", "WK1", "2026-01", "energie")] == {1}
+    out = released_signals(_signal_data(cells))
+    children, raw, released = _signal_figures(cells, out)
+    seen = _joint_reader(children, raw, released, columns=True)
+    assert all(len(seen[key]) >= 2 for key, v in released.items() if v is None)
+
+
+# released family by family: WK2's 19 as 20 and WK3's 23 as 25 under the gemeente's 42 as 40
+# put WK2 at 18-19, so its January's 18 (shown 20) left February's single signal at exactly 1
+WIJK_BRACKETED = {
+    ("WK2", "2026-01"): {"zorg": 18},
+    ("WK2", "2026-02"): {"huur": 1},
+    ("WK3", "2026-03"): {"energie": 23},
+}
+
+
+@settings(max_examples=300, deadline=None)
+@example(cells=WIJK_BRACKETED)
+@given(cells=CELLS)
+def test_the_reach_figures_pin_nothing_down_jointly(
+    cells: dict[tuple[str, str], dict[str, int]],
+) -> None:
+    """Random signals per wijk, month and partner kind (arrears/reach.released_signals): a shown
+    count is the rounded true count and at least the threshold, a hidden figure hides what adds
+    up to it, and every hidden count keeps at least two values open to a reader who combines
+    all the sums (gemeente over wijken, wijk over months, month over kinds) at once - unless
+    the rows alone pin it: nine months of one signal under a total below 10 are each 1 even
+    with every count hidden."""
+    out = released_signals(_signal_data(cells))
+    children, raw, released = _signal_figures(cells, out)
+    for key, shown in released.items():
+        assert shown is None or shown == disclosure.disclose_count(raw[key]), (key, shown)
+        assert _is_safe_count(shown) and (shown is None or shown >= disclosure.SUPPRESS_BELOW)
+        if shown is None:
+            assert all(released[c] is None for c in children.get(key, ())), key
+    seen = _joint_reader(children, raw, released)
+    blind = _joint_reader(children, raw, dict.fromkeys(released))
+    for key, values in seen.items():
+        assert raw[key] in values
+        if released[key] is None and len(blind[key]) >= 2:
+            assert len(values) >= 2, (key, values, cells, released)
+
+
+@example(per_kind={"huur": 10, "energie": 1, "zorg": 1})
+@given(
+    per_kind=st.dictionaries(
+        st.sampled_from(["huur", "energie", "zorg", "water", "zvw"]),
+        st.one_of(st.integers(1, 9), st.integers(10, 30)),
+        min_size=1,
+    )
+)
+def test_partner_kinds_of_a_single_month_pin_nothing_down(per_kind: dict[str, int]) -> None:
+    """A gemeente with signals in one month of one wijk: the page has a column for each partner
+    kind it has, so the reader knows every kind's count there is not zero (the kinds' totals
+    over the gemeente are that month's counts, and the tree reader is exact with them)."""
+    cells = {("WK1", "2026-01"): per_kind}
+    out = released_signals(_signal_data(cells))
+    children, raw, released = _signal_figures(cells, out)
+    seen = _joint_reader(children, raw, released, columns=True)
+    blind = _joint_reader(children, raw, dict.fromkeys(released), columns=True)
+    for key, values in seen.items():
+        assert raw[key] in values
+        if released[key] is None and len(blind[key]) >= 2:
+            assert len(values) >= 2, (key, values, per_kind, released)

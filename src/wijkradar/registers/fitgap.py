@@ -208,8 +208,9 @@ def _framework(con: duckdb.DuckDBPyConnection) -> str:
 
 def _signals(session: Session, gemeente: str) -> dict[str, int | None]:
     """Arrears signals per wijk over all months (live signals plus what purges kept), released
-    as the reach page releases them (reach.released_signals: one family with the gemeente's
-    total and the months), so the two pages never differ and subtraction pins nothing."""
+    as the reach page releases them (reach.released_signals: linked with the gemeente's total,
+    the months and their partner kinds), so the two pages never differ and no combination of
+    their sums pins a hidden count."""
     totals = reach.released_signals(reach.counts(session, gemeente)).totals
     return {wijk: n for wijk, n in totals.items() if wijk}
 

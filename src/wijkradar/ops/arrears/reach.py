@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from wijkradar.compute.disclosure import (
     Linked,
-    release_family,
     release_linked,
 )
 from wijkradar.methodology.triangulation import load_cached as load_triangulation
@@ -195,76 +194,99 @@ def report(
 @dataclass(frozen=True)
 class SignalFigures:
     """The signal counts of a gemeente, released: per (wijk, month), per (wijk, month) and
-    partner kind, per wijk over all months, and the gemeente's over all wijken and months."""
+    partner kind, per wijk over all months, and the gemeente's over all wijken and months;
+    `gemeente_range`: what a reader of all of them can infer of the gemeente's (the national
+    overview releases its total over the gemeenten with it)."""
 
     cells: dict[tuple[str, str], int | None]
     by_kind: dict[tuple[str, str], dict[str, int | None]]
     totals: dict[str, int | None]
     gemeente: int | None
+    gemeente_range: tuple[int, int] | None = None
+
+
+#: ("gemeente",), ("wijk", w), ("month", w, m), ("kind", w, m, k), ("kind total", k)
+SignalKey = tuple[str, ...]
+
+
+def signal_sums(
+    data: Mapping[tuple[str, str, str], Counts],
+) -> tuple[dict[SignalKey, int], list[tuple[SignalKey, list[SignalKey]]]]:
+    """The signal counts of a gemeente as figures and the sums between them: ("gemeente",) over
+    ("wijk", w), a wijk over its ("month", w, m), a month over its ("kind", w, m, k) (every kind
+    of the gemeente, 0 where a month has none), and ("kind total", k) over that kind's months:
+    the reach page has a column per kind only where the gemeente has such signals."""
+    kinds = sorted({k for (_, _, k) in data if k != ALL})
+    cells = sorted((w, m) for (w, m, k) in data if k == ALL)
+    wijken = sorted({w for w, _m in cells})
+    raw: dict[SignalKey, int] = {("gemeente",): sum(data[(w, m, ALL)].signals for w, m in cells)}
+    for wijk in wijken:
+        raw[("wijk", wijk)] = sum(data[(w, m, ALL)].signals for w, m in cells if w == wijk)
+    for wijk, month in cells:
+        raw[("month", wijk, month)] = data[(wijk, month, ALL)].signals
+    for wijk, month in cells:
+        for kind in kinds:
+            got = data.get((wijk, month, kind))
+            raw[("kind", wijk, month, kind)] = got.signals if got else 0
+    for kind in kinds:
+        raw[("kind total", kind)] = sum(raw[("kind", w, m, kind)] for w, m in cells)
+    sums: list[tuple[SignalKey, list[SignalKey]]] = [(("gemeente",), [("wijk", w) for w in wijken])]
+    sums += [(("wijk", w), [("month", w, m) for x, m in cells if x == w]) for w in wijken]
+    if kinds:
+        sums += [(("month", w, m), [("kind", w, m, k) for k in kinds]) for w, m in cells]
+        sums += [(("kind total", k), [("kind", w, m, k) for w, m in cells]) for k in kinds]
+        sums.append((("gemeente",), [("kind total", k) for k in kinds]))
+    # a gemeente without signals has no figures to sum (an empty sum would pin its 0)
+    return raw, [(parent, children) for parent, children in sums if children]
 
 
 def released_signals(data: Mapping[tuple[str, str, str], Counts]) -> SignalFigures:
-    """Signal counts released as families (compute.disclosure.release_family), so none of them
-    can be worked out by subtraction: the gemeente's total is the sum of its wijken's (the
-    registers' report beside the white-spot page and the reach page), a wijk's the sum of its
-    months, a month's count the sum of its partner kinds (each signal has one partner). A kind
-    with no signals in a month is a hidden zero. The families share figures (a wijk's total is
-    a child of the gemeente and the parent of its months): each is released again with what
-    the others hid until nothing changes."""
-    kinds = sorted({k for (_, _, k) in data if k != ALL})
-    months: dict[str, list[str]] = defaultdict(list)
-    for wijk, month, kind in sorted(data):
-        if kind == ALL:
-            months[wijk].append(month)
-    raw_totals = {w: sum(data[(w, m, ALL)].signals for m in own) for w, own in months.items()}
-    wijken = sorted(raw_totals)
-    cells: dict[tuple[str, str], int | None] = {}
-    by_kind: dict[tuple[str, str], dict[str, int | None]] = {}
-    totals: dict[str, int | None] = {}
-    hidden: set[tuple[str, str]] = set()
-    hidden_totals: set[str] = set()
+    """Signal counts released as one set of sums (compute.disclosure.release_linked, see
+    signal_sums), so none can be worked out by combining them: the gemeente's total is the sum
+    of its wijken's (the registers' report beside the white-spot page and the reach page), a
+    wijk's the sum of its months, a month's count the sum of its partner kinds (each signal has
+    one partner). A kind with no signals in a month is a hidden zero; a wijk or month has a row
+    only with signals, and a kind a column only with some, so the reader knows those are not
+    zero. The per-kind totals over the gemeente are never shown. The gemeente's total is
+    hidden last. A figure hidden to protect another hides what sums to it as well (its months,
+    its kinds): shown, they would add up to it again, give or take their rounding."""
+    raw, sums = signal_sums(data)
+    positive = {key for key, v in raw.items() if key[0] != "kind" and v}
+    never = {key for key in raw if key[0] == "kind total"}
+    withheld: set[SignalKey] = set()
     while True:
-        before = (len(hidden), len(hidden_totals))
-        # a wijk or month has a row only with signals: the reader knows it is not zero
-        gemeente, shown_totals = release_family(
-            sum(raw_totals.values()),
-            [raw_totals[w] for w in wijken],
-            [w in hidden_totals for w in wijken],
-            positive=True,
+        linked = release_linked(
+            raw,
+            sums,
+            unreleased=never,
+            withheld=withheld,
+            hide_last={("gemeente",)},
+            positive=positive,
         )
-        hidden_totals |= {w for w, t in zip(wijken, shown_totals, strict=True) if t is None}
-        for wijk, own in months.items():
-            raw = [data[(wijk, m, ALL)].signals for m in own]
-            withheld = [(wijk, m) in hidden for m in own]
-            totals[wijk], shown = release_family(
-                raw_totals[wijk],
-                raw,
-                withheld,
-                parent_withheld=wijk in hidden_totals,
-                positive=True,
-            )
-            if totals[wijk] is None:
-                hidden_totals.add(wijk)
-            for m, value in zip(own, shown, strict=True):
-                cells[(wijk, m)] = value
-                if value is None:
-                    hidden.add((wijk, m))
-        for cell in list(cells):
-            wijk, month = cell
-            raw = [data[(wijk, month, k)].signals if (wijk, month, k) in data else 0 for k in kinds]
-            parent, shown = release_family(
-                data[(wijk, month, ALL)].signals, raw, parent_withheld=cell in hidden
-            )
-            by_kind[cell] = dict(zip(kinds, shown, strict=True))
-            if parent is None:
-                hidden.add(cell)
-        if (len(hidden), len(hidden_totals)) == before:
-            return SignalFigures(cells, by_kind, totals, gemeente)
+        out = linked.values
+        hidden = {key for key, v in out.items() if v is None and key not in never}
+        # parents come before their children in `sums`, so one pass hides a whole subtree
+        for parent, children in sums:
+            if parent in hidden:
+                hidden.update(children)
+        hidden -= never
+        if all(out[key] is None for key in hidden):
+            break
+        withheld = hidden
+    cells = {(k[1], k[2]): v for k, v in out.items() if k[0] == "month"}
+    by_kind: dict[tuple[str, str], dict[str, int | None]] = {cell: {} for cell in cells}
+    for key, value in out.items():
+        if key[0] == "kind":
+            by_kind[(key[1], key[2])][key[3]] = value
+    totals = {k[1]: v for k, v in out.items() if k[0] == "wijk"}
+    return SignalFigures(
+        cells, by_kind, totals, out[("gemeente",)], linked.ranges.get(("gemeente",))
+    )
 
 
 def wijk_totals(session: Session, principal: Principal, gemeente: str) -> dict[str, int | None]:
-    """Signals per wijk over all months, summed before disclosure and released with the months
-    of the reach report as one family (released_signals)."""
+    """Signals per wijk over all months, summed before disclosure and released with the
+    gemeente's total and the months of the reach report (released_signals)."""
     if not principal.may_see_aggregates_of(gemeente) or principal.role == "outreach":
         raise NotAllowed("no access to the reach figures of this gemeente")
     return released_signals(counts(session, gemeente)).totals
@@ -351,12 +373,12 @@ class GemeenteReach:
 def released_gemeenten(
     per_gemeente: Mapping[str, Mapping[tuple[str, str, str], Counts]],
 ) -> tuple[GemeenteReach | None, dict[str, GemeenteReach]]:
-    """Each gemeente's totals (its own families: released_signals, released_households) and
+    """Each gemeente's totals (its own linked sums: released_signals, released_households) and
     the national totals over them, released together: the national overview's total minus the
     gemeente reports' totals must not pin a gemeente hidden there. The national figures sum the
     gemeenten's, and households the reached and unreached; where a reader could pin a figure,
     a national figure is hidden first - a gemeente's figures stand on its reach page and report
-    with their own families, and hiding one there would hide its wijken and months too. With
+    with their own sums, and hiding one there would hide its wijken and months too. With
     the national figures hidden the gemeenten are as safe as alone, so no gemeente figure is
     ever hidden here. National: None when no gemeente has signals."""
     raw: dict[tuple[str, str], int] = {}
@@ -375,6 +397,8 @@ def released_gemeenten(
         raw[("signals", code)] = sum(c.signals for (_w, _m, k), c in data.items() if k == ALL)
         if signals.gemeente is None:
             withheld.add(("signals", code))
+        if signals.gemeente_range is not None:
+            bounds[("signals", code)] = signals.gemeente_range
         for figure in ("households", "reached", "unreached"):
             raw[(figure, code)] = sum(
                 c.households

@@ -114,10 +114,7 @@ def _released_range(released: int) -> tuple[int, int]:
 
 
 def feasible_ranges(
-    parent: int | None,
-    children: Sequence[int | None],
-    below: Sequence[bool],
-    positive: Sequence[bool] = (),
+    parent: int | None, children: Sequence[int | None], below: Sequence[bool]
 ) -> list[tuple[int, int] | None]:
     """For each hidden child (None among `children`), the range of its true count that a reader
     who knows the rules can infer from the released family; None for a shown child.
@@ -125,19 +122,18 @@ def feasible_ranges(
     The reader is assumed to know more than the page says: which hidden child is below
     SUPPRESS_BELOW (`below`: primary suppression, in [0, SUPPRESS_BELOW - 1]) and which was
     hidden only to protect a sibling (at least SUPPRESS_BELOW). The parent is the sum of its
-    children. A hidden parent constrains nothing. `positive` (per child): the reader knows the
-    child is not zero (a month or wijk that has a row only with signals), so 1-9 if small."""
+    children. A hidden parent constrains nothing."""
     if parent is None:
         top = sys.maxsize // (len(children) + 1)
         parent_low, parent_high = 0, top
     else:
         parent_low, parent_high = _released_range(parent)
     bounds = []
-    for i, (shown, small) in enumerate(zip(children, below, strict=True)):
+    for shown, small in zip(children, below, strict=True):
         if shown is not None:
             bounds.append(_released_range(shown))
         elif small:
-            bounds.append((1 if i < len(positive) and positive[i] else 0, SUPPRESS_BELOW - 1))
+            bounds.append((0, SUPPRESS_BELOW - 1))
         else:
             bounds.append((SUPPRESS_BELOW, parent_high))
     all_low = sum(b[0] for b in bounds)
@@ -153,15 +149,12 @@ def feasible_ranges(
 
 
 def family_is_safe(
-    parent: int | None,
-    children: Sequence[int | None],
-    below: Sequence[bool],
-    positive: Sequence[bool] = (),
+    parent: int | None, children: Sequence[int | None], below: Sequence[bool]
 ) -> bool:
     """Whether every hidden child keeps at least MIN_FEASIBLE values open (feasible_ranges)."""
     return all(
         r is None or r[1] - r[0] + 1 >= MIN_FEASIBLE
-        for r in feasible_ranges(parent, children, below, positive)
+        for r in feasible_ranges(parent, children, below)
     )
 
 
@@ -170,7 +163,6 @@ def release_family(
     children_raw: Sequence[float],
     withheld: Sequence[bool] = (),
     parent_withheld: bool = False,
-    positive: bool = False,
 ) -> tuple[int | None, list[int | None]]:
     """A parent count and the counts it is the sum of, released together: disclose_count for
     each (primary suppression), then, while a hidden child could be pinned down from the rest
@@ -181,8 +173,7 @@ def release_family(
     `withheld` (per child) and `parent_withheld`: figures another family of the same table
     already hid (a month's count is a child of the wijk's total and the parent of its counts
     per partner kind); hiding more never narrows what a reader can infer of the rest. A parent
-    withheld elsewhere hides all its children: shown, they would add up to it again.
-    `positive`: the reader knows every child with a count is not zero (see feasible_ranges)."""
+    withheld elsewhere hides all its children: shown, they would add up to it again."""
     if parent_withheld:
         return None, [None] * len(children_raw)
     parent = disclose_count(parent_raw)
@@ -193,8 +184,7 @@ def release_family(
     ]
     if parent is None:
         return None, children
-    some = [positive and c > 0 for c in children_raw]
-    while not family_is_safe(parent, children, below, some):
+    while not family_is_safe(parent, children, below):
         shown = [i for i, c in enumerate(children) if c is not None]
         if not shown:
             return None, children
@@ -246,11 +236,24 @@ def infer_ranges(
     """Every figure's range after applying each sum until none narrows anything (a worklist:
     only the sums of a figure that changed are applied again). Sound: the true counts stay in
     their ranges; not complete (a reader solving all sums jointly may know more, see docs)."""
-    ranges = dict(start)
+    return _propagate(start, sums, _members(sums))
+
+
+def _members(sums: Sequence[tuple[K, Sequence[K]]]) -> dict[K, list[int]]:
+    """figure -> the indices of the sums it is in (as parent or child)."""
     member: dict[K, list[int]] = {}
     for i, (parent, children) in enumerate(sums):
         for cell in (parent, *children):
             member.setdefault(cell, []).append(i)
+    return member
+
+
+def _propagate(
+    start: dict[K, tuple[int, int]],
+    sums: Sequence[tuple[K, Sequence[K]]],
+    member: Mapping[K, list[int]],
+) -> dict[K, tuple[int, int]]:
+    ranges = dict(start)
     queue = deque(range(len(sums)))
     queued = set(queue)
     while queue:
@@ -297,10 +300,7 @@ def release_linked(
     hidden = never | set(withheld)
     hidden |= {c for c, v in raw.items() if disclose_count(v) is None and c not in fixed}
     top = max(sum(raw.values()), SUPPRESS_BELOW)
-    member: dict[K, list[int]] = {}
-    for i, (parent, children) in enumerate(sums):
-        for cell in (parent, *children):
-            member.setdefault(cell, []).append(i)
+    member = _members(sums)  # once: ranges_with runs for every candidate tried
     given = bounds or {}
 
     def ranges_with(hidden: set[K]) -> dict[K, tuple[int, int]]:
@@ -317,7 +317,7 @@ def release_linked(
             if cell in given:
                 low, high = given[cell]
                 start[cell] = (max(start[cell][0], low), min(start[cell][1], high))
-        return infer_ranges(start, sums)
+        return _propagate(start, sums, member)
 
     def is_pinned(ranges: Mapping[K, tuple[int, int]], cell: K) -> bool:
         return ranges[cell][1] - ranges[cell][0] + 1 < MIN_FEASIBLE

@@ -228,6 +228,13 @@ def released_gaps(
     missing = set(unserved)
     keys = sorted({k for (_w, _m, k) in counts if k != ALL})
     wijken = sorted({w for (w, _m, k) in counts if k != ALL})
+    # each row's count in the window, per wijk and for the gemeente, in one pass over counts
+    recent = set(back[:span])
+    in_window: dict[tuple[str, str], int] = defaultdict(int)
+    for (w, m, k), (n, _more) in counts.items():
+        if k != ALL and m in recent:
+            in_window[(k, w)] += n
+            in_window[(k, "*")] += n
     raw: dict[tuple[str, ...], int] = {}
     withheld: set[tuple[str, ...]] = set()
     bounds: dict[tuple[str, ...], tuple[int, int]] = {}
@@ -237,11 +244,7 @@ def released_gaps(
         for area, value in (("*", parent), *((w, shown.get(w)) for w in wijken)):
             cell = ("row", key, area)
             low, high = ranges.get((area, "window", span), (0, 0))
-            raw[cell] = sum(
-                n
-                for (w, m, k), (n, _more) in counts.items()
-                if k == key and m in back[:span] and (area == "*" or w == area)
-            )
+            raw[cell] = in_window.get((key, area), 0)
             bounds[cell] = (low, high)
             if value is None and raw[cell]:  # no signals at all: a known zero
                 withheld.add(cell)

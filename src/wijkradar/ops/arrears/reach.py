@@ -18,10 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from wijkradar.compute.disclosure import (
-    Linked,
-    release_linked,
-)
+from wijkradar.compute.disclosure import Linked, release_linked
 from wijkradar.methodology.triangulation import load_cached as load_triangulation
 from wijkradar.ops.accounts.auth import Principal
 from wijkradar.ops.arrears import codes
@@ -385,30 +382,26 @@ def released_gemeenten(
     withheld: set[tuple[str, str]] = set()
     bounds: dict[tuple[str, str], tuple[int, int]] = {}
     own: dict[str, GemeenteReach] = {}
+    window = arrears_window()
     for code, data in sorted(per_gemeente.items()):
         signals = released_signals(data)
-        homes = released_households(data, arrears_window())
+        homes = released_households(data, window)
         total = (GEMEENTE, GEMEENTE)
         own[code] = GemeenteReach(
             signals.gemeente,
             homes.values[("households", *total)],
             homes.values[("reached", *total)],
         )
-        raw[("signals", code)] = sum(c.signals for (_w, _m, k), c in data.items() if k == ALL)
+        cells = [c for (_w, _m, k), c in data.items() if k == ALL]
+        raw[("signals", code)] = sum(c.signals for c in cells)
         if signals.gemeente is None:
             withheld.add(("signals", code))
         if signals.gemeente_range is not None:
             bounds[("signals", code)] = signals.gemeente_range
+        raw[("households", code)] = sum(c.households for c in cells)
+        raw[("reached", code)] = sum(c.reached for c in cells)
+        raw[("unreached", code)] = raw[("households", code)] - raw[("reached", code)]
         for figure in ("households", "reached", "unreached"):
-            raw[(figure, code)] = sum(
-                c.households
-                if figure == "households"
-                else c.reached
-                if figure == "reached"
-                else c.households - c.reached
-                for (_w, _m, k), c in data.items()
-                if k == ALL
-            )
             bounds[(figure, code)] = homes.ranges[(figure, *total)]
             if homes.values[(figure, *total)] is None:
                 withheld.add((figure, code))

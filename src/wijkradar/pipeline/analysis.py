@@ -24,6 +24,7 @@ from wijkradar.compute.scoring import NATIONAL
 from wijkradar.compute.uncertainty import (
     MODEL_NAMES,
     Design,
+    Spread,
     agreement,
     certainty_class,
     indicator_spread,
@@ -53,9 +54,10 @@ def uncertainty_parts(
     a level-year's uncertainty at once (the build splits it: interval_rows where a year is
     scored, simulation_parts per family on the simulation thread)."""
     matrix = indicator_matrix(data, methodology)
-    yield "indicator_intervals", interval_rows(data, methodology, settings, matrix)
+    spread = indicator_spread(data, matrix, methodology, settings)
+    yield "indicator_intervals", interval_rows(data, matrix, spread)
     for family in simulated_families(data, settings):
-        yield from simulation_parts(data, methodology, settings, family, matrix)
+        yield from simulation_parts(data, methodology, settings, family, matrix, spread)
 
 
 def simulated_families(data: LevelYear, settings: AnalysisSettings) -> list[str]:
@@ -63,11 +65,9 @@ def simulated_families(data: LevelYear, settings: AnalysisSettings) -> list[str]
     return [family for family, _ in _families(data, settings.references)]
 
 
-def interval_rows(
-    data: LevelYear, methodology: Methodology, settings: AnalysisSettings, matrix: IndicatorMatrix
-) -> pa.Table:
-    """indicator_intervals rows of a level-year: every indicator value with its interval."""
-    spread = indicator_spread(data, matrix, methodology, settings)
+def interval_rows(data: LevelYear, matrix: IndicatorMatrix, spread: Spread) -> pa.Table:
+    """indicator_intervals rows of a level-year: every indicator value with its interval
+    (`spread`: compute.uncertainty.indicator_spread of the same matrix)."""
     codes = np.asarray(data.codes, dtype=object)
     rows, cols = np.nonzero(~np.isnan(matrix.values))
     return pa.table(
@@ -91,11 +91,12 @@ def simulation_parts(
     settings: AnalysisSettings,
     family: str,
     matrix: IndicatorMatrix,
+    spread: Spread,
 ) -> Iterator[tuple[str, pa.Table]]:
     """flag_certainty, then stacking_uncertainty rows of one reference family of a level-year
-    (its own seed, so families can be simulated apart and in any order)."""
+    (its own seed, so families can be simulated apart and in any order); `spread` as for
+    interval_rows, computed once for the level-year."""
     reference = dict(_families(data, settings.references))[family]
-    spread = indicator_spread(data, matrix, methodology, settings)
     codes = np.asarray(data.codes, dtype=object)
     design = Design.from_methodology(methodology, matrix.ids)
     chars = np.asarray([c.id for c in methodology.characteristics], dtype=object)

@@ -21,6 +21,7 @@ from wijkradar.compute.changes import area_changes
 from wijkradar.compute.indicators import IndicatorMatrix, indicator_matrix
 from wijkradar.compute.inputs import LevelYear
 from wijkradar.compute.scoring import score_parts
+from wijkradar.compute.uncertainty import Spread, indicator_spread
 from wijkradar.domain.analysis import AnalysisSettings
 from wijkradar.domain.methodology import Methodology
 from wijkradar.domain.region import gemeente_of
@@ -154,13 +155,11 @@ def _score_all(
             if settings is not None:
                 # The intervals are a formula: here. The draws go to the simulator, a family
                 # at a time, so the scoring thread can take some over at the end.
-                saver.put(
-                    "indicator_intervals",
-                    analysis_step.interval_rows(data, methodology, settings, matrix),
-                )
+                spread = indicator_spread(data, matrix, methodology, settings)
+                saver.put("indicator_intervals", analysis_step.interval_rows(data, matrix, spread))
                 if (level, period) in drawn:
                     for family in analysis_step.simulated_families(data, settings):
-                        simulator.put(data, matrix, family)
+                        simulator.put(data, matrix, spread, family)
                 if level == "gemeente":
                     saver.put("peer_groups", analysis_step.peer_rows(data, settings))
 
@@ -220,11 +219,11 @@ class _Simulator:
             self._thread.start()
         return self
 
-    def put(self, data: LevelYear, matrix: IndicatorMatrix, family: str) -> None:
+    def put(self, data: LevelYear, matrix: IndicatorMatrix, spread: Spread, family: str) -> None:
         """Simulate one family of `data` once the work before it is done."""
         if self._error is not None:
             raise self._error
-        self._queue.put((data, matrix, family))
+        self._queue.put((data, matrix, spread, family))
 
     def _work(self) -> None:
         cursor = self._con.cursor()
@@ -237,10 +236,10 @@ class _Simulator:
 
     def _simulate(self, cursor: duckdb.DuckDBPyConnection, item: _Work) -> None:
         assert self._settings is not None
-        data, matrix, family = item
+        data, matrix, spread, family = item
         try:
             for name, rows in analysis_step.simulation_parts(
-                data, self._methodology, self._settings, family, matrix
+                data, self._methodology, self._settings, family, matrix, spread
             ):
                 analysis.write_table(cursor, name, rows)
         except BaseException as error:  # handed to the caller
@@ -270,8 +269,8 @@ class _Simulator:
             raise self._error
 
 
-# (level-year, its indicator matrix, reference family)
-_Work = tuple[LevelYear, IndicatorMatrix, str]
+# (level-year, its indicator matrix and the spread of its values, reference family)
+_Work = tuple[LevelYear, IndicatorMatrix, Spread, str]
 
 
 def _gemeente_of(code: str) -> str | None:
